@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds everything the package ships into dist/:
+#   dist/torch.wasm          the crate for wasm32 with SIMD128 (wasm-opt'd)
+#   dist/torch-relaxed.wasm  the same with relaxed SIMD (picked at load time where it validates)
+#   dist/index.js            ESM bundle that loads the wasm itself (top-level await)
+#   dist/manual.js           ESM bundle that waits for init(module | bytes | url)
+#   dist/types/              .d.ts files
+# Installs the Debian Rust packages when they are missing. A rebuild with nothing
+# changed does no work beyond a few timestamp checks.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_pkgs=()
+[ -x /usr/bin/rustc ] || need_pkgs+=(rustc-web)
+[ -x /usr/bin/cargo ] || need_pkgs+=(cargo-web)
+[ -d /usr/lib/rustlib/src/rust/library/vendor ] || need_pkgs+=(rust-web-src)
+[ -e /usr/bin/rust-lld ] || command -v lld-22 >/dev/null || need_pkgs+=(lld-22)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "build.sh: installing ${need_pkgs[*]} with apt-get"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rustc-web cargo-web rust-web-src lld-22
+  else
+    echo "build.sh: missing Debian packages: ${need_pkgs[*]}" >&2
+    echo "  run: sudo apt-get install -y rustc-web cargo-web rust-web-src lld-22" >&2
+    exit 1
+  fi
+fi
+
+[ -d node_modules/esbuild ] || npm install --no-audit --no-fund
+
+mkdir -p dist
+# The rustup toolchain may come first on PATH and has no wasm32 std: always use Debian's.
+export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TERM_QUIET=true
+
+build_wasm() { # <variant> <target features> <output>
+  local variant=$1 features=$2 out=$3
+  local raw=target/wasm-$variant/wasm32-unknown-unknown/release/torchwasm.wasm
+  RUSTFLAGS="-C target-feature=$features" /usr/bin/cargo build --release --offline \
+    --target wasm32-unknown-unknown -Z build-std=std,panic_abort \
+    --target-dir "target/wasm-$variant" -p torchwasm
+  if [ ! -f "$out" ] || [ "$raw" -nt "$out" ]; then
+    npx --no-install wasm-opt -O3 --enable-simd --enable-relaxed-simd --enable-bulk-memory \
+      --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+      --strip-debug --strip-producers "$raw" -o "$out"
+  fi
+}
+if [ "${BUILD_MODE:-release}" = dev ]; then
+  # Development: one strict build, no wasm-opt (saves a minute per change).
+  RUSTFLAGS="-C target-feature=+simd128" /usr/bin/cargo build --release --offline \
+    --target wasm32-unknown-unknown -Z build-std=std,panic_abort --target-dir target/wasm-simd -p torchwasm
+  cp target/wasm-simd/wasm32-unknown-unknown/release/torchwasm.wasm dist/torch.wasm
+  cp dist/torch.wasm dist/torch-relaxed.wasm
+else
+  build_wasm simd "+simd128" dist/torch.wasm
+  build_wasm relaxed "+simd128,+relaxed-simd" dist/torch-relaxed.wasm
+fi
+
+# Bundle only when a source is newer than the bundle.
+if [ ! -f dist/index.js ] || [ -n "$(find ts -newer dist/index.js -name '*.ts' | head -1)" ]; then
+  npx --no-install esbuild ts/index.ts ts/manual.ts --bundle --format=esm --platform=neutral \
+    --target=es2022 --external:node:* --outdir=dist --log-level=warning
+  npx --no-install tsc -p tsconfig.json --emitDeclarationOnly --declaration --outDir dist/types
+fi
+echo "build.sh: dist/ is up to date"

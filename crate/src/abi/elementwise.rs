@@ -1,0 +1,68 @@
+//! Elementwise ops.
+
+use crate::dtype::*;
+use crate::kernels::{binary, unary};
+use crate::strided::Desc;
+use crate::{with_dtype, with_int_dtype, with_num_dtype};
+
+/// out = op(a, b); all operands of dtype `dt`. `p` is alpha for AXPY/AXMY.
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+pub unsafe extern "C" fn ew_binary(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize, b: usize, p: f64) -> i32 {
+    let d = Desc::<3>::from_raw(nd, desc);
+    match dt {
+        F32 => binary::binary_float::<f32>(op, &d, o as _, a as _, b as _, p),
+        F64 => binary::binary_float::<f64>(op, &d, o as _, a as _, b as _, p),
+        BOOL => binary::binary_bool(op, &d, o as _, a as _, b as _),
+        _ => with_int_dtype!(dt, T => binary::binary_int::<T>(op, &d, o as _, a as _, b as _, p), _ => 2),
+    }
+}
+
+/// bool out = op(a, b), a and b of dtype `dt`.
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+pub unsafe extern "C" fn ew_compare(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize, b: usize) -> i32 {
+    let d = Desc::<3>::from_raw(nd, desc);
+    match dt {
+        BOOL => binary::compare::<u8>(op, &d, o as _, a as _, b as _),
+        _ => with_num_dtype!(dt, T => binary::compare::<T>(op, &d, o as _, a as _, b as _), _ => 2),
+    }
+}
+
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ew_unary(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize, p1: f64, p2: f64, p3: f64) -> i32 {
+    let d = Desc::<2>::from_raw(nd, desc);
+    match dt {
+        F32 => unary::unary_float::<f32>(op, &d, o as _, a as _, p1, p2, p3),
+        F64 => unary::unary_float::<f64>(op, &d, o as _, a as _, p1, p2, p3),
+        BOOL => unary::unary_bool(op, &d, o as _, a as _),
+        _ => with_int_dtype!(dt, T => unary::unary_int::<T>(op, &d, o as _, a as _, p1, p2, p3), _ => 2),
+    }
+}
+
+/// bool out = pred(a).
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+pub unsafe extern "C" fn ew_predicate(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize) -> i32 {
+    let d = Desc::<2>::from_raw(nd, desc);
+    with_dtype!(dt, T => unary::predicate::<T>(op, &d, o as _, a as _), _ => 2)
+}
+
+/// out = cond ? a : b; operands out, cond, a, b.
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+pub unsafe extern "C" fn ew_where(dt: u32, nd: usize, desc: *const i32, o: usize, c: usize, a: usize, b: usize) -> i32 {
+    let d = Desc::<4>::from_raw(nd, desc);
+    with_dtype!(dt, T => { binary::where_::<T>(&d, o as _, c as _, a as _, b as _); 0 }, _ => 2)
+}

@@ -1,0 +1,42 @@
+//! Matrix products.
+
+use crate::dtype::*;
+use crate::kernels::gemm;
+use crate::with_dtype;
+
+/// C = alpha * A @ B + beta * C over `batch` matrices spaced by the batch strides.
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn gemm_batched(
+    dt: u32, batch: usize, m: usize, n: usize, k: usize, alpha: f64,
+    a: usize, bsa: isize, rsa: isize, csa: isize,
+    b: usize, bsb: isize, rsb: isize, csb: isize,
+    beta: f64, c: usize, bsc: isize, rsc: isize, csc: isize,
+) -> i32 {
+    for i in 0..batch as isize {
+        match dt {
+            F32 => {
+                let (a, b, c) = (a as *const f32, b as *const f32, c as *mut f32);
+                gemm::gemm_float::<f32>(m, n, k, alpha as f32, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta as f32, c.offset(i * bsc), rsc, csc)
+            }
+            F64 => {
+                let (a, b, c) = (a as *const f64, b as *const f64, c as *mut f64);
+                gemm::gemm_float::<f64>(m, n, k, alpha, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta, c.offset(i * bsc), rsc, csc)
+            }
+            _ => {
+                let r: i32 = with_dtype!(dt, T => {
+                    let (a, b, c) = (a as *const T, b as *const T, c as *mut T);
+                    gemm::gemm_generic::<T>(m, n, k, alpha, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta, c.offset(i * bsc), rsc, csc);
+                    0
+                }, _ => 2);
+                if r != 0 {
+                    return r;
+                }
+            }
+        }
+    }
+    0
+}

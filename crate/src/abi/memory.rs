@@ -1,0 +1,71 @@
+//! Allocation and copies.
+
+use crate::dtype::*;
+use crate::kernels::copy;
+use crate::strided::Desc;
+use crate::with_dtype;
+use std::alloc::{alloc, dealloc, Layout};
+
+/// Every allocation is 16-byte aligned so SIMD loads of any dtype are aligned at offset 0.
+const ALIGN: usize = 16;
+
+/// Returns 0 when memory cannot grow.
+#[no_mangle]
+pub extern "C" fn mem_alloc(nbytes: usize) -> usize {
+    let size = nbytes.max(1);
+    match Layout::from_size_align(size, ALIGN) {
+        Ok(layout) => unsafe { alloc(layout) as usize },
+        Err(_) => 0,
+    }
+}
+
+/// # Safety
+/// `ptr` came from `mem_alloc(nbytes)` and is freed once.
+#[no_mangle]
+pub unsafe extern "C" fn mem_free(ptr: usize, nbytes: usize) {
+    if ptr != 0 {
+        dealloc(ptr as *mut u8, Layout::from_size_align_unchecked(nbytes.max(1), ALIGN));
+    }
+}
+
+/// Strided copy from `src` (dtype `ds`) to `dst` (dtype `dd`), operands dst, src.
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+pub unsafe extern "C" fn copy_cast(ds: u32, dd: u32, nd: usize, desc: *const i32, dst: usize, src: usize) -> i32 {
+    let d = Desc::<2>::from_raw(nd, desc);
+    with_dtype!(ds, S => with_dtype!(dd, D => {
+        copy::copy_cast::<S, D>(&d, dst as *mut D, src as *const S);
+        0
+    }, _ => 2), _ => 2)
+}
+
+/// Fill a strided view with a float value converted to the dtype.
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+pub unsafe extern "C" fn fill_f64(dt: u32, nd: usize, desc: *const i32, p: usize, v: f64) -> i32 {
+    let d = Desc::<1>::from_raw(nd, desc);
+    with_dtype!(dt, T => { copy::fill_strided::<T>(&d, p as *mut T, T::from_f64(v)); 0 }, _ => 2)
+}
+
+/// Fill with an exact integer (int64 values beyond 2^53 need this path).
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+pub unsafe extern "C" fn fill_i64(dt: u32, nd: usize, desc: *const i32, p: usize, v: i64) -> i32 {
+    let d = Desc::<1>::from_raw(nd, desc);
+    with_dtype!(dt, T => { copy::fill_strided::<T>(&d, p as *mut T, T::from_i64(v)); 0 }, _ => 2)
+}
+
+/// arange / linspace / logspace into a contiguous buffer (see kernels::copy::fill_range).
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+pub unsafe extern "C" fn fill_range(kind: u32, dt: u32, p: usize, n: usize, a: f64, b: f64, c: f64) -> i32 {
+    with_dtype!(dt, T => { copy::fill_range::<T>(kind, p as *mut T, n, a, b, c); 0 }, _ => 2)
+}

@@ -1,0 +1,14 @@
+//! The exported C ABI, one file per area. Every function is thin: decode the
+//! descriptor, pick the element type, call the kernel.
+//!
+//! Conventions: pointers are byte addresses in linear memory with the tensor's
+//! offset already applied; `desc` points at i32 values laid out as strided::Desc
+//! expects (shape, then one stride row per operand, in elements); dtype codes are
+//! dtype.rs's. Status codes: 0 ok, 1 division by zero, 2 unsupported op/dtype,
+//! 3 index out of range.
+
+mod elementwise;
+mod index;
+mod linalg;
+mod memory;
+mod reduce;

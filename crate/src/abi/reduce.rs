@@ -1,0 +1,55 @@
+//! Reductions, scans and softmax.
+
+use crate::dtype::*;
+use crate::kernels::{lines, reduce};
+use crate::strided::Desc;
+use crate::with_dtype;
+
+/// desc: outer Desc<2> (nk dims: shape, out strides, input strides) then
+/// inner Desc<1> (nr dims: shape, input strides).
+unsafe fn split_desc(nk: usize, nr: usize, desc: *const i32) -> (Desc<2>, Desc<1>) {
+    (Desc::<2>::from_raw(nk, desc), Desc::<1>::from_raw(nr, desc.add(3 * nk)))
+}
+
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn reduce(op: u32, dt_in: u32, dt_out: u32, nk: usize, nr: usize, desc: *const i32, o: usize, a: usize, p1: f64) -> i32 {
+    let (outer, inner) = split_desc(nk, nr, desc);
+    with_dtype!(dt_in, T => reduce::reduce::<T>(op, &outer, &inner, dt_out, o as _, a as _, p1), _ => 2)
+}
+
+/// argmax/argmin, optionally with values (vals == 0 skips them).
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn reduce_arg(op: u32, dt: u32, nk: usize, nr: usize, desc: *const i32, vals: usize, idx: usize, a: usize) -> i32 {
+    let (outer, inner) = split_desc(nk, nr, desc);
+    with_dtype!(dt, T => reduce::reduce_arg::<T>(op, &outer, &inner, vals as _, idx as _, a as _), _ => 2)
+}
+
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn scan(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, si: isize, o: usize, a: usize, idx: usize) -> i32 {
+    let d = Desc::<2>::from_raw(nd, desc);
+    with_dtype!(dt, T => lines::scan::<T>(op, &d, len, so, si, o as _, a as _, idx as _), _ => 2)
+}
+
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn softmax(log: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, si: isize, o: usize, a: usize) -> i32 {
+    let d = Desc::<2>::from_raw(nd, desc);
+    match dt {
+        F32 => lines::softmax::<f32>(log != 0, &d, len, so, si, o as _, a as _),
+        F64 => lines::softmax::<f64>(log != 0, &d, len, so, si, o as _, a as _),
+        _ => return 2,
+    }
+    0
+}

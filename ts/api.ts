@@ -1,0 +1,36 @@
+// The public namespace: what `import * as torch from 'torchwasm'` gives.
+
+export { Tensor, isTensor } from './tensor/tensor.js';
+export type { Scalar } from './tensor/tensor.js';
+export {
+  DType, float32, float64, int64, int32, int16, int8, uint8, bool, float16, bfloat16,
+  getDefaultDtype, setDefaultDtype, promoteTypes, canCast,
+} from './tensor/dtype.js';
+export { float32 as float, float64 as double, int64 as long, int32 as int, int16 as short, float16 as half } from './tensor/dtype.js';
+export { Storage, TypedStorage, isStorage, memory } from './tensor/storage.js';
+export type { MemoryReport } from './tensor/storage.js';
+export { tidy, keep } from './tensor/scope.js';
+export { broadcastShapes } from './tensor/shape.js';
+export { RuntimeError, IndexError, ValueError, NotImplementedError } from './tensor/shape.js';
+export { init, relaxedSimdSupported } from './wasm/loader.js';
+export type { WasmSource, InitOptions } from './wasm/loader.js';
+
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd/grad_mode.js';
+export { Variable } from './autograd/api.js';
+import * as autogradApi from './autograd/api.js';
+import { Node } from './autograd/node.js';
+
+export * from './ops/all.js';
+
+import { Tensor } from './tensor/tensor.js';
+import { isStorage } from './tensor/storage.js';
+/** torch.numel */
+export const numel = (t: Tensor): number => t._check('numel').numel();
+
+/** torch.autograd */
+export const autograd = {
+  backward: autogradApi.backward,
+  grad: autogradApi.grad,
+  Variable: autogradApi.Variable,
+  Node,
+};

@@ -1,0 +1,301 @@
+// The backward pass: discover the graph from the roots, then run nodes in dependency
+// order (later-created first among the ready ones), summing gradients per input.
+//
+// Invariants: a node runs once all nodes that feed it have run; a gradient tensor the
+// engine made is disposed as soon as no node, .grad or caller holds it.
+
+import { Tensor } from '../tensor/tensor.js';
+import { keep, pushScope, popScope } from '../tensor/scope.js';
+import { shapeEquals, RuntimeError } from '../tensor/shape.js';
+import { AccumulateGrad, Node } from './node.js';
+import { edgeOf } from '../ops/registry.js';
+import { isGradEnabled, setGradEnabled } from './grad_mode.js';
+
+/** Elementwise helpers the engine needs, set by the ops modules. */
+export const engineOps = {
+  add: (a: Tensor, b: Tensor): Tensor => a,
+  addInPlace: (a: Tensor, b: Tensor): void => {},
+  onesLike: (t: Tensor): Tensor => t,
+  clone: (t: Tensor): Tensor => t,
+  detach: (t: Tensor): Tensor => t,
+};
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+class Heap {
+  private a: Node[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  push(n: Node): void {
+    const a = this.a;
+    a.push(n);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p].seq >= a[i].seq) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+  pop(): Node {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l].seq > a[m].seq) m = l;
+        if (r < a.length && a[r].seq > a[m].seq) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function runHooks(hooks: ((g: Tensor) => Tensor | void)[] | null | undefined, g: Tensor): Tensor {
+  if (!hooks) return g;
+  pushScope(null);
+  try {
+    for (const h of hooks) {
+      const r = h(g);
+      if (r instanceof Tensor) g = r;
+    }
+  } finally {
+    popScope();
+  }
+  return g;
+}
+
+/**
+ * Runs backward from `roots` seeded with `grads`. With `captureFor` (autograd.grad),
+ * returns the gradients of those tensors instead of accumulating into leaves' .grad;
+ * with `inputs` (backward(inputs=...)), accumulates only into those.
+ */
+export function runBackward(
+  roots: Tensor[],
+  grads: (Tensor | null)[],
+  options: BackwardOptions & { inputs?: Tensor[]; captureFor?: Tensor[]; allowUnused?: boolean },
+): (Tensor | null)[] | undefined {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  // Tensors made during backward; those not kept (.grad, retained) or returned are freed.
+  const ownedList = new TrackingList();
+  const owned = ownedList.set;
+  const kept = new Set<Tensor>();
+  const returned = new Set<Tensor>();
+  // How many input-buffer slots hold each gradient: it is freed when none does.
+  const refs = new Map<Tensor, number>();
+  const ref = (t: Tensor): void => {
+    refs.set(t, (refs.get(t) ?? 0) + 1);
+  };
+  const maybeFree = (t: Tensor): void => {
+    if (owned.has(t) && !kept.has(t) && !returned.has(t) && !refs.has(t)) t.dispose();
+  };
+  const unref = (t: Tensor): void => {
+    const n = (refs.get(t) ?? 1) - 1;
+    if (n > 0) refs.set(t, n);
+    else {
+      refs.delete(t);
+      maybeFree(t);
+    }
+  };
+  const prevGrad = isGradEnabled();
+  pushScope(ownedList);
+  try {
+    setGradEnabled(createGraph);
+    const buffers = new Map<Node, (Tensor | null)[]>();
+    const addTo = (node: Node, nr: number, g: Tensor): void => {
+      let buf = buffers.get(node);
+      if (!buf) buffers.set(node, (buf = []));
+      const prev = buf[nr];
+      if (prev == null) {
+        buf[nr] = g;
+        ref(g);
+      } else {
+        const sum = engineOps.add(prev, g);
+        buf[nr] = sum;
+        ref(sum);
+        unref(prev);
+        maybeFree(g);
+      }
+    };
+    const rootNodes: Node[] = [];
+    roots.forEach((r, i) => {
+      const e = edgeOf(r);
+      if (e === null) throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+      let g = grads[i];
+      if (g === null || g === undefined) {
+        if (r.numel() !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+        g = engineOps.onesLike(r);
+      } else if (!shapeEquals(g._shape, r._shape)) {
+        throw new RuntimeError(
+          `Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${g._shape.join(', ')}]) and output[${i}] has a shape of torch.Size([${r._shape.join(', ')}]).`,
+        );
+      }
+      addTo(e.node, e.inputNr, g);
+      rootNodes.push(e.node);
+    });
+
+    // Where the gradients of `captureFor` / `inputs` arrive.
+    const targets = options.captureFor ?? options.inputs;
+    const targetEdges = targets?.map((t) => {
+      const e = edgeOf(t);
+      if (e === null) throw new RuntimeError('One of the differentiated Tensors does not require grad');
+      return e;
+    });
+    const captured: (Tensor | null)[] = targets ? targets.map(() => null) : [];
+
+    // Discover the graph and count, per node, the edges that feed it.
+    const deps = new Map<Node, number>();
+    const seen = new Set<Node>(rootNodes);
+    const stack = [...seen];
+    while (stack.length) {
+      const n = stack.pop()!;
+      for (const e of n.next) {
+        if (!e) continue;
+        deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
+        if (!seen.has(e.node)) {
+          seen.add(e.node);
+          stack.push(e.node);
+        }
+      }
+    }
+    // With targets, only nodes that lead to one need to run.
+    let needed: Set<Node> | null = null;
+    if (targetEdges) {
+      needed = new Set<Node>();
+      const targetNodes = new Set(targetEdges.map((e) => e.node));
+      const memo = new Map<Node, boolean>();
+      const leads = (n: Node): boolean => {
+        const m = memo.get(n);
+        if (m !== undefined) return m;
+        memo.set(n, false);
+        let r = targetNodes.has(n);
+        for (const e of n.next) if (e && leads(e.node)) r = true;
+        memo.set(n, r);
+        if (r) needed!.add(n);
+        return r;
+      };
+      for (const n of seen) leads(n);
+    }
+
+    const ready = new Heap();
+    for (const n of seen) if (!deps.get(n)) ready.push(n);
+    while (ready.size) {
+      const node = ready.pop();
+      const buf = buffers.get(node) ?? [];
+      buffers.delete(node);
+      // Hooks and retained grads on this node's outputs.
+      for (let nr = 0; nr < buf.length; nr++) {
+        const g = buf[nr];
+        if (!g) continue;
+        const hooked = runHooks(node.preHooks?.get(nr), g);
+        if (hooked !== g) {
+          buf[nr] = hooked;
+          ref(hooked);
+          unref(g);
+        }
+        const retained = node.retained?.get(nr)?.deref();
+        if (retained) {
+          const prev = retained._grad;
+          let rg = createGraph || !hooked._requiresGrad ? engineOps.clone(hooked) : engineOps.detach(engineOps.clone(hooked));
+          if (prev) rg = engineOps.add(prev, rg);
+          retained._grad = keep(rg);
+          kept.add(rg);
+        }
+      }
+      if (targetEdges) {
+        targetEdges.forEach((e, i) => {
+          const g = buf[e.inputNr];
+          if (e.node === node && g) {
+            captured[i] = g;
+            returned.add(g);
+          }
+        });
+      }
+      let outs: (Tensor | null)[] = [];
+      const run = needed === null || needed.has(node);
+      if (node instanceof AccumulateGrad) {
+        if (!options.captureFor && buf[0] && run) accumulate(node.variable, buf[0], createGraph, owned, kept, returned);
+      } else if (run && buf.some((g) => g)) {
+        outs = node.apply(buf);
+        if (node.postHooks) {
+          pushScope(null);
+          try {
+            for (const h of node.postHooks) h(outs, buf);
+          } finally {
+            popScope();
+          }
+        }
+        if (!retainGraph) node.release();
+      } else if (run && !retainGraph) {
+        node.release();
+      }
+      node.next.forEach((e, k) => {
+        if (!e) return;
+        const g = outs[k];
+        if (g) addTo(e.node, e.inputNr, g);
+        const d = (deps.get(e.node) ?? 1) - 1;
+        deps.set(e.node, d);
+        if (d === 0) ready.push(e.node);
+      });
+      for (const g of outs) if (g) maybeFree(g);
+      for (const g of buf) if (g) unref(g);
+    }
+    if (options.captureFor) {
+      if (!options.allowUnused && captured.some((g) => g === null)) {
+        throw new RuntimeError(
+          'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
+        );
+      }
+      return captured.map((g) => {
+        if (g === null || createGraph || !g._requiresGrad) return g;
+        const d = engineOps.detach(g);
+        returned.add(d);
+        returned.delete(g);
+        return d;
+      });
+    }
+    return undefined;
+  } finally {
+    setGradEnabled(prevGrad);
+    for (const t of ownedList) if (!kept.has(t) && !returned.has(t)) t.dispose();
+    popScope(returned);
+  }
+}
+
+/** A scope list that also answers membership quickly. */
+class TrackingList extends Array<Tensor> {
+  readonly set = new Set<Tensor>();
+  override push(...ts: Tensor[]): number {
+    for (const t of ts) this.set.add(t);
+    return super.push(...ts);
+  }
+}
+
+function accumulate(v: Tensor, g: Tensor, createGraph: boolean, owned: Set<Tensor>, kept: Set<Tensor>, returned: Set<Tensor>): void {
+  g = runHooks(v._hooks, g);
+  if (v._grad === null) {
+    // Take the engine's tensor when nobody else holds it, else copy (PyTorch's use_count rule).
+    const take = owned.has(g) && !kept.has(g) && !returned.has(g) && (createGraph || !g._requiresGrad);
+    const grad = take ? g : createGraph ? engineOps.clone(g) : engineOps.detach(engineOps.clone(g));
+    v._grad = keep(grad);
+    kept.add(grad);
+  } else if (createGraph) {
+    v._grad = keep(engineOps.add(v._grad, g));
+    kept.add(v._grad);
+  } else {
+    engineOps.addInPlace(v._grad, g);
+  }
+}

@@ -1,0 +1,66 @@
+// Graph nodes. A Node turns the gradients of its outputs into gradients of its
+// inputs; `next` holds, per differentiable input, where that gradient goes.
+
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface Edge {
+  node: Node;
+  inputNr: number;
+}
+
+let sequence = 0;
+
+export abstract class Node {
+  readonly name: string;
+  /** One edge per differentiable input (null where the input needs no gradient). */
+  next: (Edge | null)[];
+  /** Creation order: the engine runs later nodes first when both are ready. */
+  readonly seq = sequence++;
+  /** Hooks on the gradient of output i (tensor.registerHook on a non-leaf). */
+  preHooks: Map<number, ((g: Tensor) => Tensor | void)[]> | null = null;
+  /** Non-leaf outputs that keep their gradient (retainGrad), by output index. */
+  retained: Map<number, WeakRef<Tensor>> | null = null;
+  /** Hooks run after apply(): (gradInputs, gradOutputs). */
+  postHooks: ((gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => void)[] | null = null;
+
+  constructor(name: string, next: (Edge | null)[]) {
+    this.name = name;
+    this.next = next;
+  }
+
+  /** Gradients of the inputs from the gradients of the outputs. */
+  abstract apply(gradOutputs: (Tensor | null)[]): (Tensor | null)[];
+
+  /** Frees saved tensors (after a backward without retainGraph). */
+  release(): void {}
+
+  /** PyTorch's next_functions: [node, inputNr] per input, [null, 0] where none. */
+  get nextFunctions(): [Node | null, number][] {
+    return this.next.map((e) => (e ? [e.node, e.inputNr] : [null, 0]));
+  }
+
+  registerHook(fn: (gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => void): void {
+    (this.postHooks ??= []).push(fn);
+  }
+
+  name_(): string {
+    return this.name;
+  }
+
+  toString(): string {
+    return `<${this.name}>`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** The sink of a leaf that requires grad: adds incoming gradients into `variable.grad`. */
+export class AccumulateGrad extends Node {
+  constructor(readonly variable: Tensor) {
+    super('AccumulateGrad', []);
+  }
+  apply(): (Tensor | null)[] {
+    throw new Error('AccumulateGrad is applied by the engine');
+  }
+}

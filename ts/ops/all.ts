@@ -1,0 +1,10 @@
+// Every op family; importing this installs the Tensor methods.
+export * from './arith.js';
+export * from './copy.js';
+export * from './views.js';
+export * from './reduce.js';
+export * from './join.js';
+export * from './creation.js';
+export * from './gather.js';
+export * from './matmul.js';
+import './engine_hooks.js';

@@ -1,0 +1,103 @@
+// Scopes free the tensors created inside a function except what it returns:
+// tidy() for users (TensorFlow.js's helper), scoped() for ops, whose internal
+// temporaries must not wait for the garbage collector.
+
+import type { Tensor } from './tensor.js';
+
+// The innermost scope collects every new tensor; a null entry pauses collection.
+const scopes: (Tensor[] | null)[] = [];
+
+/** Called by the Tensor constructor. */
+export function track(t: Tensor): void {
+  const n = scopes.length;
+  if (n > 0) scopes[n - 1]?.push(t);
+}
+
+/** Takes `t` out of every enclosing scope, so tidy() does not free it. */
+export function keep<T extends Tensor>(t: T): T {
+  for (const s of scopes) {
+    if (!s) continue;
+    const i = s.lastIndexOf(t);
+    if (i >= 0) s.splice(i, 1);
+  }
+  return t;
+}
+
+/** @internal Starts collecting the tensors created from now on (null: collect none). */
+export function pushScope(scope: Tensor[] | null): void {
+  scopes.push(scope);
+}
+
+/** @internal Ends the innermost scope; `moveUp` tensors go to the enclosing one. */
+export function popScope(moveUp: Iterable<Tensor> = []): void {
+  scopes.pop();
+  const parent = scopes[scopes.length - 1];
+  if (parent) for (const t of moveUp) parent.push(t);
+}
+
+let isTensorFn: (v: unknown) => v is Tensor = (v): v is Tensor => false;
+export function setTensorCheck(f: (v: unknown) => v is Tensor): void {
+  isTensorFn = f;
+}
+
+function collect(x: unknown, into: Set<Tensor>, depth = 0): void {
+  if (depth > 8 || x === null || typeof x !== 'object') return;
+  if (isTensorFn(x)) {
+    into.add(x);
+    return;
+  }
+  if (Array.isArray(x)) {
+    for (const v of x) collect(v, into, depth + 1);
+  } else if (x instanceof Map) {
+    for (const v of x.values()) collect(v, into, depth + 1);
+  } else if (Object.getPrototypeOf(x) === Object.prototype) {
+    for (const v of Object.values(x)) collect(v, into, depth + 1);
+  }
+}
+
+/** Disposes the scope's tensors except `result`'s; the kept ones move to the parent scope. */
+function close(scope: Tensor[], result: unknown): void {
+  scopes.pop();
+  if (scope.length === 0) return;
+  let kept: Set<Tensor> | null = null;
+  if (isTensorFn(result)) {
+    kept = new Set([result]);
+  } else if (result !== null && typeof result === 'object') {
+    kept = new Set();
+    collect(result, kept);
+  }
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (kept !== null && kept.has(t)) parent?.push(t);
+    else t.dispose();
+  }
+}
+
+/**
+ * Runs `fn` and disposes every tensor created during it, except the tensors it
+ * returns (directly, or inside arrays, Maps and plain objects) and those passed to
+ * keep(). Returned tensors move to the enclosing scope.
+ *
+ * @example
+ * const y = torch.tidy(() => x.mul(2).add(1)); // the x.mul(2) temporary is freed
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope: Tensor[] = [];
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    close(scope, null);
+    throw e;
+  }
+  if (result instanceof Promise) {
+    close(scope, null);
+    throw new Error('tidy(): the function must be synchronous (it returned a Promise)');
+  }
+  close(scope, result);
+  return result;
+}
+
+/** @internal tidy() for op implementations. */
+export const scoped = tidy;

@@ -1,0 +1,183 @@
+// Shapes, strides, dims and broadcasting: pure bookkeeping, no data.
+
+export type Shape = readonly number[];
+
+export function numelOf(shape: Shape): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = s;
+    s *= Math.max(shape[i], 1);
+  }
+  return st;
+}
+
+/** Contiguous in row-major order, ignoring the strides of size-1 dims (as PyTorch does). */
+export function isContiguousLayout(shape: Shape, strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] === 1) continue;
+    if (shape[i] === 0) return true;
+    if (strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+export function shapeEquals(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** PyTorch's wrap_dim, with its IndexError message. */
+export function normalizeDim(dim: number, ndim: number, wrapScalar = true): number {
+  const n = ndim === 0 && wrapScalar ? 1 : ndim;
+  if (!Number.isInteger(dim)) throw new TypeError(`dim must be an integer, got ${dim}`);
+  if (n === 0) {
+    throw new IndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
+  }
+  if (dim < -n || dim >= n) {
+    throw new IndexError(`Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
+/** Normalised, checked list of distinct dims. */
+export function normalizeDims(dims: readonly number[], ndim: number): number[] {
+  const out = dims.map((d) => normalizeDim(d, ndim));
+  const seen = new Set<number>();
+  for (const d of out) {
+    if (seen.has(d)) throw new RuntimeError(`dim ${d} appears multiple times in the list of dims`);
+    seen.add(d);
+  }
+  return out;
+}
+
+/** Broadcast shape of several shapes, with PyTorch's error for the first two that clash. */
+export function broadcastShapes(...shapes: Shape[]): number[] {
+  let nd = 0;
+  for (const s of shapes) nd = Math.max(nd, s.length);
+  const out = new Array<number>(nd).fill(1);
+  for (let k = 0; k < shapes.length; k++) {
+    const s = shapes[k];
+    for (let i = 0; i < s.length; i++) {
+      const d = nd - s.length + i;
+      const v = s[i];
+      if (v === out[d] || v === 1) continue;
+      if (out[d] === 1) {
+        out[d] = v;
+        continue;
+      }
+      throw new RuntimeError(
+        `The size of tensor a (${out[d]}) must match the size of tensor b (${v}) at non-singleton dimension ${i}`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Strides that view a tensor of (shape, strides) as the broadcast `target` shape. */
+export function broadcastStrides(shape: Shape, strides: readonly number[], target: Shape): number[] {
+  const out = new Array<number>(target.length).fill(0);
+  const off = target.length - shape.length;
+  for (let i = 0; i < shape.length; i++) out[off + i] = shape[i] === 1 ? 0 : strides[i];
+  return out;
+}
+
+/** Strides for viewing (shape, strides) as newShape without copying, or null (PyTorch's computeStride). */
+export function viewStrides(shape: Shape, strides: readonly number[], newShape: Shape): number[] | null {
+  if (shape.length === 0) return newShape.map(() => 1);
+  const numel = numelOf(shape);
+  if (numel === 0) return shapeEquals(shape, newShape) ? [...strides] : contiguousStrides(newShape);
+  const out = new Array<number>(newShape.length);
+  let viewD = newShape.length - 1;
+  let chunkBase = strides[strides.length - 1];
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    tensorNumel *= shape[d];
+    if (d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
+        out[viewD] = viewNumel * chunkBase;
+        viewNumel *= newShape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) {
+        chunkBase = strides[d - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  if (viewD !== -1) return null;
+  return out;
+}
+
+/** Resolves one -1 in a requested shape (view/reshape), with PyTorch's errors. */
+export function inferSize(requested: readonly number[], numel: number): number[] {
+  let inferIdx = -1;
+  let known = 1;
+  for (let i = 0; i < requested.length; i++) {
+    const d = requested[i];
+    if (d === -1) {
+      if (inferIdx >= 0) throw new RuntimeError('only one dimension can be inferred');
+      inferIdx = i;
+    } else if (d >= 0 && Number.isInteger(d)) {
+      known *= d;
+    } else {
+      throw new RuntimeError(`invalid shape dimension ${d}`);
+    }
+  }
+  const out = [...requested];
+  if (inferIdx >= 0) {
+    if (known === 0) {
+      throw new RuntimeError(
+        `cannot reshape tensor of 0 elements into shape [${requested.join(', ')}] because the unspecified dimension size -1 can be any value and is ambiguous`,
+      );
+    }
+    if (numel % known === 0) {
+      out[inferIdx] = numel / known;
+      return out;
+    }
+  } else if (known === numel) {
+    return out;
+  }
+  throw new RuntimeError(`shape '[${requested.join(', ')}]' is invalid for input of size ${numel}`);
+}
+
+export function checkShape(shape: readonly number[], op = 'tensor'): number[] {
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d)) {
+      throw new TypeError(`${op}(): expected a sequence of integers for the size, got ${String(d)}`);
+    }
+    if (d < 0) {
+      throw new RuntimeError(`Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
+    }
+  }
+  return [...shape];
+}
+
+/** Python's exception classes, so callers can tell them apart as PyTorch users do. */
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+}
+export class IndexError extends Error {
+  override name = 'IndexError';
+}
+export class ValueError extends Error {
+  override name = 'ValueError';
+}
+export class NotImplementedError extends Error {
+  override name = 'NotImplementedError';
+}
+export class LinAlgError extends RuntimeError {
+  override name = '_LinAlgError';
+}

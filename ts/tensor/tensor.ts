@@ -1,0 +1,332 @@
+// The Tensor: a view (dtype, shape, strides, offset) of a Storage, plus autograd
+// metadata. Ops are defined in ts/ops and installed on the prototype from there.
+
+import { Storage, TypedStorage, stats } from './storage.js';
+import { DType } from './dtype.js';
+import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, Shape, ValueError, IndexError } from './shape.js';
+import { track } from './scope.js';
+import { readElement, writeElement, heapView, TypedArray } from './elements.js';
+import type { Node } from '../autograd/node.js';
+
+const registry = new FinalizationRegistry<Storage>((storage) => {
+  stats.liveTensors--;
+  storage.release();
+});
+
+/** Hooks other modules plug in (printing, copies), to keep this file free of cycles. */
+export const tensorHooks = {
+  format: (t: Tensor): string => `tensor(<${t.shape.join('x')}, ${t.dtype}>)`,
+  /** A contiguous tensor with t's values (t itself when already contiguous). */
+  contiguous: (t: Tensor): Tensor => t,
+  /** Copy src into dst (same shape), casting. */
+  copyInto: (dst: Tensor, src: Tensor): void => {
+    throw new Error('copy not initialised');
+  },
+};
+
+export type Scalar = number | boolean | bigint;
+
+export class Tensor {
+  /** @internal */ _s: Storage;
+  readonly dtype: DType;
+  /** @internal */ _shape: readonly number[];
+  /** @internal */ _strides: readonly number[];
+  /** @internal in elements */ _offset: number;
+  /** @internal */ _disposed = false;
+  /** @internal */ _requiresGrad = false;
+  /** @internal */ _grad: Tensor | null = null;
+  /** @internal */ _gradFn: Node | null = null;
+  /** @internal which output of _gradFn this tensor is */ _outputNr = 0;
+  /** @internal the tensor this one is a view of (autograd view tracking) */ _base: Tensor | null = null;
+  /** @internal */ _retainsGrad = false;
+  /** @internal */ _hooks: ((grad: Tensor) => Tensor | void)[] | null = null;
+  /** @internal AccumulateGrad node of a leaf, created on first use */ _gradAccumulator: Node | null = null;
+  /** @internal */ _name: string | null = null;
+
+  /** @internal Use torch.* factories; this wraps an existing storage. */
+  constructor(storage: Storage, dtype: DType, shape: readonly number[], strides: readonly number[], offset: number) {
+    this._s = storage;
+    this.dtype = dtype;
+    this._shape = Object.freeze(shape as number[]);
+    this._strides = strides;
+    this._offset = offset;
+    storage.retain();
+    stats.liveTensors++;
+    registry.register(this, storage, this);
+    track(this);
+  }
+
+  /** @internal A new contiguous, uninitialised tensor. */
+  static _empty(shape: readonly number[], dtype: DType): Tensor {
+    const storage = new Storage(numelOf(shape) * dtype.itemsize);
+    return new Tensor(storage, dtype, shape, contiguousStrides(shape), 0);
+  }
+
+  /** @internal Another view of this tensor's storage. */
+  _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    return new Tensor(this._s, this.dtype, shape, strides, offset);
+  }
+
+  /** @internal Byte address of element 0 of this view. */
+  get _ptr(): number {
+    return this._s.ptr + this._offset * this.dtype.itemsize;
+  }
+
+  /** @internal Throws when the tensor was disposed. */
+  _check(op = 'tensor', arg = 'self'): this {
+    if (this._disposed) throw new Error(`${op}(): argument '${arg}' is a tensor that was disposed`);
+    return this;
+  }
+
+  /** The size of each dim (PyTorch's torch.Size). */
+  get shape(): readonly number[] {
+    return this._shape;
+  }
+  get ndim(): number {
+    return this._shape.length;
+  }
+  dim(): number {
+    return this._shape.length;
+  }
+  numel(): number {
+    return numelOf(this._shape);
+  }
+  nelement(): number {
+    return this.numel();
+  }
+  /** size() is the shape; size(d) the size of dim d (negative counts from the end). */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this._shape;
+    return this._shape[normalizeDim(dim, this.ndim, false)];
+  }
+  stride(): readonly number[];
+  stride(dim: number): number;
+  stride(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this._strides;
+    return this._strides[normalizeDim(dim, this.ndim, false)];
+  }
+  storageOffset(): number {
+    return this._offset;
+  }
+  isContiguous(): boolean {
+    return isContiguousLayout(this._shape, this._strides);
+  }
+  elementSize(): number {
+    return this.dtype.itemsize;
+  }
+  get isFloatingPoint(): boolean {
+    return this.dtype.isFloatingPoint;
+  }
+  isFloatingPointType(): boolean {
+    return this.dtype.isFloatingPoint;
+  }
+  /** The storage this tensor views (shared with its views). */
+  storage(): TypedStorage {
+    return new TypedStorage(this._s, this.dtype);
+  }
+  untypedStorage(): Storage {
+    return this._s;
+  }
+  /** Version counter shared with views: bumped by every in-place op. */
+  get _version(): number {
+    return this._s.version;
+  }
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+  get device(): string {
+    return 'cpu';
+  }
+  get isCuda(): boolean {
+    return false;
+  }
+
+  // ---- autograd metadata -------------------------------------------------
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(v: boolean) {
+    if (v && !this.dtype.isFloatingPoint) {
+      throw new Error('only Tensors of floating point dtype can require gradients');
+    }
+    if (!v && this._gradFn !== null) {
+      throw new Error(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    }
+    this._requiresGrad = v;
+  }
+  get isLeaf(): boolean {
+    return this._gradFn === null;
+  }
+  get gradFn(): Node | null {
+    return this._gradFn;
+  }
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    this._grad = g;
+  }
+  get retainsGrad(): boolean {
+    return this._retainsGrad;
+  }
+
+  // ---- memory -------------------------------------------------------------
+  /** Frees this tensor's reference to its storage now (the storage goes when no view uses it). */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    registry.unregister(this);
+    stats.liveTensors--;
+    this._s.release();
+    if (this._grad !== null && this._grad !== this) {
+      this._grad.dispose();
+      this._grad = null;
+    }
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // ---- values out -----------------------------------------------------------
+  /** The value of a one-element tensor; int64 beyond 2^53 comes as bigint (or always with {bigint: true}). */
+  item(options: { bigint?: boolean } = {}): number | boolean | bigint {
+    this._check('item');
+    if (this.numel() !== 1) throw new ValueError('only one element tensors can be converted to Python scalars');
+    return readElement(this.dtype, this._ptr, options.bigint);
+  }
+
+  /** @internal Byte address of the element at a full index. */
+  _addressOf(index: readonly number[], op: string): number {
+    if (index.length !== this.ndim) {
+      throw new IndexError(`${op}(): expected ${this.ndim} indices for a tensor of dim ${this.ndim}, got ${index.length}`);
+    }
+    let off = this._offset;
+    for (let d = 0; d < index.length; d++) {
+      let i = index[d];
+      const n = this._shape[d];
+      if (!Number.isInteger(i)) throw new TypeError(`${op}(): indices must be integers, got ${i}`);
+      if (i < -n || i >= n) throw new IndexError(`index ${i} is out of bounds for dimension ${d} with size ${n}`);
+      if (i < 0) i += n;
+      off += i * this._strides[d];
+    }
+    return this._s.ptr + off * this.dtype.itemsize;
+  }
+
+  /** The element at a full index, e.g. `x.get(0, 2)` for x[0, 2].item(). */
+  get(...index: number[]): number | boolean | bigint {
+    this._check('get');
+    return readElement(this.dtype, this._addressOf(index, 'get'));
+  }
+
+  /** Sets the element at a full index: `x.set(0, 2, value)` for x[0, 2] = value. */
+  set(...indexAndValue: (number | boolean | bigint)[]): this {
+    this._check('set');
+    const value = indexAndValue[indexAndValue.length - 1];
+    const addr = this._addressOf(indexAndValue.slice(0, -1) as number[], 'set');
+    writeElement(this.dtype, addr, value);
+    this._s.version++;
+    return this;
+  }
+
+  /** A copy of the values, row-major, as a typed array (BigInt64Array for int64, Uint8Array for bool, Uint16Array bits for half types). */
+  toTypedArray(): TypedArray {
+    this._check('toTypedArray');
+    const c = tensorHooks.contiguous(this);
+    try {
+      return heapView(c.dtype, c._ptr, c.numel()).slice();
+    } finally {
+      if (c !== this) c.dispose();
+    }
+  }
+
+  /**
+   * A live typed array over this contiguous tensor's memory: writes through it show in
+   * the tensor and vice versa (what torch.from_numpy / .numpy() share in PyTorch). It
+   * re-attaches itself after wasm memory grows, so it never goes stale.
+   */
+  asTypedArray(): TypedArray {
+    this._check('asTypedArray');
+    if (!this.isContiguous()) throw new Error('asTypedArray(): the tensor must be contiguous; call .contiguous() first');
+    return liveView(this);
+  }
+
+  /** Nested arrays of JS values (int64 as number when exact, bigint otherwise). */
+  tolist(options: { bigint?: boolean } = {}): unknown {
+    this._check('tolist');
+    const c = tensorHooks.contiguous(this);
+    try {
+      const n = c.numel();
+      const flat: unknown[] = new Array(n);
+      const size = c.dtype.itemsize;
+      for (let i = 0; i < n; i++) flat[i] = readElement(c.dtype, c._ptr + i * size, options.bigint);
+      if (this.ndim === 0) return flat[0];
+      let pos = 0;
+      const build = (d: number): unknown[] => {
+        const len = this._shape[d];
+        const out = new Array(len);
+        for (let i = 0; i < len; i++) out[i] = d === this.ndim - 1 ? flat[pos++] : build(d + 1);
+        return out;
+      };
+      return build(0);
+    } finally {
+      if (c !== this) c.dispose();
+    }
+  }
+
+  toString(): string {
+    if (this._disposed) return 'tensor(<disposed>)';
+    return tensorHooks.format(this);
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+  [Symbol.for('Deno.customInspect')](): string {
+    return this.toString();
+  }
+  get [Symbol.toStringTag](): string {
+    return 'Tensor';
+  }
+}
+
+function liveView(t: Tensor): TypedArray {
+  const n = t.numel();
+  let cached: TypedArray | null = null;
+  const current = (): TypedArray => {
+    if (cached === null || cached.length !== n || cached.buffer.byteLength === 0 || cached.buffer !== heapView(t.dtype, 0, 0).buffer) {
+      t._check('asTypedArray');
+      cached = heapView(t.dtype, t._ptr, n);
+    }
+    return cached;
+  };
+  return new Proxy(current(), {
+    get(_target, prop) {
+      const arr = current();
+      const v = Reflect.get(arr, prop, arr);
+      return typeof v === 'function' ? v.bind(arr) : v;
+    },
+    set(_target, prop, value) {
+      const arr = current();
+      if (typeof prop === 'string' && /^\d+$/.test(prop)) t._s.version++;
+      return Reflect.set(arr, prop, value, arr);
+    },
+    has(_target, prop) {
+      return Reflect.has(current(), prop);
+    },
+    ownKeys() {
+      return Reflect.ownKeys(current());
+    },
+    getOwnPropertyDescriptor(_target, prop) {
+      return Reflect.getOwnPropertyDescriptor(current(), prop);
+    },
+  });
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
+
+export type { Shape };

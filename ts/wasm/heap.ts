@@ -1,0 +1,49 @@
+// The instantiated module and typed views of its memory. Memory growth detaches the
+// old ArrayBuffer, so every view is re-made when the buffer changed: never keep one
+// across a call that may allocate.
+
+import type { KernelExports } from './exports.js';
+
+export let K: KernelExports = null as unknown as KernelExports;
+export let relaxedSimd = false;
+
+let buffer: ArrayBuffer | null = null;
+let u8v: Uint8Array, i8v: Int8Array, i16v: Int16Array, u16v: Uint16Array, i32v: Int32Array;
+let f32v: Float32Array, f64v: Float64Array, i64v: BigInt64Array;
+
+function refresh(): void {
+  buffer = K.memory.buffer as ArrayBuffer;
+  u8v = new Uint8Array(buffer);
+  i8v = new Int8Array(buffer);
+  i16v = new Int16Array(buffer);
+  u16v = new Uint16Array(buffer);
+  i32v = new Int32Array(buffer);
+  f32v = new Float32Array(buffer);
+  f64v = new Float64Array(buffer);
+  i64v = new BigInt64Array(buffer);
+}
+
+export const heapU8 = (): Uint8Array => (K.memory.buffer !== buffer && refresh(), u8v);
+export const heapI8 = (): Int8Array => (K.memory.buffer !== buffer && refresh(), i8v);
+export const heapI16 = (): Int16Array => (K.memory.buffer !== buffer && refresh(), i16v);
+export const heapU16 = (): Uint16Array => (K.memory.buffer !== buffer && refresh(), u16v);
+export const heapI32 = (): Int32Array => (K.memory.buffer !== buffer && refresh(), i32v);
+export const heapF32 = (): Float32Array => (K.memory.buffer !== buffer && refresh(), f32v);
+export const heapF64 = (): Float64Array => (K.memory.buffer !== buffer && refresh(), f64v);
+export const heapI64 = (): BigInt64Array => (K.memory.buffer !== buffer && refresh(), i64v);
+
+/** Scratch area for kernel descriptors and scalar operands (one call at a time). */
+export let scratch = 0;
+export const SCRATCH_BYTES = 1 << 16;
+/** Byte offset inside scratch where scalar operand slots start (4 slots of 16 bytes). */
+export const SCALAR_SLOTS = SCRATCH_BYTES - 64;
+
+export function setInstance(exports: KernelExports, relaxed: boolean): void {
+  K = exports;
+  relaxedSimd = relaxed;
+  buffer = null;
+  scratch = K.mem_alloc(SCRATCH_BYTES);
+  if (scratch === 0) throw new Error('torchwasm: cannot allocate the kernel scratch area');
+}
+
+export const isInitialized = (): boolean => K !== null;
