@@ -18,6 +18,7 @@ export type { WasmSource, InitOptions } from './wasm/loader.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd/grad_mode.js';
 export { Variable } from './autograd/api.js';
 import * as autogradApi from './autograd/api.js';
+import { gradcheck } from './autograd/gradcheck.js';
 import { Node } from './autograd/node.js';
 
 export * from './ops/all.js';
@@ -32,5 +33,6 @@ export const autograd = {
   backward: autogradApi.backward,
   grad: autogradApi.grad,
   Variable: autogradApi.Variable,
+  gradcheck,
   Node,
 };

@@ -233,7 +233,7 @@ export const unbind = defineOp({
       const d = normalizeDim(c.dim, shape.length);
       const like = grads.find((g) => g) as Tensor;
       const inner = shape.filter((_, k) => k !== d);
-      return stack(gradsOrZeros(grads, shape.map(() => inner).slice(0, shape[d]), like), d);
+      return stack(gradsOrZeros(grads, Array.from({ length: shape[d] }, () => inner), like), d);
     },
   },
 });

@@ -60,26 +60,27 @@ export function normalizeDims(dims: readonly number[], ndim: number): number[] {
   return out;
 }
 
-/** Broadcast shape of several shapes, with PyTorch's error for the first two that clash. */
-export function broadcastShapes(...shapes: Shape[]): number[] {
-  let nd = 0;
-  for (const s of shapes) nd = Math.max(nd, s.length);
-  const out = new Array<number>(nd).fill(1);
-  for (let k = 0; k < shapes.length; k++) {
-    const s = shapes[k];
-    for (let i = 0; i < s.length; i++) {
-      const d = nd - s.length + i;
-      const v = s[i];
-      if (v === out[d] || v === 1) continue;
-      if (out[d] === 1) {
-        out[d] = v;
-        continue;
-      }
-      throw new RuntimeError(
-        `The size of tensor a (${out[d]}) must match the size of tensor b (${v}) at non-singleton dimension ${i}`,
-      );
+/** Broadcast shape of two shapes (PyTorch's infer_size: dims compared from the last). */
+function broadcastPair(a: Shape, b: Shape): number[] {
+  const nd = Math.max(a.length, b.length);
+  const out = new Array<number>(nd);
+  for (let i = nd - 1; i >= 0; i--) {
+    const ia = i - nd + a.length;
+    const ib = i - nd + b.length;
+    const sa = ia >= 0 ? a[ia] : 1;
+    const sb = ib >= 0 ? b[ib] : 1;
+    if (sa !== sb && sa !== 1 && sb !== 1) {
+      throw new RuntimeError(`The size of tensor a (${sa}) must match the size of tensor b (${sb}) at non-singleton dimension ${i}`);
     }
+    out[i] = sa === 1 ? sb : sa;
   }
+  return out;
+}
+
+/** Broadcast shape of several shapes, folded left to right as TensorIterator does. */
+export function broadcastShapes(...shapes: Shape[]): number[] {
+  let out: number[] = [];
+  for (const s of shapes) out = broadcastPair(out, s);
   return out;
 }
 

@@ -3,7 +3,7 @@
 
 import { Storage, TypedStorage, stats } from './storage.js';
 import { DType } from './dtype.js';
-import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, Shape, ValueError, IndexError } from './shape.js';
+import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, Shape, ValueError, IndexError, RuntimeError } from './shape.js';
 import { track } from './scope.js';
 import { readElement, writeElement, heapView, TypedArray } from './elements.js';
 import type { Node } from '../autograd/node.js';
@@ -149,10 +149,10 @@ export class Tensor {
   }
   set requiresGrad(v: boolean) {
     if (v && !this.dtype.isFloatingPoint) {
-      throw new Error('only Tensors of floating point dtype can require gradients');
+      throw new RuntimeError('only Tensors of floating point dtype can require gradients');
     }
     if (!v && this._gradFn !== null) {
-      throw new Error(
+      throw new RuntimeError(
         "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
       );
     }

@@ -1,0 +1,46 @@
+import { describe, it, expect } from 'vitest';
+import { torch, expectClose, expectNoLeak } from '../helpers.js';
+
+describe('tensor core', () => {
+  it('adds with broadcasting and promotion', () => {
+    const a = torch.tensor([[1, 2], [3, 4]]);
+    const b = torch.tensor([0.5, 1.5]);
+    const c = a.add(b);
+    expect(c.dtype).toBe(torch.float32);
+    expectClose(c, [1.5, 3.5, 3.5, 5.5]);
+    expect(torch.add(a, 1).dtype).toBe(torch.int64);
+  });
+
+  it('backpropagates through mul and sum', () => {
+    const x = torch.tensor([1.5, 2.5, 3.5], { requiresGrad: true });
+    x.mul(x).sum().backward();
+    expectClose(x.grad!, [3, 5, 7]);
+  });
+
+  it('views share storage', () => {
+    const x = torch.arange(6).view(2, 3);
+    const t = x.t();
+    t.set(0, 1, 100);
+    expect(x.get(1, 0)).toBe(100);
+    expect(t.isContiguous()).toBe(false);
+  });
+
+  it('frees everything created in tidy', () => {
+    expectNoLeak(() => {
+      torch.tidy(() => {
+        const a = torch.ones(3, 3);
+        a.mul(2).add(1).sum();
+      });
+    });
+  });
+});
+
+describe('gradcheck', () => {
+  it('accepts the gradients of composed ops', () => {
+    const x = torch.tensor([0.3, -1.2, 2.0], { dtype: torch.float64, requiresGrad: true });
+    const y = torch.tensor([1.1, 0.7, -0.4], { dtype: torch.float64, requiresGrad: true });
+    expect(torch.autograd.gradcheck((a, b) => a.mul(b).add(a.div(b)), [x, y])).toBe(true);
+    const m = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float64, requiresGrad: true });
+    expect(torch.autograd.gradcheck((a) => a.mm(a.t()).sum(1), [m])).toBe(true);
+  });
+});
