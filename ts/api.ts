@@ -36,3 +36,6 @@ export const autograd = {
   gradcheck,
   Node,
 };
+
+export * as nn from './nn/index.js';
+export * as linalg from './linalg/index.js';

@@ -1,0 +1,2 @@
+// torch.linalg: one file per family, re-exported here.
+export {};

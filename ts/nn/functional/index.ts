@@ -1,0 +1,2 @@
+// torch.nn.functional: one file per family, re-exported here.
+export {};

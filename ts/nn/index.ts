@@ -1,0 +1,2 @@
+// torch.nn: functional ops (torch.nn.functional), init, and (later) modules.
+export * as functional from './functional/index.js';
