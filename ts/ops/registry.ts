@@ -319,6 +319,10 @@ function runInplace(info: OpInfo, args: unknown[]): Tensor {
   if (isGradEnabled() && self._requiresGrad && self._gradFn === null) {
     throw new RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.');
   }
+  const base = self._base;
+  if (isGradEnabled() && base !== null && base._requiresGrad && base._gradFn === null) {
+    throw new RuntimeError('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
   // The formulas may need self's value from before the write: keep a copy.
   const savedSelf = grad && info.save?.includes('self') ? noGrad(() => (self as any).clone() as Tensor) : undefined;
   const oldEdgeHolder = grad ? keep(new Tensor(self._s, self.dtype, self._shape, self._strides, self._offset)) : null;

@@ -51,9 +51,20 @@ export const reshape = defineOp({
   sig: 'Tensor self, int[] shape',
   forward: (self: Tensor, shape: number[]) => {
     const target = inferSize(shape, self.numel());
-    if (viewStrides(self._shape, self._strides, target) !== null) return view(self, target);
+    if (viewStrides(self._shape, self._strides, target) !== null) return reshapeAlias(self, target);
     return unsafeView(self.clone(), target);
   },
+});
+
+/** reshape's view case (PyTorch's _reshape_alias: ReshapeAliasBackward0). */
+const reshapeAlias = defineOp({
+  name: '_reshape_alias',
+  sig: 'Tensor self, int[] size',
+  fn: false,
+  method: false,
+  view: true,
+  forward: (self: Tensor, size: number[]) => makeView(self, size, viewStrides(self._shape, self._strides, size)!, self._offset),
+  grad: { self: (g, c) => g.reshape(c.meta.self.shape) },
 });
 
 const unsafeView = defineOp({

@@ -7,6 +7,7 @@ import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, Shape, Va
 import { track } from './scope.js';
 import { readElement, writeElement, heapView, TypedArray } from './elements.js';
 import type { Node } from '../autograd/node.js';
+import { isInferenceModeEnabled } from '../autograd/grad_mode.js';
 
 const registry = new FinalizationRegistry<Storage>((storage) => {
   stats.liveTensors--;
@@ -42,6 +43,7 @@ export class Tensor {
   /** @internal */ _hooks: ((grad: Tensor) => Tensor | void)[] | null = null;
   /** @internal AccumulateGrad node of a leaf, created on first use */ _gradAccumulator: Node | null = null;
   /** @internal */ _name: string | null = null;
+  /** @internal made inside inferenceMode() */ _inference = isInferenceModeEnabled();
 
   /** @internal Use torch.* factories; this wraps an existing storage. */
   constructor(storage: Storage, dtype: DType, shape: readonly number[], strides: readonly number[], offset: number) {
@@ -169,6 +171,14 @@ export class Tensor {
   }
   set grad(g: Tensor | null) {
     this._grad = g;
+  }
+  /** Whether the tensor was created inside inferenceMode(). */
+  isInference(): boolean {
+    return this._inference;
+  }
+  /** Whether this tensor is a view of another one's storage (PyTorch's _is_view()). */
+  isView(): boolean {
+    return this._base !== null;
   }
   get retainsGrad(): boolean {
     return this._retainsGrad;
