@@ -107,8 +107,8 @@ function readShown(t: Tensor, summarize: boolean): Shown {
 }
 
 function leaves(s: Shown, out: Value[]): Value[] {
-  if (Array.isArray(s)) for (const c of s) c !== ELLIPSIS && leaves(c, out);
-  else out.push(s);
+  if (!Array.isArray(s)) out.push(s);
+  else for (const c of s) if (c !== ELLIPSIS) leaves(c, out);
   return out;
 }
 
