@@ -43,3 +43,5 @@ export * as linalg from './linalg/index.js';
 // Tensor printing (installs the formatter behind toString / console.log) and its options.
 export { setPrintoptions, getPrintoptions } from './tensor/print.js';
 export type { PrintOptions, SetPrintOptions } from './tensor/print.js';
+export { load, save } from './serialize/torch_format.js';
+export * as safetensors from './serialize/safetensors.js';

@@ -25,6 +25,7 @@ export interface KernelExports {
   ): number;
   fill_range(kind: number, dt: number, p: number, n: number, a: number, b: number, c: number): number;
   last_bad_index(): number;
+  crc32(crc: number, p: number, n: number): number;
   gather(dt: number, nd: number, desc: number, o: number, idx: number, a: number, dimStride: number, dimSize: number): number;
   scatter(mode: number, dt: number, nd: number, desc: number, s: number, idx: number, src: number, dimStride: number, dimSize: number): number;
   // Areas added later register their functions here too.

@@ -69,3 +69,12 @@ pub unsafe extern "C" fn fill_i64(dt: u32, nd: usize, desc: *const i32, p: usize
 pub unsafe extern "C" fn fill_range(kind: u32, dt: u32, p: usize, n: usize, a: f64, b: f64, c: f64) -> i32 {
     with_dtype!(dt, T => { copy::fill_range::<T>(kind, p as *mut T, n, a, b, c); 0 }, _ => 2)
 }
+
+/// CRC-32 of `n` bytes at `p`, continuing from `crc` (0 to start). Returned as f64 so JS gets an unsigned value.
+///
+/// # Safety
+/// `p` covers `n` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn crc32(crc: f64, p: usize, n: usize) -> f64 {
+    crate::kernels::crc32::crc32(crc as u32, core::slice::from_raw_parts(p as *const u8, n)) as f64
+}
