@@ -8,3 +8,4 @@ export * from './creation.js';
 export * from './gather.js';
 export * from './matmul.js';
 import './engine_hooks.js';
+export * from './indexing/all.js';
