@@ -1,7 +1,12 @@
 //! Index kernels against naive references: odd sizes, broadcast and non-contiguous strides.
 
 use torchwasm::kernels::index;
+use std::sync::Mutex;
+use torchwasm::kernels::index::LAST_BAD_INDEX;
 use torchwasm::strided::Desc;
+
+/// Tests that make kernels fail share LAST_BAD_INDEX: they take turns.
+static BAD_INDEX_LOCK: Mutex<()> = Mutex::new(());
 
 /// A deterministic pseudo-random sequence.
 fn lcg(seed: &mut u64) -> u64 {
@@ -17,9 +22,9 @@ fn offsets_wrap_negative_and_accumulate() {
     let mut offs = vec![0i64; 6];
     unsafe {
         let d = Desc::<2>::new(&[3, 2], [&[2, 1], &[1, 0]]);
-        assert_eq!(index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx0.as_ptr(), 3, 7, true), 0);
+        assert_eq!(index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx0.as_ptr(), 3, 7, true, true), 0);
         let d = Desc::<2>::new(&[3, 2], [&[2, 1], &[0, 1]]);
-        assert_eq!(index::index_offsets::<i32>(&d, offs.as_mut_ptr(), idx1.as_ptr(), 3, 2, false), 0);
+        assert_eq!(index::index_offsets::<i32>(&d, offs.as_mut_ptr(), idx1.as_ptr(), 3, 2, false, true), 0);
     }
     let mut want = vec![];
     for &a in &idx0 {
@@ -34,16 +39,22 @@ fn offsets_wrap_negative_and_accumulate() {
 
 #[test]
 fn offsets_reject_out_of_range_without_writing() {
+    let _turn = BAD_INDEX_LOCK.lock().unwrap();
     let idx: Vec<i64> = vec![0, 1, 5, 2];
     let mut offs = vec![-9i64; 4];
     let d = Desc::<2>::new(&[4], [&[1], &[1]]);
-    let st = unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true) };
+    let st = unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, true) };
     assert_eq!(st, index::ERR_INDEX);
-    assert_eq!(unsafe { index::LAST_BAD_INDEX }, 5);
+    assert_eq!(unsafe { LAST_BAD_INDEX }, 5);
     assert_eq!(offs, vec![-9; 4]);
     let idx: Vec<i64> = vec![-4];
     let d = Desc::<2>::new(&[1], [&[1], &[1]]);
-    assert_eq!(unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true) }, index::ERR_INDEX);
+    assert_eq!(unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, true) }, index::ERR_INDEX);
+    // without wrapping, negative indices are out of range too
+    let idx: Vec<i64> = vec![0, -1];
+    let d = Desc::<2>::new(&[2], [&[1], &[1]]);
+    assert_eq!(unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, false) }, index::ERR_INDEX);
+    assert_eq!(unsafe { LAST_BAD_INDEX }, -1);
 }
 
 /// x[:, idx] for x = a transposed 5 x 7 matrix (non-contiguous), idx of odd length.
@@ -57,7 +68,7 @@ fn gather_put_match_reference_on_strided_source() {
     let mut offs = vec![0i64; idx.len()];
     unsafe {
         let d = Desc::<2>::new(&[idx.len()], [&[1], &[1]]);
-        assert_eq!(index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), c as i64, r as i64, true), 0);
+        assert_eq!(index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), c as i64, r as i64, true, true), 0);
     }
     // result [r, 9]: operands out (9, 1), src (1 along rows, 0 along idx), offs (0, 1)
     let mut out = vec![0f32; r * idx.len()];
@@ -124,6 +135,7 @@ fn nonzero_reports_coordinates_in_row_major_order() {
 
 #[test]
 fn repeat_interleave_counts_expands_and_validates() {
+    let _turn = BAD_INDEX_LOCK.lock().unwrap();
     let counts: Vec<i64> = vec![2, 9, 0, 9, 3, 9, 1];
     let mut out = vec![0i64; 6];
     // stride 2 reads 2, 0, 3, 1

@@ -27,7 +27,7 @@ export interface KernelExports {
   last_bad_index(): number;
   gather(dt: number, nd: number, desc: number, o: number, idx: number, a: number, dimStride: number, dimSize: number): number;
   scatter(mode: number, dt: number, nd: number, desc: number, s: number, idx: number, src: number, dimStride: number, dimSize: number): number;
-  index_offsets(idxDt: number, nd: number, desc: number, offs: number, idx: number, size: number, stride: number, init: number): number;
+  index_offsets(idxDt: number, nd: number, desc: number, offs: number, idx: number, size: number, stride: number, init: number, wrap: number): number;
   index_gather(dt: number, nd: number, desc: number, o: number, a: number, offs: number): number;
   index_put(accumulate: number, dt: number, nd: number, desc: number, s: number, v: number, offs: number): number;
   nonzero(dt: number, nd: number, desc: number, a: number, out: number, limit: number): number;

@@ -30,18 +30,18 @@ pub unsafe extern "C" fn scatter(mode: u32, dt: u32, nd: usize, desc: *const i32
 }
 
 /// Adds (or, with `init`, writes) wrap(idx) * stride into offs; idx is int64 or int32.
-/// Status 3 (nothing written) when an index is outside [-size, size).
+/// Status 3 (nothing written) when an index is outside [-size, size) ([0, size) unless `wrap`).
 ///
 /// # Safety
 /// See abi/mod.rs.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn index_offsets(idx_dt: u32, nd: usize, desc: *const i32, offs: usize, idx: usize, size: f64, stride: f64, init: u32) -> i32 {
+pub unsafe extern "C" fn index_offsets(idx_dt: u32, nd: usize, desc: *const i32, offs: usize, idx: usize, size: f64, stride: f64, init: u32, wrap: u32) -> i32 {
     let d = Desc::<2>::from_raw(nd, desc);
     let (size, stride) = (size as i64, stride as i64);
     match idx_dt {
-        I64 => index::index_offsets::<i64>(&d, offs as _, idx as _, size, stride, init != 0),
-        I32 => index::index_offsets::<i32>(&d, offs as _, idx as _, size, stride, init != 0),
+        I64 => index::index_offsets::<i64>(&d, offs as _, idx as _, size, stride, init != 0, wrap != 0),
+        I32 => index::index_offsets::<i32>(&d, offs as _, idx as _, size, stride, init != 0, wrap != 0),
         _ => 2,
     }
 }

@@ -115,11 +115,14 @@ fn mul<T: Elem>(a: T, b: T) -> T {
 
 /// offs (+)= wrap(idx) * stride over the broadcast index space. Operands of `d`:
 /// 0 = offs (int64), 1 = idx (int64 or int32, `I`). `init` overwrites instead of adding.
-/// Returns ERR_INDEX (offs untouched) when an index is outside [-size, size).
+/// Returns ERR_INDEX (offs untouched) when an index is outside [-size, size), or outside
+/// [0, size) without `wrap` (index_select and index_add take no negative indices).
 ///
 /// # Safety
 /// Pointers cover every offset.
-pub unsafe fn index_offsets<I: Elem>(d: &Desc<2>, offs: *mut i64, idx: *const I, size: i64, stride: i64, init: bool) -> i32 {
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn index_offsets<I: Elem>(d: &Desc<2>, offs: *mut i64, idx: *const I, size: i64, stride: i64, init: bool, wrap: bool) -> i32 {
+    let lo = if wrap { -size } else { 0 };
     let mut ok = true;
     d.for_each_row(|off, n, st| {
         if !ok {
@@ -128,7 +131,7 @@ pub unsafe fn index_offsets<I: Elem>(d: &Desc<2>, offs: *mut i64, idx: *const I,
         let p = idx.offset(off[1]);
         for i in 0..n as isize {
             let j = (*p.offset(i * st[1])).to_i64();
-            if j < -size || j >= size {
+            if j < lo || j >= size {
                 LAST_BAD_INDEX = j;
                 ok = false;
                 return;

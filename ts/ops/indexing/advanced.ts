@@ -16,6 +16,8 @@ import { RED } from '../codes.js';
 export interface AdvIndex {
   tensors: Tensor[];
   dims: number[];
+  /** Negative indices count from the end (default); false rejects them (index_select, index_add). */
+  wrap?: boolean;
 }
 
 /** Called with the position of the failing index tensor, the bad value and its dim's size. */
@@ -102,7 +104,7 @@ export function computeOffsets(shape: readonly number[], strides: readonly numbe
       const bst = new Array<number>(bshape.length).fill(0);
       for (let i = 0; i < t.ndim; i++) bst[bshape.length - t.ndim + i] = t._shape[i] === 1 ? 0 : t._strides[i];
       const nd = writeDesc(bshape, [offs._strides, bst]);
-      const status = K.index_offsets(t.dtype.code, nd, scratch, offs._ptr, t._ptr, shape[d], strides[d], k === 0 ? 1 : 0);
+      const status = K.index_offsets(t.dtype.code, nd, scratch, offs._ptr, t._ptr, shape[d], strides[d], k === 0 ? 1 : 0, adv.wrap === false ? 0 : 1);
       if (status === 3) bad(k, K.last_bad_index(), shape[d]);
       checkStatus(status, 'index');
     });
