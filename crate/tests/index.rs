@@ -168,3 +168,26 @@ fn triangle_matches_reference_for_offsets_and_strides() {
         }
     }
 }
+
+#[test]
+fn gather_and_scatter_reject_negative_indices_like_pytorch() {
+    let _turn = BAD_INDEX_LOCK.lock().unwrap();
+    let a = [1.0f32, 2.0, 3.0];
+    let idx: Vec<i64> = vec![2, -1];
+    let mut out = [0f32; 2];
+    // out[i] = a[idx[i]]: operands out, idx, a (dim stride moved out)
+    let d = Desc::<3>::new(&[2], [&[1], &[1], &[0]]);
+    assert_eq!(unsafe { index::gather::<f32>(&d, out.as_mut_ptr(), idx.as_ptr(), a.as_ptr(), 1, 3) }, index::ERR_INDEX);
+    assert_eq!(unsafe { LAST_BAD_INDEX }, -1);
+    assert_eq!(out, [0.0, 0.0]);
+    let good: Vec<i64> = vec![2, 0];
+    assert_eq!(unsafe { index::gather::<f32>(&d, out.as_mut_ptr(), good.as_ptr(), a.as_ptr(), 1, 3) }, 0);
+    assert_eq!(out, [3.0, 1.0]);
+    let mut s = [0f32; 3];
+    let src = [5f32, 6.0];
+    let d = Desc::<3>::new(&[2], [&[0], &[1], &[1]]);
+    assert_eq!(unsafe { index::scatter::<f32>(index::SCATTER_ADD, &d, s.as_mut_ptr(), idx.as_ptr(), src.as_ptr(), 1, 3) }, index::ERR_INDEX);
+    assert_eq!(s, [0.0; 3]);
+    assert_eq!(unsafe { index::scatter::<f32>(index::SCATTER_ADD, &d, s.as_mut_ptr(), good.as_ptr(), src.as_ptr(), 1, 3) }, 0);
+    assert_eq!(s, [6.0, 0.0, 5.0]);
+}

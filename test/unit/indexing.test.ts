@@ -296,3 +296,35 @@ describe('values of the other ops', () => {
     expect(values(a)).toEqual([2, 0, 0, 7, 7, 7]);
   });
 });
+
+describe('memory', () => {
+  it('ops free their temporaries, forward and backward', () => {
+    const x = torch.tensor(seq(12), { dtype: torch.float32 }).reshape([3, 4]);
+    const mask = torch.tensor([[true, false, true, false], [false, false, true, true], [true, true, false, false]]);
+    const i = long([2, 0, 2]);
+    expectNoLeak(() => {
+      torch.tidy(() => {
+        const a = x.detach();
+        a.requiresGrad = true;
+        const parts = [
+          torch.sort(a, 0)[0], torch.topk(a, 2)[0], torch.kthvalue(a, 2)[0], torch.indexSelect(a, 0, i),
+          torch.maskedSelect(a, mask), torch.maskedFill(a, mask, 1), torch.maskedScatter(a, mask, a),
+          torch.take(a, i), a.repeat(2, 1), torch.repeatInterleave(a, i, { dim: 0 }), torch.flip(a, [0]),
+          torch.roll(a, [1], [1]), torch.rot90(a), torch.tril(a), torch.diag(a), a.index(mask), a.index(i, '1:'),
+          torch.indexPut(a, [i], torch.ones(3, 4), true), torch.where(mask, a, 0),
+        ];
+        parts.map((p) => p.sum()).reduce((u, v) => u.add(v)).backward();
+        torch.unique(long([3, 1, 3]), { returnInverse: true, returnCounts: true });
+        torch.nonzero(mask, { asTuple: true });
+      });
+    });
+  });
+
+  it('gather rejects negative indices like PyTorch, without writing', () => {
+    expect(() => torch.gather(torch.zeros(2, 3), 1, long([[0, -1], [1, 0]]))).toThrow('index -1 is out of bounds for dimension 1 with size 3');
+    const t = torch.zeros(3);
+    expect(() => t.scatter_(0, long([1, -1]), 1)).toThrow('index -1 is out of bounds');
+    expect(values(t)).toEqual([0, 0, 0]);
+  });
+});
+

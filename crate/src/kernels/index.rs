@@ -1,5 +1,6 @@
-//! Index-driven kernels: gather and scatter along a dim.
-//! Index values are int64; negative values count from the end as in PyTorch.
+//! Index-driven kernels: gather and scatter along a dim, advanced indexing, nonzero.
+//! Index values are int64 (int32 too for advanced indexing). gather/scatter take indices
+//! in [0, size) as PyTorch does; advanced indexing also counts negative ones from the end.
 //! Indices are validated before anything is written, so a failing call changes nothing;
 //! the offending value is left in `LAST_BAD_INDEX` for the error message.
 
@@ -15,7 +16,7 @@ pub const SCATTER_SET: u32 = 0;
 pub const SCATTER_ADD: u32 = 1;
 pub const SCATTER_MUL: u32 = 2;
 
-/// Checks every index of operand `k` of `d` against `size`.
+/// Checks every index of operand `k` of `d` is in [0, size).
 unsafe fn validate<const K: usize>(d: &Desc<K>, k: usize, idx: *const i64, size: i64) -> bool {
     let mut ok = true;
     d.for_each_row(|off, n, st| {
@@ -25,7 +26,7 @@ unsafe fn validate<const K: usize>(d: &Desc<K>, k: usize, idx: *const i64, size:
         let p = idx.offset(off[k]);
         for i in 0..n as isize {
             let j = *p.offset(i * st[k]);
-            if j < -size || j >= size {
+            if j < 0 || j >= size {
                 LAST_BAD_INDEX = j;
                 ok = false;
                 return;
@@ -47,10 +48,7 @@ pub unsafe fn gather<T: Elem>(d: &Desc<3>, o: *mut T, idx: *const i64, a: *const
     d.for_each_row(|off, n, st| {
         let (po, pi, pa) = (o.offset(off[0]), idx.offset(off[1]), a.offset(off[2]));
         for i in 0..n as isize {
-            let mut j = *pi.offset(i * st[1]);
-            if j < 0 {
-                j += dim_size;
-            }
+            let j = *pi.offset(i * st[1]);
             *po.offset(i * st[0]) = *pa.offset(i * st[2] + j as isize * dim_stride);
         }
     });
@@ -69,10 +67,7 @@ pub unsafe fn scatter<T: Elem>(mode: u32, d: &Desc<3>, s: *mut T, idx: *const i6
     d.for_each_row(|off, n, st| {
         let (ps, pi, pv) = (s.offset(off[0]), idx.offset(off[1]), src.offset(off[2]));
         for i in 0..n as isize {
-            let mut j = *pi.offset(i * st[1]);
-            if j < 0 {
-                j += dim_size;
-            }
+            let j = *pi.offset(i * st[1]);
             let dst = ps.offset(i * st[0] + j as isize * dim_stride);
             let v = *pv.offset(i * st[2]);
             *dst = match mode {
