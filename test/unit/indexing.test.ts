@@ -210,6 +210,22 @@ describe('gradients (gradcheck, float64)', () => {
     gradcheck((a, b) => torch.meshgrid(a, b, { indexing: 'xy' }), [leaf([3]), leaf([2], 2)]);
   });
 
+  it('the view, join and gather ops of this area', () => {
+    gradcheck((a) => torch.narrow(a, 1, 1, 2).add(torch.select(a, 1, -1).unsqueeze(1)), [leaf([2, 3])]);
+    gradcheck((a) => torch.movedim(a, [0, 1], [2, 0]), [leaf([2, 3, 2])]);
+    gradcheck((a) => torch.diagonal(a, -1, 0, 2), [leaf([3, 2, 3])]);
+    gradcheck((a, b) => torch.cat([a, b, a], 1), [leaf([2, 3]), leaf([2, 1], 2)]);
+    gradcheck((a, b) => torch.stack([a, b], -1), [leaf([2, 3]), leaf([2, 3], 2)]);
+    gradcheck((a, b) => torch.hstack([a, b]).add(torch.vstack([a, b]).sum()), [leaf([2]), leaf([2], 2)]);
+    gradcheck((a) => torch.split(a, [1, 2], 1), [leaf([2, 3])]);
+    gradcheck((a) => torch.chunk(a, 2), [leaf([3, 2])]);
+    gradcheck((a) => torch.unbind(a, 1), [leaf([2, 3])]);
+    gradcheck((a) => torch.gather(a, 1, long([[2, 0], [1, 1]])), [leaf([2, 3])]);
+    gradcheck((a, s) => torch.scatter(a, 1, long([[2, 0], [1, 0]]), s), [leaf([2, 3]), leaf([2, 2], 2)]);
+    gradcheck((a, s) => torch.scatterAdd(a, 0, long([[1, 1, 0]]), s), [leaf([2, 3]), leaf([1, 3], 2)]);
+    gradcheck((a) => torch.clone(a.t()).contiguous(), [leaf([2, 3])]);
+  });
+
   it('second-order gradients flow through index backward', () => {
     const a = leaf([4]);
     const y = a.index(long([0, 0, 3])).mul(a.index(long([1, 1, 2]))).sum();

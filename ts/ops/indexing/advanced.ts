@@ -49,6 +49,9 @@ export function indexShape(tensors: readonly Tensor[]): number[] {
   return out;
 }
 
+/** t as a 1-D view when it is 0-d (ops along a dim treat a scalar tensor as one element). The caller owns the view. */
+export const atLeast1d = (t: Tensor): Tensor => (t.ndim === 0 ? t._view([1], [1], t._offset) : t);
+
 /** Whether the indexed dims are consecutive (then the index dims replace them in place). */
 export const adjacent = (dims: readonly number[]): boolean => dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
 
@@ -129,11 +132,6 @@ export function advancedGather(src: Tensor, adv: AdvIndex, bad: BadIndex = badIn
   } finally {
     offs.dispose();
   }
-}
-
-/** The shape of src[adv]. */
-export function advancedShape(shape: readonly number[], adv: AdvIndex): number[] {
-  return resultLayout(shape, shape.map(() => 0), adv.dims, indexShape(adv.tensors)).shape;
 }
 
 /**

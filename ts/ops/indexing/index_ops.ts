@@ -11,7 +11,7 @@ import { binary } from '../elementwise.js';
 import { BIN } from '../codes.js';
 import { broadcastTo } from '../views.js';
 import { gather } from '../gather.js';
-import { advancedGather, advancedPut, nonzeroCoords, AdvIndex, BadIndex } from './advanced.js';
+import { advancedGather, advancedPut, nonzeroCoords, atLeast1d, AdvIndex, BadIndex } from './advanced.js';
 import { indexPutImpl } from './setitem.js';
 import type { OpMethod, OpAny, OpFn } from '../types.js';
 
@@ -23,9 +23,6 @@ declare module '../../tensor/tensor.js' {
 }
 
 const isIndexDtype = (t: Tensor): boolean => t.dtype === int64 || t.dtype === int32;
-
-/** t as a 1-D view when it is 0-d (index ops treat a scalar tensor as one element). */
-const atLeast1d = (t: Tensor): Tensor => (t.ndim === 0 ? t._view([1], [1], t._offset) : t);
 
 const outOfRangeInSelf: BadIndex = () => {
   throw new IndexError('index out of range in self');

@@ -9,7 +9,7 @@ import { defineOp } from '../registry.js';
 import { contiguous, contiguousCopy, fill, whereInto, withDtype } from '../kernels.js';
 import { cat } from '../join.js';
 import { expand } from '../views.js';
-import { advancedPut, nonzeroCoords } from './advanced.js';
+import { advancedPut, atLeast1d, nonzeroCoords } from './advanced.js';
 import { getitem } from './getitem.js';
 import type { OpMethod, OpFn } from '../types.js';
 
@@ -88,8 +88,8 @@ function maskedScatterInto(out: Tensor, mask: Tensor, source: Tensor): void {
   if (!shapeEquals(broadcastShapes(out._shape, mask._shape), out._shape)) {
     throw new RuntimeError(`masked_scatter_: mask of shape [${mask._shape.join(', ')}] cannot be broadcast to self of shape [${out._shape.join(', ')}]`);
   }
-  const target = out.ndim === 0 ? out._view([1], [1], out._offset) : out;
-  const m = broadcastView(mask.ndim === 0 ? mask._view([1], [1], mask._offset) : mask, target._shape);
+  const target = atLeast1d(out);
+  const m = broadcastView(atLeast1d(mask), target._shape);
   const coords = nonzeroCoords(m);
   const n = coords._shape[0];
   if (source.numel() < n) throw new RuntimeError('Number of elements of source < number of ones in mask');

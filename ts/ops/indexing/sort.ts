@@ -10,6 +10,7 @@ import { K, scratch } from '../../wasm/heap.js';
 import { defineOp } from '../registry.js';
 import { checkStatus, contiguousCopy, fill } from '../kernels.js';
 import { scatter } from '../gather.js';
+import { atLeast1d } from './advanced.js';
 import type { OpAny, OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
@@ -32,9 +33,6 @@ export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   // the own `values` property shadows Array.prototype.values, as the named tuple's field does
   return Object.assign([values, indices], { values, indices }) as unknown as ValuesIndices;
 }
-
-/** t as a 1-D view when it is 0-d (sorting a scalar sorts one element). */
-const atLeast1d = (t: Tensor): Tensor => (t.ndim === 0 ? t._view([1], [1], t._offset) : t);
 
 /**
  * Sorts every line of x along d and keeps the first k: [values (or null), indices],
