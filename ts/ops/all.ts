@@ -9,3 +9,4 @@ export * from './gather.js';
 export * from './matmul.js';
 import './engine_hooks.js';
 import '../autograd/views.js';
+export * from './indexing/all.js';

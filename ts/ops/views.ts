@@ -8,6 +8,7 @@ import {
 import { defineOp, autogradHooks } from './registry.js';
 import { fill, copyInto } from './kernels.js';
 import type { OpMethod, OpAny, OpFn } from './types.js';
+import { Slice, makeSlice } from './indexing/slice.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -171,7 +172,7 @@ export const broadcastTo = defineOp({
 });
 
 /** Strided slice along one dim (Python's x[start:end:step] on that dim). */
-export const slice: OpFn = defineOp({
+const sliceOp: OpFn = defineOp({
   name: 'slice',
   sig: 'Tensor self, int dim=0, int? start=None, int? end=None, int step=1',
   view: true,
@@ -187,6 +188,16 @@ export const slice: OpFn = defineOp({
   },
   grad: { self: (g, c) => sliceBackward(g, c.meta.self.shape, c.dim, c.start, c.end, c.step) },
 });
+
+interface SliceFn {
+  (self: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number): Tensor;
+  (start?: number | null, stop?: number | null, step?: number | null): Slice;
+}
+/**
+ * torch.slice(x, dim, start, end, step) slices a tensor; without a tensor,
+ * torch.slice(start, stop, step) builds a Python slice object for x.index(...).
+ */
+export const slice: SliceFn = ((...args: any[]) => (args[0] instanceof Tensor ? sliceOp(...args) : makeSlice(...args))) as SliceFn;
 
 /** Python's slice clamping: [start, length]. */
 export function sliceRange(n: number, start: number | null, end: number | null, step: number): [number, number] {

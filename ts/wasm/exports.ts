@@ -28,6 +28,21 @@ export interface KernelExports {
   crc32(crc: number, p: number, n: number): number;
   gather(dt: number, nd: number, desc: number, o: number, idx: number, a: number, dimStride: number, dimSize: number): number;
   scatter(mode: number, dt: number, nd: number, desc: number, s: number, idx: number, src: number, dimStride: number, dimSize: number): number;
+  index_offsets(idxDt: number, nd: number, desc: number, offs: number, idx: number, size: number, stride: number, init: number, wrap: number): number;
+  index_gather(dt: number, nd: number, desc: number, o: number, a: number, offs: number): number;
+  index_put(accumulate: number, dt: number, nd: number, desc: number, s: number, v: number, offs: number): number;
+  nonzero(dt: number, nd: number, desc: number, a: number, out: number, limit: number): number;
+  repeat_interleave_counts(n: number, counts: number, stride: number, out: number, total: number): number;
+  triangle(
+    upper: number, k: number, dt: number, nd: number, desc: number, rows: number, cols: number,
+    o: number, os0: number, os1: number, a: number, as0: number, as1: number,
+  ): number;
+  sort_lines(
+    dt: number, nd: number, desc: number, len: number, k: number, sv: number, si: number, sa: number,
+    vals: number, idx: number, a: number, descending: number,
+  ): number;
+  sort_rows(dt: number, n: number, m: number, a: number, perm: number): number;
+  unique_consecutive(dt: number, n: number, m: number, a: number, perm: number, out: number, inverse: number, counts: number): number;
   // Areas added later register their functions here too.
   [name: string]: unknown;
 }

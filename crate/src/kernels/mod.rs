@@ -7,3 +7,4 @@ pub mod special;
 pub mod unary;
 pub mod index;
 pub mod crc32;
+pub mod sort;
