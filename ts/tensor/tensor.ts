@@ -8,10 +8,15 @@ import { track } from './scope.js';
 import { readElement, writeElement, heapView, TypedArray } from './elements.js';
 import type { Node } from '../autograd/node.js';
 
-const registry = new FinalizationRegistry<Storage>((storage) => {
-  stats.liveTensors--;
-  storage.release();
-});
+// Cloudflare Workers before compatibility date 2025-05-05 have no FinalizationRegistry:
+// there, memory is freed by dispose(), tidy() and `using` only.
+const registry: Pick<FinalizationRegistry<Storage>, 'register' | 'unregister'> =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Storage>((storage) => {
+      stats.liveTensors--;
+      storage.release();
+    })
+    : { register: () => undefined, unregister: () => false };
 
 /** Hooks other modules plug in (printing, copies), to keep this file free of cycles. */
 export const tensorHooks = {

@@ -1,0 +1,8 @@
+// Runtime matrix: Bun on dist/index.js.
+import * as torch from '../../dist/index.js';
+import { smoke, report } from './smoke.mjs';
+import { usingCheck } from './using.mjs';
+
+const result = usingCheck(torch, smoke(torch));
+report('bun', result);
+process.exitCode = result.ok ? 0 : 1;
