@@ -301,8 +301,8 @@ function liveView(t: Tensor): TypedArray {
   const n = t.numel();
   let cached: TypedArray | null = null;
   const current = (): TypedArray => {
+    t._check('asTypedArray'); // a disposed tensor's memory may already belong to another
     if (cached === null || cached.length !== n || cached.buffer.byteLength === 0 || cached.buffer !== heapView(t.dtype, 0, 0).buffer) {
-      t._check('asTypedArray');
       cached = heapView(t.dtype, t._ptr, n);
     }
     return cached;
