@@ -10,15 +10,41 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+let current = null; // the running step's child process (its own process group)
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (current) try { process.kill(-current.pid, 'SIGKILL'); } catch { /* already gone */ }
+    process.exit(130);
+  });
+}
 const tmp = join(root, 'test', '.tmp');
 mkdirSync(tmp, { recursive: true });
 
-/** Runs a command from the package root, echoing its output; resolves {code, output}. */
-function run(cmd, args, env = {}) {
+/**
+ * Runs a command from the package root, echoing its output; resolves {code, output}.
+ * A step running past `minutes` is killed (with its children) and fails, so a hanging
+ * test cannot stall the suite.
+ */
+function run(cmd, args, env = {}, minutes = 15) {
   console.log(`\n$ ${cmd} ${args.join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    current = child;
     let output = '';
+    const timer = setTimeout(() => {
+      const msg = `\nrun-all: ${cmd} took longer than ${minutes} min; killed\n`;
+      output += msg;
+      process.stderr.write(msg);
+      try {
+        process.kill(-child.pid, 'SIGKILL'); // the whole process group it started
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, minutes * 60_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      current = null;
+    });
     child.stdout.on('data', (d) => {
       output += d;
       process.stdout.write(d);
@@ -43,11 +69,11 @@ function record(name, passed, failed, code, note = '') {
 const t0 = Date.now();
 
 // 1. Full release build (both wasm variants, wasm-opt, bundles, .d.ts).
-const build = await run(join(root, 'build.sh'), [], { BUILD_MODE: 'release' });
+const build = await run(join(root, 'build.sh'), [], { BUILD_MODE: 'release' }, 15);
 record('build (./build.sh)', 0, 0, build.code);
 
 // 2. The crate's kernels against naive references, on the host.
-const cargo = await run('/usr/bin/cargo', ['test', '--offline'], { RUSTC: '/usr/bin/rustc', CARGO_TERM_COLOR: 'never' });
+const cargo = await run('/usr/bin/cargo', ['test', '--offline'], { RUSTC: '/usr/bin/rustc', CARGO_TERM_COLOR: 'never' }, 5);
 let cargoPassed = 0;
 let cargoFailed = 0;
 for (const m of cargo.output.matchAll(/^test result: \w+\. (\d+) passed; (\d+) failed;/gm)) {
@@ -62,7 +88,7 @@ if (build.code === 0) {
   rmSync(report, { force: true });
   const vitest = await run(join(root, 'node_modules', '.bin', 'vitest'), [
     'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
-  ]);
+  ], {}, 10);
   let passed = 0;
   let failed = 0;
   if (existsSync(report)) {
