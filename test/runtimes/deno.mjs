@@ -4,6 +4,6 @@ import * as torch from '../../dist/index.js';
 import { smoke, report } from './smoke.mjs';
 import { usingCheck } from './using.mjs';
 
-const result = usingCheck(torch, smoke(torch));
+const result = usingCheck(torch, smoke(torch, Deno.inspect));
 report('deno', result);
 if (!result.ok) Deno.exit(1);

@@ -3,8 +3,12 @@
 // report back at zero. Plain ES2022 so it runs unchanged in Node 20, Deno, Bun,
 // Chromium and workerd.
 
-/** Runs the checks with `torch` (the namespace of dist/index.js or dist/manual.js). */
-export function smoke(torch) {
+/**
+ * Runs the checks with `torch` (the namespace of dist/index.js or dist/manual.js).
+ * `inspect` is the runtime's console formatter where it has one (util.inspect,
+ * Deno.inspect): console.log(tensor) must show what String(tensor) shows.
+ */
+export function smoke(torch, inspect = null) {
   const checks = [];
   const check = (name, ok, detail) => checks.push({ name, ok: !!ok, detail: ok ? '' : String(detail) });
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -20,6 +24,7 @@ export function smoke(torch) {
   check('matmul', same(m.tolist(), [[7, 10], [15, 22]]), JSON.stringify(m.tolist()));
   const printed = String(c);
   check('String(tensor) prints a tensor', printed.startsWith('tensor('), printed);
+  if (inspect) check('console.log(tensor) prints as String(tensor)', inspect(c) === printed, inspect(c));
   check('memory report counts live tensors', torch.memory().liveTensors === 4, JSON.stringify(torch.memory()));
 
   const x = torch.tensor([1, 2, 3], { dtype: torch.float64, requiresGrad: true });
