@@ -69,7 +69,7 @@ function record(name, passed, failed, code, note = '') {
 const t0 = Date.now();
 
 // 1. Full release build (both wasm variants, wasm-opt, bundles, .d.ts).
-const build = await run(join(root, 'build.sh'), [], { BUILD_MODE: 'release' }, 15);
+const build = await run(join(root, 'build.sh'), [], { BUILD_MODE: 'release' }, 20);
 record('build (./build.sh)', 0, 0, build.code);
 
 // 2. The crate's kernels against naive references, on the host.
