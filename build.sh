@@ -36,19 +36,25 @@ export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TERM_QUIET=true
 build_wasm() { # <variant> <target features> <output>
   local variant=$1 features=$2 out=$3
   local raw=target/wasm-$variant/wasm32-unknown-unknown/release/torchwasm.wasm
+  echo "build.sh: cargo build ($variant: $features; the first build also compiles std, a few minutes)"
   RUSTFLAGS="-C target-feature=$features" /usr/bin/cargo build --release --offline \
     --target wasm32-unknown-unknown -Z build-std=std,panic_abort \
     --target-dir "target/wasm-$variant" -p torchwasm
-  if [ ! -f "$out" ] || [ "$raw" -nt "$out" ]; then
+  # The stamp says $out is wasm-opt's output of this $raw (a dev build overwrites $out).
+  local stamp=target/.build-stamp-$variant
+  if [ ! -f "$out" ] || [ ! -f "$stamp" ] || [ "$raw" -nt "$stamp" ]; then
+    echo "build.sh: wasm-opt -> $out"
     npx --no-install wasm-opt -O3 --enable-simd --enable-relaxed-simd --enable-bulk-memory \
       --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
       --strip-debug --strip-producers "$raw" -o "$out"
+    touch "$stamp"
   fi
 }
 if [ "${BUILD_MODE:-release}" = dev ]; then
   # Development: one strict build, no wasm-opt (saves a minute per change).
   RUSTFLAGS="-C target-feature=+simd128" /usr/bin/cargo build --release --offline \
     --target wasm32-unknown-unknown -Z build-std=std,panic_abort --target-dir target/wasm-simd -p torchwasm
+  rm -f target/.build-stamp-*
   cp target/wasm-simd/wasm32-unknown-unknown/release/torchwasm.wasm dist/torch.wasm
   cp dist/torch.wasm dist/torch-relaxed.wasm
 else

@@ -31,7 +31,9 @@ proto.retainGrad = function (this: Tensor): void {
   if (!this._requiresGrad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
   if (this._gradFn === null) return; // leaves keep their grad anyway
   const node = this._gradFn;
-  (node.retained ??= new Map()).set(this._outputNr, new WeakRef(this));
+  // Without WeakRef (older Cloudflare Workers) the node holds the tensor strongly.
+  const ref = typeof WeakRef === 'function' ? new WeakRef(this) : { deref: () => this };
+  (node.retained ??= new Map()).set(this._outputNr, ref as WeakRef<Tensor>);
   this._retainsGrad = true;
 };
 

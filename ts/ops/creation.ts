@@ -5,7 +5,7 @@ import { Tensor, Scalar } from '../tensor/tensor.js';
 import {
   DType, toDType, getDefaultDtype, float32, float64, int64, int32, int16, int8, uint8, bool,
 } from '../tensor/dtype.js';
-import { checkShape, RuntimeError, ValueError } from '../tensor/shape.js';
+import { checkShape, numelOf, RuntimeError, ValueError } from '../tensor/shape.js';
 import { heapView, TypedArray, floatToHalf, floatToBf16 } from '../tensor/elements.js';
 import { K } from '../wasm/heap.js';
 import { defineOp } from './registry.js';
@@ -159,7 +159,11 @@ export function asTensor(data: NestedData | Tensor, options: { dtype?: DType | s
 export function fromArray(array: TypedArray, shape?: number[]): Tensor {
   const dt = typedDtype(array);
   if (!dt) throw new TypeError('fromArray(): expected a typed array');
-  return fromValues(shape ?? [array.length], array as ArrayLike<Scalar>, dt);
+  const size = shape ? checkShape(shape, 'fromArray') : [array.length];
+  if (numelOf(size) !== array.length) {
+    throw new RuntimeError(`fromArray(): shape [${size.join(', ')}] is invalid for an array of ${array.length} elements`);
+  }
+  return fromValues(size, array as ArrayLike<Scalar>, dt);
 }
 
 const FACTORY_KW = '*, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool requires_grad=False';

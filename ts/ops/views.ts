@@ -3,7 +3,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import {
-  normalizeDim, normalizeDims, viewStrides, inferSize, numelOf, RuntimeError, IndexError, contiguousStrides,
+  normalizeDim, normalizeDims, viewStrides, inferSize, numelOf, RuntimeError, IndexError, contiguousStrides, checkShape,
 } from '../tensor/shape.js';
 import { defineOp, autogradHooks } from './registry.js';
 import { fill, copyInto } from './kernels.js';
@@ -421,9 +421,31 @@ export const asStrided = defineOp({
   name: 'as_strided',
   sig: 'Tensor self, int[] size, int[] stride, int? storage_offset=None',
   view: true,
-  forward: (self: Tensor, size: number[], stride: number[], offset: number | null) =>
-    makeView(self, size, stride, offset ?? self._offset),
+  forward: (self: Tensor, size: number[], stride: number[], offset: number | null) => {
+    const off = offset ?? self._offset;
+    checkStridedBounds(self, checkShape(size, 'as_strided'), stride, off);
+    return makeView(self, size, stride, off);
+  },
 });
+
+/** PyTorch's setStrided checks: a view must stay inside its storage (else kernels read past it). */
+function checkStridedBounds(self: Tensor, size: number[], stride: number[], offset: number): void {
+  if (size.length !== stride.length) throw new RuntimeError('mismatch in length of strides and shape');
+  if (stride.some((s) => s < 0)) {
+    throw new RuntimeError(`as_strided: Negative strides are not supported at the moment, got strides: [${stride.join(', ')}]`);
+  }
+  const itemsize = self.dtype.itemsize;
+  let span = 1;
+  for (let d = 0; d < size.length; d++) span += (size[d] - 1) * stride[d];
+  const needed = size.includes(0) ? 0 : span * itemsize;
+  if (needed > 0 && needed + offset * itemsize > self._s.nbytes) {
+    throw new RuntimeError(
+      `setStorage: sizes [${size.join(', ')}], strides [${stride.join(', ')}], storage offset ${offset}, and itemsize ${itemsize} ` +
+        `requiring a storage size of ${needed + offset * itemsize} are out of bounds for storage of size ${self._s.nbytes}`,
+    );
+  }
+  if (offset < 0) throw new RuntimeError(`Tensor: invalid storage offset ${offset}`);
+}
 
 export const unfold = defineOp({
   name: 'unfold',

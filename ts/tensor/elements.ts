@@ -60,39 +60,39 @@ export function floatToBf16(v: number): number {
 /** Reads the element at byte address `addr` as a JS value (number, bigint for int64 if asked, boolean). */
 export function readElement(dtype: DType, addr: number, bigint = false): number | bigint | boolean {
   switch (dtype.name) {
-    case 'float32': return heapF32()[addr >> 2];
-    case 'float64': return heapF64()[addr >> 3];
+    case 'float32': return heapF32()[addr >>> 2];
+    case 'float64': return heapF64()[addr >>> 3];
     case 'int64': {
-      const v = heapI64()[addr >> 3];
+      const v = heapI64()[addr >>> 3];
       return bigint ? v : Number.isSafeInteger(Number(v)) ? Number(v) : v;
     }
-    case 'int32': return heapI32()[addr >> 2];
-    case 'int16': return heapI16()[addr >> 1];
+    case 'int32': return heapI32()[addr >>> 2];
+    case 'int16': return heapI16()[addr >>> 1];
     case 'int8': return heapI8()[addr];
     case 'uint8': return heapU8()[addr];
     case 'bool': return heapU8()[addr] !== 0;
-    case 'float16': return halfToFloat(heapU16()[addr >> 1]);
-    case 'bfloat16': return bf16ToFloat(heapU16()[addr >> 1]);
+    case 'float16': return halfToFloat(heapU16()[addr >>> 1]);
+    case 'bfloat16': return bf16ToFloat(heapU16()[addr >>> 1]);
   }
 }
 
 /** Writes a JS value converted with PyTorch's casting rules. */
 export function writeElement(dtype: DType, addr: number, v: number | bigint | boolean): void {
   if (dtype.name === 'int64') {
-    heapI64()[addr >> 3] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)) || 0);
+    heapI64()[addr >>> 3] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)) || 0);
     return;
   }
   const x = typeof v === 'bigint' ? Number(v) : Number(v);
   switch (dtype.name) {
-    case 'float32': heapF32()[addr >> 2] = x; return;
-    case 'float64': heapF64()[addr >> 3] = x; return;
-    case 'int32': heapI32()[addr >> 2] = Math.trunc(x); return;
-    case 'int16': heapI16()[addr >> 1] = Math.trunc(x); return;
+    case 'float32': heapF32()[addr >>> 2] = x; return;
+    case 'float64': heapF64()[addr >>> 3] = x; return;
+    case 'int32': heapI32()[addr >>> 2] = Math.trunc(x); return;
+    case 'int16': heapI16()[addr >>> 1] = Math.trunc(x); return;
     case 'int8': heapI8()[addr] = Math.trunc(x); return;
     case 'uint8': heapU8()[addr] = Math.trunc(x); return;
     case 'bool': heapU8()[addr] = x !== 0 ? 1 : 0; return;
-    case 'float16': heapU16()[addr >> 1] = floatToHalf(x); return;
-    case 'bfloat16': heapU16()[addr >> 1] = floatToBf16(x); return;
+    case 'float16': heapU16()[addr >>> 1] = floatToHalf(x); return;
+    case 'bfloat16': heapU16()[addr >>> 1] = floatToBf16(x); return;
   }
 }
 

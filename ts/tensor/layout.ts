@@ -39,7 +39,7 @@ export function writeDesc(shape: readonly number[], strides: readonly (readonly 
   const nd = gs.length;
   if (nd > MAX_DIMS) throw new Error(`too many dimensions (${nd}) for a kernel; at most ${MAX_DIMS} are supported`);
   const h = heapI32();
-  const base = (scratch + byteOffset) >> 2;
+  const base = (scratch + byteOffset) >>> 2;
   for (let i = 0; i < nd; i++) h[base + i] = gs[nd - 1 - i];
   for (let op = 0; op < k; op++) {
     const row = base + nd * (op + 1);
@@ -54,7 +54,7 @@ export function writeDescRaw(shape: readonly number[], strides: readonly (readon
   const nd = shape.length;
   if (nd > MAX_DIMS) throw new Error(`too many dimensions (${nd}) for a kernel; at most ${MAX_DIMS} are supported`);
   const h = heapI32();
-  const base = (scratch + byteOffset) >> 2;
+  const base = (scratch + byteOffset) >>> 2;
   for (let i = 0; i < nd; i++) h[base + i] = shape[i];
   for (let op = 0; op < strides.length; op++) {
     const row = base + nd * (op + 1);

@@ -4,6 +4,9 @@
 
 import { K } from '../wasm/heap.js';
 
+/** The largest single allocation wasm32 can serve (Rust's Layout caps sizes at isize::MAX). */
+const MAX_ALLOC_BYTES = 0x7fff_fff0;
+
 export const stats = { liveTensors: 0, liveStorages: 0, bytesInUse: 0, peakBytes: 0 };
 
 export class Storage {
@@ -21,8 +24,10 @@ export class Storage {
     if (nbytes === 0) {
       this.ptr = 0;
     } else {
-      const p = K.mem_alloc(nbytes);
+      // The ABI takes a 32-bit size: a larger request would wrap to a small allocation.
+      const p = nbytes <= MAX_ALLOC_BYTES ? K.mem_alloc(nbytes) >>> 0 : 0;
       if (p === 0) throw new RangeError(`torchwasm: out of memory allocating ${nbytes} bytes`);
+      // wasm returns addresses as i32: >>> 0 keeps those above 2 GiB positive.
       this.ptr = p;
     }
     stats.liveStorages++;

@@ -9,10 +9,15 @@ import { readElement, writeElement, heapView, TypedArray } from './elements.js';
 import type { Node } from '../autograd/node.js';
 import { isInferenceModeEnabled } from '../autograd/grad_mode.js';
 
-const registry = new FinalizationRegistry<Storage>((storage) => {
-  stats.liveTensors--;
-  storage.release();
-});
+// Cloudflare Workers before compatibility date 2025-05-05 have no FinalizationRegistry:
+// there, memory is freed by dispose(), tidy() and `using` only.
+const registry: Pick<FinalizationRegistry<Storage>, 'register' | 'unregister'> =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Storage>((storage) => {
+      stats.liveTensors--;
+      storage.release();
+    })
+    : { register: () => undefined, unregister: () => false };
 
 /** Hooks other modules plug in (printing, copies), to keep this file free of cycles. */
 export const tensorHooks = {
@@ -306,8 +311,8 @@ function liveView(t: Tensor): TypedArray {
   const n = t.numel();
   let cached: TypedArray | null = null;
   const current = (): TypedArray => {
+    t._check('asTypedArray'); // a disposed tensor's memory may already belong to another
     if (cached === null || cached.length !== n || cached.buffer.byteLength === 0 || cached.buffer !== heapView(t.dtype, 0, 0).buffer) {
-      t._check('asTypedArray');
       cached = heapView(t.dtype, t._ptr, n);
     }
     return cached;

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// `npm run demo`: the tensor cells of the seed notebook, ported to torchwasm. Each cell
+// shows the JavaScript, then prints results the way PyTorch does (String(tensor)).
+// Every cell runs inside torch.tidy, so the memory report at the end is back at zero.
+import * as torch from '../dist/index.js';
+
+/** Prints a cell's code and runs it; tensors it creates are freed when it ends. */
+function cell(code, fn) {
+  console.log(`\n>>> ${code}`);
+  torch.tidy(fn);
+}
+
+/** Prints like the Python REPL: tensors as PyTorch's str(), tuples of tensors in parentheses. */
+function show(value) {
+  if (Array.isArray(value) && value.some((v) => torch.isTensor(v))) {
+    console.log(`(${value.map(String).join(',\n ')})`);
+  } else {
+    console.log(typeof value === 'string' ? value : String(value));
+  }
+}
+
+// torch.rand/randn/randperm come with the RNG; until it is there the random cells use
+// fixed stand-in values (shapes and flags are what these cells demonstrate).
+const hasRng = typeof torch.randn === 'function' && typeof torch.rand === 'function';
+const randn = hasRng
+  ? torch.randn
+  : (...args) => {
+    const opts = typeof args[args.length - 1] === 'object' ? args.pop() : {};
+    const n = args.reduce((a, b) => a * b, 1);
+    const t = torch.linspace(-1, 1, n).view(args).contiguous().detach();
+    return opts.requiresGrad ? t.requiresGrad_() : t;
+  };
+if (hasRng && typeof torch.manualSeed === 'function') torch.manualSeed(0);
+if (!hasRng) console.log('(torch.randn is not available in this build: random cells use linspace stand-ins)');
+
+console.log(`torchwasm: relaxed SIMD ${torch.relaxedSimdSupported() ? 'available' : 'not available'} in this runtime`);
+
+// --- requires_grad propagates through ops --------------------------------------
+cell('x = torch.randn(5, 5); y = torch.randn(5, 5); x.add(y).requiresGrad', () => {
+  const x = randn(5, 5);
+  const y = randn(5, 5);
+  show(x.add(y).requiresGrad);
+});
+cell('z = torch.randn(5, 5, { requiresGrad: true }); z.add(x).requiresGrad', () => {
+  const z = randn(5, 5, { requiresGrad: true });
+  const x = randn(5, 5);
+  show(z.add(x).requiresGrad);
+});
+cell('s = z.add(x).sum(); s.backward(); z.grad', () => {
+  const z = randn(5, 5, { requiresGrad: true });
+  const x = randn(5, 5);
+  const s = z.add(x).sum();
+  show(s);
+  s.backward();
+  show(z.grad);
+});
+
+// --- numel, eye -------------------------------------------------------------------
+cell('torch.numel(torch.randn(3, 2))', () => show(torch.numel(randn(3, 2))));
+cell('torch.eye(5, 2)', () => show(torch.eye(5, 2)));
+
+// --- shared memory (torch.from_numpy in the notebook): a live typed array -----------
+cell('t = torch.tensor([1, 2, 3]); a = t.asTypedArray(); t.set(0, 100); a', () => {
+  const t = torch.tensor([1, 2, 3]);
+  const a = t.asTypedArray(); // a BigInt64Array over the tensor's own memory (int64)
+  show(t);
+  t.set(0, 100);
+  show(`[${Array.from(a).join(', ')}]  (${a[Symbol.toStringTag]}: the array sees the tensor's write)`);
+  a[1] = 20n;
+  show(t);
+});
+
+// --- ranges and constant tensors -----------------------------------------------------
+cell('torch.linspace(1, 100, { steps: 10 })', () => show(torch.linspace(1, 100, { steps: 10 })));
+cell('torch.logspace(1, 4, { steps: 10 })', () => show(torch.logspace(1, 4, { steps: 10 })));
+cell('torch.ones(2, 5)', () => show(torch.ones(2, 5)));
+cell('torch.range(1, 4, { step: 1 })  // deprecated in PyTorch: end inclusive', () => show(torch.range(1, 4, { step: 1 })));
+cell('torch.zeros(2, 3)', () => show(torch.zeros(2, 3)));
+
+// --- random tensors ------------------------------------------------------------------
+cell('torch.rand(2, 3)', () => show(hasRng ? torch.rand(2, 3) : '(torch.rand is not available in this build)'));
+cell('torch.randn(2, 3)', () => show(hasRng ? torch.randn(2, 3) : '(torch.randn is not available in this build)'));
+cell('torch.randperm(6)', () =>
+  show(typeof torch.randperm === 'function' ? torch.randperm(6) : '(torch.randperm is not available in this build)'));
+
+// --- joining and splitting -------------------------------------------------------------
+cell('x = torch.randn(2, 3); torch.cat([x, x, x], 0)', () => {
+  const x = randn(2, 3);
+  show(torch.cat([x, x, x], 0));
+});
+cell('torch.cat([x, x, x], 1)', () => {
+  const x = randn(2, 3);
+  show(torch.cat([x, x, x], 1));
+});
+cell('x = torch.randn(2, 9); torch.chunk(x, 2)', () => show(torch.chunk(randn(2, 9), 2)));
+cell('torch.chunk(x, 3, { dim: 1 })', () => show(torch.chunk(randn(2, 9), 3, { dim: 1 })));
+cell('x.size()', () => show(`torch.Size([${randn(2, 9).size().join(', ')}])`));
+
+// --- gather ----------------------------------------------------------------------------
+cell('t = torch.tensor([[1., 2.], [3., 4.]]); torch.gather(t, 1, torch.tensor([[0, 0], [1, 0]]))', () => {
+  const t = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float32 });
+  show(torch.gather(t, 1, torch.tensor([[0, 0], [1, 0]])));
+});
+cell('torch.gather(t, 0, torch.tensor([[0, 0], [1, 0]]))', () => {
+  const t = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float32 });
+  show(torch.gather(t, 0, torch.tensor([[0, 0], [1, 0]])));
+});
+
+// --- type checks -----------------------------------------------------------------------
+cell('torch.isTensor(t), torch.isStorage(t), torch.isStorage(t.storage()), torch.isTensor([1, 2])', () => {
+  const t = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float32 });
+  show([torch.isTensor(t), torch.isStorage(t), torch.isStorage(t.storage()), torch.isTensor([1, 2])].join(', '));
+});
+
+const m = torch.memory();
+console.log(`\nmemory: ${m.liveTensors} live tensors, ${m.bytesInUse} bytes in use (peak ${m.peakBytes}), wasm memory ${m.wasmBytes} bytes`);
+if (m.bytesInUse !== 0 || m.liveTensors !== 0) {
+  console.error('demo: memory was not released');
+  process.exitCode = 1;
+}

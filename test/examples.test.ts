@@ -1,0 +1,18 @@
+// `npm run demo` keeps working: the seed-notebook port runs on dist/, prints every
+// cell, and ends with the memory report at zero (it exits non-zero otherwise).
+import { it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+it('examples/seed_notebook.mjs runs and releases all memory', () => {
+  const r = spawnSync(process.execPath, ['examples/seed_notebook.mjs'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  for (const cell of ['torch.eye(5, 2)', 'torch.linspace(1, 100, { steps: 10 })', 'torch.chunk(x, 3, { dim: 1 })', 'torch.gather(t, 0']) {
+    expect(r.stdout).toContain(`>>> ${cell}`);
+  }
+  expect(r.stdout).toContain('[100, 2, 3]'); // the typed array saw the tensor's write
+  expect(r.stdout).toContain('torch.Size([2, 9])');
+  expect(r.stdout).toMatch(/memory: 0 live tensors, 0 bytes in use/);
+});

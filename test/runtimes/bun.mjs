@@ -1,0 +1,9 @@
+// Runtime matrix: Bun on dist/index.js.
+import * as torch from '../../dist/index.js';
+import { inspect } from 'node:util';
+import { smoke, report } from './smoke.mjs';
+import { usingCheck } from './using.mjs';
+
+const result = usingCheck(torch, smoke(torch, inspect));
+report('bun', result);
+process.exitCode = result.ok ? 0 : 1;

@@ -1,0 +1,266 @@
+// Memory: every storage is freed exactly once (dispose, tidy, using, or the
+// FinalizationRegistry), long loops do not leak, use after dispose is a clear error,
+// and live typed arrays survive wasm memory growth.
+import { describe, it, expect } from 'vitest';
+import { torch } from '../helpers.js';
+
+const mem = () => torch.memory();
+
+/** Collects garbage until `done()` or the attempts run out (finalizers run on later ticks). */
+async function collectUntil(done: () => boolean, attempts = 20): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run vitest with --expose-gc (vitest.config.ts execArgv)');
+  for (let i = 0; i < attempts && !done(); i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The memory report once garbage left by earlier tests has been collected. */
+async function settled(): Promise<torch.MemoryReport> {
+  let last = -1;
+  await collectUntil(() => {
+    const n = mem().liveTensors;
+    const stable = n === last;
+    last = n;
+    return stable;
+  });
+  return mem();
+}
+
+/** Makes a tensor nobody references once this function returns. */
+function dropTensor(n: number): void {
+  torch.ones(n); // left for the garbage collector
+}
+
+describe('long loops do not leak', () => {
+  it('100,000 create/op/dispose iterations end where they started', () => {
+    const x = torch.arange(16, { dtype: torch.float32 });
+    const warm = () => {
+      const a = torch.full([4, 4], 3);
+      const v = x.view(4, 4);
+      const b = a.add(v);
+      const bt = b.t();
+      const c = bt.contiguous();
+      const s = c.sum(1);
+      for (const t of [a, v, b, bt, c, s]) t.dispose();
+      return s;
+    };
+    for (let i = 0; i < 100; i++) warm(); // the allocator's free lists settle first
+    const start = mem();
+    for (let i = 0; i < 100_000; i++) warm();
+    const end = mem();
+    expect(end.bytesInUse).toBe(start.bytesInUse);
+    expect(end.liveTensors).toBe(start.liveTensors);
+    expect(end.liveStorages).toBe(start.liveStorages);
+    expect(end.wasmBytes).toBe(start.wasmBytes);
+    x.dispose();
+  });
+
+  it('10,000 iterations inside torch.tidy free every temporary', () => {
+    const start = mem();
+    let kept = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const s = torch.tidy(() => {
+        const a = torch.ones(8, 8);
+        return a.mul(2).add(1).matmul(a).sum();
+      });
+      kept += s.item() as number;
+      s.dispose();
+    }
+    expect(kept).toBe(10_000 * 64 * 24);
+    const end = mem();
+    expect(end.bytesInUse).toBe(start.bytesInUse);
+    expect(end.liveTensors).toBe(start.liveTensors);
+  });
+
+  it('one tidy around 10,000 iterations frees them all at its end', () => {
+    const start = mem();
+    const total = torch.tidy(() => {
+      let acc = torch.zeros(3);
+      for (let i = 0; i < 10_000; i++) acc = acc.add(torch.ones(3));
+      expect(mem().liveTensors).toBeGreaterThan(start.liveTensors + 10_000);
+      return acc;
+    });
+    expect(total.tolist()).toEqual([10_000, 10_000, 10_000]);
+    total.dispose();
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+  });
+
+  it('10,000 forward/backward passes free the graph and its saved tensors', () => {
+    const w = torch.tensor([[0.5, -1], [2, 0.25]], { dtype: torch.float64, requiresGrad: true });
+    const start = mem();
+    for (let i = 0; i < 10_000; i++) {
+      torch.tidy(() => {
+        const x = torch.ones(3, 2, { dtype: torch.float64 });
+        x.matmul(w).mul(x.matmul(w)).sum().backward();
+      });
+    }
+    // d/dw sum((xw)^2) = 2 x^T (x w), accumulated 10,000 times; only w.grad is new.
+    expect(w.grad!.tolist()).toEqual([[15 * 10_000, -4.5 * 10_000], [15 * 10_000, -4.5 * 10_000]]);
+    expect(mem().liveTensors).toBe(start.liveTensors + 1);
+    expect(mem().bytesInUse).toBe(start.bytesInUse + 32);
+    w.dispose();
+  });
+});
+
+describe('FinalizationRegistry', () => {
+  it('frees an unreferenced tensor when it is collected', async () => {
+    const start = await settled();
+    dropTensor(1000);
+    expect(mem().bytesInUse).toBe(start.bytesInUse + 4000);
+    await collectUntil(() => mem().bytesInUse === start.bytesInUse);
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+  });
+
+  it('keeps a storage while a view of it is alive, frees it with the last view', async () => {
+    const start = await settled();
+    let view: torch.Tensor | null = (() => torch.arange(12, { dtype: torch.float32 }).view(3, 4).t())();
+    await collectUntil(() => mem().liveTensors === start.liveTensors + 2);
+    // The intermediate view(3, 4) was collected; the base stays reachable through the
+    // view's ._base (as in PyTorch), and the storage is still there for the view.
+    expect(mem().liveTensors).toBe(start.liveTensors + 2);
+    expect(mem().liveStorages).toBe(start.liveStorages + 1);
+    expect(mem().bytesInUse).toBe(start.bytesInUse + 48);
+    expect(view.get(3, 2)).toBe(11);
+    view = null;
+    await collectUntil(() => mem().bytesInUse === start.bytesInUse);
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+    expect(mem().liveStorages).toBe(start.liveStorages);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+  });
+
+  it('does not free a storage twice when a tensor was disposed and then collected', async () => {
+    const start = await settled();
+    (() => {
+      const t = torch.ones(100);
+      t.dispose();
+      t.dispose(); // a second dispose is a no-op
+    })();
+    await collectUntil(() => false, 5);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+    expect(mem().liveStorages).toBe(start.liveStorages);
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+  });
+});
+
+describe('dispose', () => {
+  it('frees the storage with the last tensor viewing it', () => {
+    const start = mem();
+    const base = torch.arange(6, { dtype: torch.float32 });
+    const view = base.view(2, 3);
+    base.dispose();
+    expect(mem().bytesInUse).toBe(start.bytesInUse + 24);
+    const s = view.sum();
+    expect(s.item()).toBe(15);
+    s.dispose();
+    view.dispose();
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+  });
+
+  it('disposing a tensor disposes its .grad', () => {
+    const start = mem();
+    const x = torch.tensor([1, 2], { dtype: torch.float64, requiresGrad: true });
+    torch.tidy(() => x.mul(3).sum().backward());
+    const g = x.grad!;
+    x.dispose();
+    expect(g.isDisposed).toBe(true);
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+  });
+
+  it('use after dispose throws an Error naming the op', () => {
+    const t = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float32 });
+    const live = t.asTypedArray();
+    const other = torch.ones(2, 2);
+    t.dispose();
+    const cases: [string, () => unknown][] = [
+      ['add', () => t.add(1)],
+      ['add', () => torch.add(other, t)],
+      ['sum', () => t.sum()],
+      ['view', () => t.view(4)],
+      ['matmul', () => other.matmul(t)],
+      ['cat', () => torch.cat([other, t])],
+      ['item', () => t.item()],
+      ['get', () => t.get(0, 0)],
+      ['set', () => t.set(0, 0, 5)],
+      ['tolist', () => t.tolist()],
+      ['toTypedArray', () => t.toTypedArray()],
+      ['asTypedArray', () => t.asTypedArray()],
+      ['asTypedArray', () => live[0]],
+      ['backward', () => t.backward()],
+    ];
+    const before = mem().bytesInUse;
+    for (const [op, fn] of cases) {
+      let err: unknown = null;
+      try {
+        fn();
+      } catch (e) {
+        err = e;
+      }
+      expect(err, op).toBeInstanceOf(Error);
+      expect(err, op).not.toBeInstanceOf(WebAssembly.RuntimeError);
+      expect((err as Error).message, op).toContain(`${op}()`);
+      expect((err as Error).message, op).toContain('disposed');
+    }
+    expect(mem().bytesInUse).toBe(before);
+    expect(String(t)).toBe('tensor(<disposed>)');
+    other.dispose();
+  });
+});
+
+describe('wasm memory growth', () => {
+  it('asTypedArray() views follow the memory when it grows', () => {
+    const t = torch.arange(4, { dtype: torch.float32 });
+    const live = t.asTypedArray() as Float32Array;
+    const stale = new Float32Array(live.buffer, t.storage().dataPtr(), 4); // a plain view, for contrast
+    const before = mem().wasmBytes;
+    const big = torch.empty(64 * 1024 * 1024); // 256 MiB forces memory.grow
+    expect(mem().wasmBytes).toBeGreaterThan(before);
+    expect(stale.length).toBe(0); // the old ArrayBuffer was detached by the growth
+    expect(live.length).toBe(4);
+    expect(Array.from(live)).toEqual([0, 1, 2, 3]);
+    live[0] = 42; // writes through to the tensor
+    expect(t.get(0)).toBe(42);
+    t.set(1, 7); // and the tensor's writes show in the array
+    expect(live[1]).toBe(7);
+    expect(t.toTypedArray()).toEqual(new Float32Array([42, 7, 2, 3]));
+    big.dispose();
+    t.dispose();
+  });
+
+  it('tensors at addresses above 2 GiB read, write and compute correctly', () => {
+    const start = mem();
+    // Untouched 64 MiB blocks (empty() does not write, so no page is committed) fill the
+    // heap and any holes earlier tests left, until a new tensor lands past 2^31.
+    const pad: torch.Tensor[] = [];
+    let t = torch.tensor([1.5, 2.5, 3.5], { dtype: torch.float32 });
+    while (t.storage().dataPtr() < 2 ** 31 && pad.length < 64) {
+      t.dispose();
+      pad.push(torch.empty(16 * 1024 * 1024));
+      t = torch.tensor([1.5, 2.5, 3.5], { dtype: torch.float32 });
+    }
+    expect(t.storage().dataPtr()).toBeGreaterThan(2 ** 31);
+    expect(t.tolist()).toEqual([1.5, 2.5, 3.5]);
+    t.set(0, -1);
+    expect(t.get(0)).toBe(-1);
+    const s = torch.tidy(() => t.mul(2).sum());
+    expect(s.item()).toBe(10);
+    const live = t.asTypedArray();
+    live[2] = 9;
+    expect(t.get(2)).toBe(9);
+    for (const x of [...pad, t, s]) x.dispose();
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+  });
+
+  it('a request beyond the 32-bit address space throws instead of wrapping', () => {
+    const start = mem();
+    expect(() => torch.zeros(1e10)).toThrow(/out of memory allocating 40000000000 bytes/);
+    expect(() => torch.empty(5e8, { dtype: torch.float64 })).toThrow(/out of memory allocating 4000000000 bytes/);
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+  });
+});
