@@ -45,3 +45,4 @@ export { setPrintoptions, getPrintoptions } from './tensor/print.js';
 export type { PrintOptions, SetPrintOptions } from './tensor/print.js';
 export { load, save } from './serialize/torch_format.js';
 export * as safetensors from './serialize/safetensors.js';
+export * as models from './models/index.js';

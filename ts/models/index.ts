@@ -1,0 +1,3 @@
+// torch.models: architectures compatible with torchvision's state dicts.
+export { resnetForward } from './resnet.js';
+export type { ResNetOptions, StateDict } from './resnet.js';
