@@ -39,3 +39,6 @@ export const autograd = {
 
 export * as nn from './nn/index.js';
 export * as linalg from './linalg/index.js';
+
+// Last: defines the elementwise/reduction ops linalg needs that no other file has.
+import './linalg/fallback_ops.js';

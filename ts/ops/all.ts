@@ -8,3 +8,8 @@ export * from './creation.js';
 export * from './gather.js';
 export * from './matmul.js';
 import './engine_hooks.js';
+export * from './linalg_products.js';
+export * from './linalg_einsum.js';
+export * from './linalg_tensordot.js';
+export * from './linalg_cross.js';
+export * from './linalg_aliases.js';
