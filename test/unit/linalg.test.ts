@@ -542,3 +542,31 @@ describe('matrix functions', () => {
     });
   });
 });
+
+describe('second-order gradients', () => {
+  /** gradcheck of x -> d sum(f(x) * G) / dx, with the first gradient built with createGraph. */
+  function secondOrder(f: (x: T) => T, x: T): boolean {
+    const G = rand([...f(x.detach()).shape], 99, f64, false);
+    // gradcheck evaluates fn under no_grad for its finite differences: the inner grad needs a graph
+    return gradcheck((t) => torch.enableGrad(() => torch.autograd.grad([f(t).mul(G).sum()], [t], { createGraph: true })[0]!), [x]);
+  }
+  const sym = (t: T): T => t.add(t.mT);
+  const spd = (t: T): T => t.matmul(t.mT).add(torch.eye(t.shape[t.ndim - 1], { dtype: f64 }));
+
+  it('formulas are differentiable (inv, det, slogdet, solve, cholesky, qr, svdvals, eigvalsh, norms, pinv)', () => {
+    expect(secondOrder((t) => torch.linalg.inv(t), wellConditioned([3, 3], 60))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.det(t), wellConditioned([3, 3], 61))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.slogdet(t)[1], wellConditioned([3, 3], 62))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.solve(t, torch.ones([3, 2], { dtype: f64 })), wellConditioned([3, 3], 63))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.cholesky(spd(t)), rand([3, 3], 64))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.qr(t)[1], rand([4, 3], 65))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.svdvals(t), rand([3, 4], 66))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.eigvalsh(sym(t)), rand([3, 3], 67))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.vectorNorm(t, 3), rand([5], 68))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.matrixNorm(t, Infinity), rand([3, 3], 69))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.pinv(t), rand([3, 4], 70))).toBe(true);
+    expect(secondOrder((t) => torch.addmm(t, t, t.mT, { beta: 0.5, alpha: 2 }), rand([3, 3], 71))).toBe(true);
+    expect(secondOrder((t) => torch.linalg.cross(t, t.mul(t).add(1)), rand([2, 3], 72))).toBe(true);
+    expect(secondOrder((t) => torch.trace(t.matmul(t)).reshape([1]), rand([3, 3], 73))).toBe(true);
+  });
+});
