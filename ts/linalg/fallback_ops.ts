@@ -15,7 +15,7 @@ import { floatResult, resultType } from '../ops/promotion.js';
 import { reduceWith, expandReduced, reducedDims, sumDtype } from '../ops/reduce.js';
 import { prodAllBut } from './prod_all_but.js';
 import { withDtype, release, copyInto } from '../ops/kernels.js';
-import { arange, zeros } from '../ops/creation.js';
+import { arange, zeros, zerosLike } from '../ops/creation.js';
 import { diagonal } from '../ops/views.js';
 import type { Operand } from '../ops/kernels.js';
 import type { OpMethod } from '../ops/types.js';
@@ -49,7 +49,7 @@ for (const name of ['sign', 'sgn']) {
     name,
     sig: 'Tensor self',
     forward: (self: Tensor) => unary(name, UN.SIGN, self, self.dtype),
-    grad: { self: (g) => g.mul(0) },
+    grad: { self: (g) => zerosLike(g) },
   });
 }
 

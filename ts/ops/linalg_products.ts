@@ -130,7 +130,7 @@ function addmvImpl(out: Tensor | null, self: Tensor, mat: Tensor, vec: Tensor, b
   }
   const [m, k] = mat._shape;
   if (k !== vec._shape[0] || (self.numel() !== m && self.numel() !== 1)) {
-    throw new RuntimeError(`size mismatch, got ${self._shape[0] ?? 1}, ${m}x${k},${vec._shape[0]}`);
+    throw new RuntimeError(`size mismatch, got input (${self._shape[0] ?? 1}), mat (${m}x${k}), vec (${vec._shape[0]})`);
   }
   if (mat.dtype !== vec.dtype || self.dtype !== mat.dtype) {
     throw new RuntimeError(`expected scalar type ${self.dtype.scalarName} but found ${mat.dtype !== self.dtype ? mat.dtype.scalarName : vec.dtype.scalarName}`);

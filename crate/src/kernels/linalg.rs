@@ -315,24 +315,25 @@ pub fn complete_orthonormal(u: &mut [f64], m: usize, cols: usize, filled: &mut [
 
 const MAX_SWEEPS: usize = 80;
 
-/// Singular values of the row-major m x n `a` (m >= n) into `s` (descending), and when
-/// `vectors`: U (m x n, row-major) into `u` and V (n x n, row-major) into `v`.
-/// `a` is destroyed. Columns of U for zero singular values are completed orthonormally.
+/// Singular values of the m x n matrix `a` (m >= n), stored column-major (column j at
+/// `a[j * m..]`, so the rotations stream through contiguous columns), into `s`
+/// (descending); with `vectors`, U (m x n) into `u` and V (n x n) into `v`, both
+/// row-major. `a` is destroyed. Columns of U for zero singular values are completed.
 fn jacobi_svd_tall(a: &mut [f64], m: usize, n: usize, s: &mut [f64], u: &mut [f64], v: &mut [f64], vectors: bool) {
+    // V column-major as well: column j at vc[j * n..]
+    let mut vc = vec![0.0; if vectors { n * n } else { 0 }];
     if vectors {
-        for i in 0..n {
-            for j in 0..n {
-                v[i * n + j] = if i == j { 1.0 } else { 0.0 };
-            }
+        for j in 0..n {
+            vc[j * n + j] = 1.0;
         }
     }
     for _ in 0..MAX_SWEEPS {
         let mut rotated = false;
         for p in 0..n {
             for q in p + 1..n {
+                let (cp, cq) = (&a[p * m..(p + 1) * m], &a[q * m..(q + 1) * m]);
                 let (mut alpha, mut beta, mut gamma) = (0.0, 0.0, 0.0);
-                for i in 0..m {
-                    let (x, y) = (a[i * n + p], a[i * n + q]);
+                for (x, y) in cp.iter().zip(cq) {
                     alpha += x * x;
                     beta += y * y;
                     gamma += x * y;
@@ -348,17 +349,9 @@ fn jacobi_svd_tall(a: &mut [f64], m: usize, n: usize, s: &mut [f64], u: &mut [f6
                 let t = 1.0f64.copysign(zeta) / (zeta.abs() + (1.0 + zeta * zeta).sqrt());
                 let c = 1.0 / (1.0 + t * t).sqrt();
                 let sn = c * t;
-                for i in 0..m {
-                    let (x, y) = (a[i * n + p], a[i * n + q]);
-                    a[i * n + p] = c * x - sn * y;
-                    a[i * n + q] = sn * x + c * y;
-                }
+                rotate_columns(a, m, p, q, c, sn);
                 if vectors {
-                    for i in 0..n {
-                        let (x, y) = (v[i * n + p], v[i * n + q]);
-                        v[i * n + p] = c * x - sn * y;
-                        v[i * n + q] = sn * x + c * y;
-                    }
+                    rotate_columns(&mut vc, n, p, q, c, sn);
                 }
             }
         }
@@ -367,7 +360,7 @@ fn jacobi_svd_tall(a: &mut [f64], m: usize, n: usize, s: &mut [f64], u: &mut [f6
         }
     }
     // column norms are the singular values; sort descending (stable)
-    let norms: Vec<f64> = (0..n).map(|j| (0..m).map(|i| a[i * n + j] * a[i * n + j]).sum::<f64>().sqrt()).collect();
+    let norms: Vec<f64> = (0..n).map(|j| a[j * m..(j + 1) * m].iter().map(|x| x * x).sum::<f64>().sqrt()).collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&x, &y| norms[y].partial_cmp(&norms[x]).unwrap_or(core::cmp::Ordering::Equal));
     for (k, &j) in order.iter().enumerate() {
@@ -379,20 +372,31 @@ fn jacobi_svd_tall(a: &mut [f64], m: usize, n: usize, s: &mut [f64], u: &mut [f6
     let smax = s.first().copied().unwrap_or(0.0);
     let tiny = smax * f64::EPSILON * (m.max(n) as f64);
     let mut filled = vec![false; n];
-    let vcopy = v.to_vec();
     for (k, &j) in order.iter().enumerate() {
         for i in 0..n {
-            v[i * n + k] = vcopy[i * n + j];
+            v[i * n + k] = vc[j * n + i];
         }
         let sk = norms[j];
         if sk > tiny && sk > 0.0 {
             for i in 0..m {
-                u[i * n + k] = a[i * n + j] / sk;
+                u[i * n + k] = a[j * m + i] / sk;
             }
             filled[k] = true;
         }
     }
     complete_orthonormal(u, m, n, &mut filled);
+}
+
+/// Applies the rotation [c s; -s c] to columns p < q of the column-major `a` (len rows).
+fn rotate_columns(a: &mut [f64], rows: usize, p: usize, q: usize, c: f64, s: f64) {
+    let (head, tail) = a.split_at_mut(q * rows);
+    let cp = &mut head[p * rows..(p + 1) * rows];
+    let cq = &mut tail[..rows];
+    for (x, y) in cp.iter_mut().zip(cq.iter_mut()) {
+        let (xp, yq) = (*x, *y);
+        *x = c * xp - s * yq;
+        *y = s * xp + c * yq;
+    }
 }
 
 /// SVD of the row-major m x n `a`: S (k = min(m, n), descending) into `s`; with
@@ -405,15 +409,16 @@ pub fn svd(a: &[f64], m: usize, n: usize, s: &mut [f64], u: &mut [f64], vh: &mut
     // work on the tall orientation: A (m >= n) or A^T
     let tall = m >= n;
     let (tm, tn) = if tall { (m, n) } else { (n, m) };
+    // column-major copy of the tall matrix: A's columns, or A^T's (= A's rows, as stored)
     let mut w = vec![0.0; tm * tn];
-    for i in 0..m {
-        for j in 0..n {
-            if tall {
-                w[i * n + j] = a[i * n + j];
-            } else {
+    if tall {
+        for i in 0..m {
+            for j in 0..n {
                 w[j * m + i] = a[i * n + j];
             }
         }
+    } else {
+        w.copy_from_slice(&a[..m * n]);
     }
     let mut tu = vec![0.0; if vectors { tm * tn } else { 0 }];
     let mut tv = vec![0.0; if vectors { tn * tn } else { 0 }];
