@@ -462,10 +462,15 @@ pub fn svd(a: &[f64], m: usize, n: usize, s: &mut [f64], u: &mut [f64], vh: &mut
 /// `vectors` the orthonormal eigenvectors as the columns of the row-major `v`.
 /// `a` must hold the full symmetric matrix; it is destroyed.
 pub fn symmetric_eigen(a: &mut [f64], n: usize, w: &mut [f64], v: &mut [f64], vectors: bool) {
-    let mut vv = vec![0.0; n * n];
-    for i in 0..n {
-        vv[i * n + i] = 1.0;
+    // eigenvectors column-major (column j at vc[j * n..]) so their rotations are contiguous
+    let mut vc = vec![0.0; if vectors { n * n } else { 0 }];
+    if vectors {
+        for i in 0..n {
+            vc[i * n + i] = 1.0;
+        }
     }
+    let mut rp = vec![0.0; n];
+    let mut rq = vec![0.0; n];
     for _ in 0..MAX_SWEEPS {
         let mut rotated = false;
         for p in 0..n {
@@ -481,23 +486,25 @@ pub fn symmetric_eigen(a: &mut [f64], n: usize, w: &mut [f64], v: &mut [f64], ve
                 let t = 1.0f64.copysign(theta) / (theta.abs() + (theta * theta + 1.0).sqrt());
                 let c = 1.0 / (t * t + 1.0).sqrt();
                 let s = t * c;
-                // A <- J^T A J with J the rotation in the (p, q) plane
-                for k in 0..n {
-                    let (akp, akq) = (a[k * n + p], a[k * n + q]);
-                    a[k * n + p] = c * akp - s * akq;
-                    a[k * n + q] = s * akp + c * akq;
-                }
+                // A <- J^T A J only changes rows and columns p and q; A stays symmetric, so
+                // compute the new rows (contiguous) and mirror them into the columns
                 for k in 0..n {
                     let (apk, aqk) = (a[p * n + k], a[q * n + k]);
-                    a[p * n + k] = c * apk - s * aqk;
-                    a[q * n + k] = s * apk + c * aqk;
+                    rp[k] = c * apk - s * aqk;
+                    rq[k] = s * apk + c * aqk;
                 }
-                a[p * n + q] = 0.0;
-                a[q * n + p] = 0.0;
+                rp[p] = app - t * apq;
+                rq[q] = aqq + t * apq;
+                rp[q] = 0.0;
+                rq[p] = 0.0;
+                a[p * n..(p + 1) * n].copy_from_slice(&rp);
+                a[q * n..(q + 1) * n].copy_from_slice(&rq);
                 for k in 0..n {
-                    let (vkp, vkq) = (vv[k * n + p], vv[k * n + q]);
-                    vv[k * n + p] = c * vkp - s * vkq;
-                    vv[k * n + q] = s * vkp + c * vkq;
+                    a[k * n + p] = rp[k];
+                    a[k * n + q] = rq[k];
+                }
+                if vectors {
+                    rotate_columns(&mut vc, n, p, q, c, s);
                 }
             }
         }
@@ -511,7 +518,7 @@ pub fn symmetric_eigen(a: &mut [f64], n: usize, w: &mut [f64], v: &mut [f64], ve
         w[k] = a[j * n + j];
         if vectors {
             for i in 0..n {
-                v[i * n + k] = vv[i * n + j];
+                v[i * n + k] = vc[j * n + i];
             }
         }
     }
