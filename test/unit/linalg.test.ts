@@ -184,6 +184,8 @@ describe('einsum, tensordot, kron, cross, trace', () => {
 
   it('einsum errors match PyTorch', () => {
     expectThrows(() => torch.einsum('ij,jk->ik', torch.ones(2, 3)), 'RuntimeError', 'einsum(): fewer operands were provided than specified in the equation');
+    expectThrows(() => torch.einsum('ij'), 'ValueError',
+      'einsum(): must specify the equation string and at least one operand, or at least one operand and its subscripts list');
     expectThrows(() => torch.einsum('ij->ij', torch.ones(2, 3), torch.ones(2)), 'RuntimeError', 'einsum(): more operands were provided than specified in the equation');
     expectThrows(
       () => torch.einsum('ij,jk->ik', torch.ones(2, 3), torch.ones(4, 2)),
@@ -346,6 +348,7 @@ describe('decompositions', () => {
     expect(maxDiff(torch.cholesky(a), l)).toBeLessThan(1e-15);
     expect(gradcheck((x) => torch.linalg.cholesky(spd(x)), [rand([3, 3], 2)])).toBe(true);
     expect(gradcheck((x) => torch.linalg.cholesky(spd(x), { upper: true }), [rand([2, 2, 2], 3)])).toBe(true);
+    expect(gradcheck((x) => torch.cholesky(spd(x), true), [rand([3, 3], 4)])).toBe(true);
     expectThrows(() => torch.linalg.cholesky(torch.tensor([[1, 2], [2, 1]], { dtype: f64 })), '_LinAlgError',
       'linalg.cholesky: The factorization could not be completed because the input is not positive-definite (the leading minor of order 2 is not positive-definite).');
     expectThrows(() => torch.linalg.cholesky(torch.stack([torch.eye(2), torch.tensor([[-1, 0], [0, 1]], { dtype: torch.float32 })])), '_LinAlgError',
@@ -410,6 +413,10 @@ describe('decompositions', () => {
     expect(gradcheck(invariant, [rand([4, 3], 14)])).toBe(true);
     expect(gradcheck(invariant, [rand([3, 4], 15)])).toBe(true);
     expect(gradcheck(invariant, [rand([3, 3], 16)])).toBe(true);
+    expect(gradcheck((x) => {
+      const [u, sv, v] = torch.svd(x);
+      return [u.matmul(v.mT), sv];
+    }, [rand([4, 3], 17)])).toBe(true);
   });
 
   it('eigh and eigvalsh: ascending values, either triangle, gradients', () => {
@@ -494,6 +501,7 @@ describe('matrix functions', () => {
     expect(maxDiff(torch.linalg.matrixPower(a, -2), torch.linalg.inv(a.matmul(a)))).toBeLessThan(1e-12);
     expect(maxDiff(torch.matrixPower(a, 5), a.matrixPower(5))).toBe(0);
     expect(torch.linalg.matrixPower(torch.tensor([[1, 1], [0, 1]]), 4).tolist()).toEqual([[1, 4], [0, 1]]);
+    expect(gradcheck((t) => torch.matrixPower(t, 2), [wellConditioned([3, 3], 42)])).toBe(true);
     for (const n of [1, 2, 3, 6, -1, -3]) {
       expect(gradcheck((t) => torch.linalg.matrixPower(t, n), [wellConditioned([2, 2, 2], 41)])).toBe(true);
     }
@@ -526,6 +534,7 @@ describe('matrix functions', () => {
     const r = torch.tensor([[1, 2], [2, 4]], { dtype: f64 });
     expect(maxDiff(torch.linalg.pinv(r), r.div(25))).toBeLessThan(1e-12);
     expect(maxDiff(torch.pinverse(r), r.div(25))).toBeLessThan(1e-12);
+    expect(gradcheck((t) => torch.pinverse(t), [rand([2, 3], 46)])).toBe(true);
   });
 
   it('linalg ops free their temporaries', () => {

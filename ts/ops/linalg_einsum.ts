@@ -5,7 +5,7 @@
 // happens here: the gradient comes from the ops used.
 
 import { Tensor } from '../tensor/tensor.js';
-import { RuntimeError } from '../tensor/shape.js';
+import { RuntimeError, ValueError } from '../tensor/shape.js';
 import { bmm } from './matmul.js';
 
 const ELLIPSIS = 52;
@@ -111,7 +111,9 @@ export function einsum(equation: string | Tensor, ...rest: unknown[]): Tensor {
     operands = (rest.length === 1 && Array.isArray(rest[0]) ? rest[0] : rest) as Tensor[];
   }
   if (typeof eq !== 'string') throw new TypeError('einsum(): the equation must be a string');
-  if (operands.length === 0) throw new RuntimeError('einsum(): must provide at least one operand');
+  if (operands.length === 0) {
+    throw new ValueError('einsum(): must specify the equation string and at least one operand, or at least one operand and its subscripts list');
+  }
   operands.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`einsum(): operand ${i} must be a Tensor`);
   });
