@@ -46,3 +46,5 @@ export type { PrintOptions, SetPrintOptions } from './tensor/print.js';
 export { load, save } from './serialize/torch_format.js';
 export * as safetensors from './serialize/safetensors.js';
 export * as models from './models/index.js';
+// Last: defines the elementwise/reduction ops linalg needs that no other file has.
+import './linalg/fallback_ops.js';

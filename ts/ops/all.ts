@@ -10,3 +10,8 @@ export * from './matmul.js';
 import './engine_hooks.js';
 import '../autograd/views.js';
 export * from './indexing/all.js';
+export * from './linalg_products.js';
+export * from './linalg_einsum.js';
+export * from './linalg_tensordot.js';
+export * from './linalg_cross.js';
+export * from './linalg_aliases.js';

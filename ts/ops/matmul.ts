@@ -122,13 +122,13 @@ export const dot = defineOp({
     if (self.ndim !== 1 || other.ndim !== 1) {
       throw new RuntimeError(`1D tensors expected, but got ${self.ndim}D and ${other.ndim}D tensors`);
     }
+    if (self.dtype !== other.dtype) {
+      throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${self.dtype.scalarName} and ${other.dtype.scalarName}`);
+    }
     if (self._shape[0] !== other._shape[0]) {
       throw new RuntimeError(
         `inconsistent tensor size, expected tensor [${self._shape[0]}] and src [${other._shape[0]}] to have the same number of elements, but got ${self._shape[0]} and ${other._shape[0]} elements respectively`,
       );
-    }
-    if (self.dtype !== other.dtype) {
-      throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${self.dtype.scalarName} and ${other.dtype.scalarName}`);
     }
     const out = Tensor._empty([], self.dtype);
     const k = self._shape[0];

@@ -87,6 +87,12 @@ class SavedTensor {
   release(): void {
     this.tensor.dispose();
   }
+  /** A saved output takes its output's graph position once record() has set it. */
+  link(output: Tensor): void {
+    this.tensor._gradFn = output._gradFn;
+    this.tensor._outputNr = output._outputNr;
+    this.tensor._requiresGrad = output._requiresGrad;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -137,6 +143,17 @@ export class OpNode extends Node {
   save(key: string, v: Tensor | Tensor[], isOutput: boolean): void {
     this.hadSaved = true;
     this.saved!.set(key, Array.isArray(v) ? v.map((t) => new SavedTensor(t, isOutput, this.name)) : new SavedTensor(v, isOutput, this.name));
+  }
+
+  /**
+   * @internal Links the saved 'result' tensors to this node's outputs, so formulas that
+   * read the result stay differentiable under create_graph (double backward).
+   */
+  linkSavedOutputs(outputs: unknown[]): void {
+    const s = this.saved?.get('result');
+    if (!s) return;
+    const outs = outputs.filter((o) => o instanceof Tensor) as Tensor[];
+    (Array.isArray(s) ? s : [s]).forEach((st, i) => st.link(outs[i]));
   }
 
   private ctx(): GradCtx {
@@ -254,6 +271,7 @@ function record(info: OpInfo, vals: unknown[], inputs: [number, number, Tensor][
       o._requiresGrad = true;
     }
   });
+  node.linkSavedOutputs(outputs);
 }
 
 function run(info: OpInfo, args: unknown[]): unknown {

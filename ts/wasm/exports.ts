@@ -43,6 +43,32 @@ export interface KernelExports {
   ): number;
   sort_rows(dt: number, n: number, m: number, a: number, perm: number): number;
   unique_consecutive(dt: number, n: number, m: number, a: number, perm: number, out: number, inverse: number, counts: number): number;
+  // linalg decompositions (crate/src/abi/linalg_decomp.rs)
+  linalg_error_batch(): number;
+  linalg_error_info(): number;
+  linalg_det(dt: number, mode: number, nd: number, desc: number, n: number, a: number, rsa: number, csa: number, o1: number, o2: number): number;
+  linalg_inv(dt: number, nd: number, desc: number, n: number, a: number, rsa: number, csa: number, o: number, rso: number, cso: number): number;
+  linalg_solve(
+    dt: number, nd: number, desc: number, n: number, k: number,
+    a: number, rsa: number, csa: number, b: number, rsb: number, csb: number, x: number, rsx: number, csx: number,
+  ): number;
+  linalg_solve_triangular(
+    dt: number, flags: number, nd: number, desc: number, n: number, k: number,
+    t: number, rst: number, cst: number, b: number, rsb: number, csb: number, x: number, rsx: number, csx: number,
+  ): number;
+  linalg_cholesky(dt: number, upper: number, nd: number, desc: number, n: number, a: number, rsa: number, csa: number, o: number, rso: number, cso: number): number;
+  linalg_qr(
+    dt: number, mode: number, nd: number, desc: number, m: number, n: number,
+    a: number, rsa: number, csa: number, q: number, rsq: number, csq: number, r: number, rsr: number, csr: number,
+  ): number;
+  linalg_svd(
+    dt: number, flags: number, nd: number, desc: number, m: number, n: number,
+    a: number, rsa: number, csa: number, u: number, rsu: number, csu: number, s: number, ss: number, vh: number, rsv: number, csv: number,
+  ): number;
+  linalg_eigh(
+    dt: number, flags: number, nd: number, desc: number, n: number,
+    a: number, rsa: number, csa: number, w: number, sw: number, v: number, rsv: number, csv: number,
+  ): number;
   // Areas added later register their functions here too.
   [name: string]: unknown;
 }

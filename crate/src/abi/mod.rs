@@ -13,3 +13,4 @@ mod linalg;
 mod memory;
 mod reduce;
 mod sort;
+mod linalg_decomp;

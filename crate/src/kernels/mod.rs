@@ -8,3 +8,4 @@ pub mod unary;
 pub mod index;
 pub mod crc32;
 pub mod sort;
+pub mod linalg;
