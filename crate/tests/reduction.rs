@@ -491,3 +491,45 @@ fn order_statistics_match_sorting() {
     assert_eq!((iv[0], ii[0]), (1 << 60, 2));
     let _ = (F32, I64);
 }
+
+#[test]
+fn gradient_helpers_match_naive_products_with_zeros() {
+    for (pi, perm) in PERMS.iter().enumerate() {
+        let mut x = input(&SHAPE, perm, 100 + pi as u64);
+        // sprinkle zeros (some lines get two)
+        for (i, v) in x.mem.iter_mut().enumerate() {
+            if i % 11 == 5 || i % 13 == 2 {
+                *v = 0.0;
+            }
+        }
+        x.logical = offsets(&x.shape, &x.strides).iter().map(|&o| x.mem[o as usize]).collect();
+        let g = input(&SHAPE, &[0, 1, 2], 200 + pi as u64);
+        for dim in 0..3 {
+            for op in [lines::PROD_OTHERS, lines::CUMPROD_GRAD] {
+                let ost = contiguous_strides(&x.shape);
+                let others: Vec<usize> = (0..3).filter(|&q| q != dim).collect();
+                let s: Vec<usize> = others.iter().map(|&q| x.shape[q]).collect();
+                let so: Vec<isize> = others.iter().map(|&q| ost[q]).collect();
+                let sx: Vec<isize> = others.iter().map(|&q| x.strides[q]).collect();
+                let d = Desc::<3>::new(&s, [&so, &sx, &so]);
+                let mut out = vec![0f64; x.mem.len()];
+                let len = x.shape[dim];
+                unsafe {
+                    lines::line_grad::<f64>(op, &d, len, ost[dim], x.strides[dim], ost[dim], out.as_mut_ptr(), x.mem.as_ptr(), g.mem.as_ptr())
+                };
+                let glines = lines_of(&g, dim);
+                for (li, line) in lines_of(&x, dim).iter().enumerate() {
+                    for k in 0..len {
+                        let e = if op == lines::PROD_OTHERS {
+                            (0..len).filter(|&i| i != k).map(|i| line[i]).product::<f64>()
+                        } else {
+                            (k..len).map(|j| glines[li][j] * (0..=j).filter(|&i| i != k).map(|i| line[i]).product::<f64>()).sum()
+                        };
+                        let pos = out_pos(&x.shape, dim, li, k);
+                        assert!(close(out[pos], e, 1e-9), "op {op} dim {dim} line {li} k {k}: {} vs {e}", out[pos]);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -8,3 +8,8 @@ export * from './creation.js';
 export * from './gather.js';
 export * from './matmul.js';
 import './engine_hooks.js';
+export * from './reduce_minmax.js';
+export * from './reduce_stats.js';
+export * from './reduce_order.js';
+export * from './scan.js';
+export * from './softmax.js';

@@ -27,6 +27,8 @@ export interface KernelExports {
   last_bad_index(): number;
   gather(dt: number, nd: number, desc: number, o: number, idx: number, a: number, dimStride: number, dimSize: number): number;
   scatter(mode: number, dt: number, nd: number, desc: number, s: number, idx: number, src: number, dimStride: number, dimSize: number): number;
+  select_line(op: number, dt: number, nd: number, desc: number, len: number, si: number, vals: number, idx: number, a: number, k: number): number;
+  line_grad(op: number, dt: number, nd: number, desc: number, len: number, so: number, sx: number, sg: number, o: number, x: number, g: number): number;
   // Areas added later register their functions here too.
   [name: string]: unknown;
 }

@@ -181,14 +181,15 @@ pub unsafe fn softmax<T: Float>(log: bool, d: &Desc<2>, len: usize, so: isize, s
             }
         }
         if log {
-            let mut lse = [T::ZERO; LANES];
+            // (x - max) - log(sum): adding max and log(sum) first would round at max's scale
+            let mut ls = [T::ZERO; LANES];
             for l in 0..b {
-                lse[l] = m[l] + T::f(s[l].ln());
+                ls[l] = T::f(s[l].ln());
             }
             for j in 0..len as isize {
                 let (r, w) = (pa.offset(j * si), po.offset(j * so));
                 for l in 0..b {
-                    *w.add(l) = *r.add(l) - lse[l];
+                    *w.add(l) = (*r.add(l) - m[l]) - ls[l];
                 }
             }
         } else {
@@ -282,6 +283,46 @@ pub unsafe fn select<T: Elem>(op: u32, d: &Desc<2>, len: usize, si: isize, vals:
         };
         *vals.offset(oo) = v;
         *idx.offset(oo) = i;
+    });
+    OK
+}
+
+/// o_k = prod_{i != k} x_i along each line (prod's gradient factor, exact with zeros).
+pub const PROD_OTHERS: u32 = 0;
+/// o_k = sum_{j >= k} g_j prod_{i <= j, i != k} x_i (cumprod's gradient, exact with zeros).
+pub const CUMPROD_GRAD: u32 = 1;
+
+/// Gradient helpers along lines, without division so zeros in `x` are exact:
+/// a backward pass builds suffix terms in `o`, a forward pass multiplies by prefix
+/// products. Operands of `d`: 0 = out, 1 = x, 2 = g (unused by PROD_OTHERS).
+///
+/// # Safety
+/// Pointers cover every line.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn line_grad<T: Elem>(op: u32, d: &Desc<3>, len: usize, so: isize, sx: isize, sg: isize, o: *mut T, x: *const T, g: *const T) -> i32 {
+    if op > CUMPROD_GRAD || len == 0 {
+        return if op > CUMPROD_GRAD { ERR_BAD_OP } else { OK };
+    }
+    d.for_each_row(|off, n, st| {
+        for i in 0..n as isize {
+            let po = o.offset(off[0] + i * st[0]);
+            let px = x.offset(off[1] + i * st[1]);
+            let pg = g.offset(off[2] + i * st[2]);
+            let at = |p: *const T, s: isize, j: usize| (*p.offset(j as isize * s)).to_f64();
+            // suffix: PROD_OTHERS keeps prod_{i > k} x_i, CUMPROD_GRAD S_k = g_k + x_{k+1} S_{k+1}
+            let mut s = if op == PROD_OTHERS { 1.0 } else { at(pg, sg, len - 1) };
+            *po.offset((len as isize - 1) * so) = T::from_f64(s);
+            for k in (0..len - 1).rev() {
+                s = if op == PROD_OTHERS { s * at(px, sx, k + 1) } else { at(pg, sg, k) + at(px, sx, k + 1) * s };
+                *po.offset(k as isize * so) = T::from_f64(s);
+            }
+            let mut prefix = 1.0f64;
+            for k in 0..len {
+                let w = po.offset(k as isize * so);
+                *w = T::from_f64((*w).to_f64() * prefix);
+                prefix *= at(px, sx, k);
+            }
+        }
     });
     OK
 }
