@@ -51,6 +51,7 @@ function softmaxForward(log: boolean, self: Tensor, dim: number, dtype: DType | 
 export const softmax: OpFn = defineOp({
   name: 'softmax',
   sig: 'Tensor self, int dim, ScalarType? dtype=None',
+  out: true,
   save: ['self', 'result'],
   forward: (self: Tensor, dim: number, dtype: DType | null) => softmaxForward(false, self, dim, dtype),
   grad: {
@@ -67,6 +68,7 @@ export const softmax: OpFn = defineOp({
 export const logSoftmax: OpFn = defineOp({
   name: 'log_softmax',
   sig: 'Tensor self, int dim, ScalarType? dtype=None',
+  out: true,
   save: ['self', 'result'],
   forward: (self: Tensor, dim: number, dtype: DType | null) => softmaxForward(true, self, dim, dtype),
   grad: {

@@ -494,8 +494,33 @@ pub fn is_nan<T: Elem>(x: T) -> bool {
     T::FLOAT && x.to_f64().is_nan()
 }
 
+/// Running state of argmax/argmin: the best value, its flat index (-1: none yet), and
+/// whether it is a NaN (which wins and stops the search, as in PyTorch).
+#[derive(Clone, Copy)]
+struct ArgState<T> {
+    best: T,
+    index: i64,
+    nan: bool,
+}
+
+impl<T: Elem> ArgState<T> {
+    const START: Self = ArgState { best: unsafe { core::mem::zeroed() }, index: -1, nan: false };
+    #[inline(always)]
+    fn visit(&mut self, x: T, k: i64, max: bool) {
+        if self.nan {
+            return;
+        }
+        if self.index < 0 || is_nan(x) || if max { less(self.best, x) } else { less(x, self.best) } {
+            self.best = x;
+            self.index = k;
+            self.nan = is_nan(x);
+        }
+    }
+}
+
 /// max/min with the index of the first extreme (NaN counts as the extreme, as in PyTorch).
 /// Writes values to `vals` (if non-null) and the flat index within the reduced region to `idx`.
+/// Like `drive`, neighbouring outputs whose inputs are contiguous advance together.
 ///
 /// # Safety
 /// As `reduce`; `idx` is int64 with out's layout, `vals` (dtype T) too.
@@ -504,37 +529,34 @@ pub unsafe fn reduce_arg<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, val
         return ERR_BAD_OP;
     }
     let max = op == ARGMAX;
+    let inner_contiguous = inner.nd == 0 || inner.strides[0][inner.nd - 1] == 1;
+    let write = |at: isize, s: &ArgState<T>| {
+        if !vals.is_null() {
+            *vals.offset(at) = s.best;
+        }
+        *idx.offset(at) = s.index.max(0);
+    };
     outer.for_each_row(|off, n, st| {
-        for i in 0..n as isize {
-            let base = a.offset(off[1] + i * st[1]);
-            let mut best = T::default();
-            let mut best_i = -1i64;
+        let lanes = if st[1] == 1 && n > 1 && !inner_contiguous { LANES } else { 1 };
+        let mut l0 = 0usize;
+        while l0 < n {
+            let b = lanes.min(n - l0);
+            let mut state = [ArgState::<T>::START; LANES];
+            let base = a.offset(off[1] + l0 as isize * st[1]);
             let mut k = 0i64;
-            let mut found_nan = false;
             inner.for_each_row(|ioff, m, ist| {
-                if found_nan {
-                    return;
-                }
-                let p = base.offset(ioff[0]);
                 for j in 0..m as isize {
-                    let x = *p.offset(j * ist[0]);
-                    let better = best_i < 0 || is_nan(x) || if max { less(best, x) } else { less(x, best) };
-                    if better {
-                        best = x;
-                        best_i = k + j as i64;
-                        if is_nan(x) {
-                            found_nan = true;
-                            return;
-                        }
+                    let p = base.offset(ioff[0] + j * ist[0]);
+                    for (l, s) in state[..b].iter_mut().enumerate() {
+                        s.visit(*p.add(l), k + j as i64, max);
                     }
                 }
                 k += m as i64;
             });
-            let at = off[0] + i * st[0];
-            if !vals.is_null() {
-                *vals.offset(at) = best;
+            for (l, s) in state[..b].iter().enumerate() {
+                write(off[0] + (l0 + l) as isize * st[0], s);
             }
-            *idx.offset(at) = best_i.max(0);
+            l0 += b;
         }
     });
     OK
