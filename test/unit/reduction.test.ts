@@ -354,6 +354,18 @@ describe('softmax and log_softmax', () => {
     expectClose(torch.logSoftmax(f32([1000, 1001, 999]), 0), [-1.40760596, -0.40760596, -2.40760596], 1e-6);
   });
 
+  it('save only their output, as PyTorch: the input may change in place before backward', () => {
+    const x = leaf([2, 3], 65);
+    const h = x.mul(1);
+    const y = torch.softmax(h, 1);
+    h.add_(1);
+    y.mul(torch.tensor([[1, 2, 3], [4, 5, 6]], { dtype: torch.float64 })).sum().backward();
+    expect(x.grad).not.toBeNull();
+    const z = torch.logSoftmax(x.mul(1), 1);
+    z.add_(1);
+    expect(() => z.sum().backward()).toThrow(/modified by an inplace operation/);
+  });
+
   it('follow dtype and implicit-dim rules', () => {
     const x = torch.tensor([[1, 2], [3, 4]]);
     expect(torch.softmax(x.float(), 1, torch.float64).dtype).toBe(torch.float64);

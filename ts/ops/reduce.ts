@@ -184,14 +184,13 @@ function prodBackward(g: Tensor, self: Tensor, result: Tensor, dim: number | nul
   if (self.ndim === 0) return g;
   const x = self.dtype === g.dtype ? self : self.to(g.dtype);
   if (dim === null) {
-    if (!hasZero(x)) return g.mul(isGradEnabled() ? prod(x) : result).div(x);
+    if (!hasZero(x)) return g.mul(result).div(x);
     return g.mul(productOfOthers(x.reshape(-1), 0).reshape(x._shape as number[]));
   }
   const d = normalizeDim(dim, x.ndim);
   const gd = keepdim ? g : g.unsqueeze(d);
   if (!hasZero(x)) {
-    const r = isGradEnabled() ? prod(x, d, true) : keepdim ? result : result.unsqueeze(d);
-    return gd.mul(r).div(x);
+    return gd.mul(keepdim ? result : result.unsqueeze(d)).div(x);
   }
   return gd.mul(productOfOthers(x, d));
 }

@@ -4,7 +4,6 @@
 import { Tensor } from '../tensor/tensor.js';
 import { getDefaultDtype } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
-import { isGradEnabled } from '../autograd/grad_mode.js';
 import { defineOp, ops, callOp } from './registry.js';
 import { RED } from './codes.js';
 import { withDtype, release } from './kernels.js';
@@ -52,8 +51,7 @@ function varBackward(g: Tensor, self: Tensor, dim: number[] | null, correction: 
 
 /** PyTorch's std_backward: var_backward(g / (2 std)), zero where std is 0. */
 function stdBackward(g: Tensor, self: Tensor, result: Tensor, dim: number[] | null, correction: number, keepdim: boolean): Tensor {
-  const s = isGradEnabled() ? stdOp(self, dim, null, keepdim, { correction }) : result;
-  return varBackward(where(eqMask(s, 0), 0, g.div(s.mul(2))), self, dim, correction, keepdim);
+  return varBackward(where(eqMask(result, 0), 0, g.div(result.mul(2))), self, dim, correction, keepdim);
 }
 
 const varOp = defineOp({
@@ -155,7 +153,7 @@ export const logsumexp: OpFn = defineOp({
   grad: {
     self: (g, c) => {
       const shape = c.self._shape;
-      const r = isGradEnabled() ? logsumexp(c.self, c.dim, true) : unsqueezeReduced(c.result, shape, c.dim, c.keepdim);
+      const r = unsqueezeReduced(c.result, shape, c.dim, c.keepdim);
       return unsqueezeReduced(g, shape, c.dim, c.keepdim).mul(exp(c.self.sub(r)));
     },
   },
@@ -167,7 +165,7 @@ export const logsumexp: OpFn = defineOp({
 function normBackward(g: Tensor, self: Tensor, p: number, result: Tensor, dim: number[] | null, keepdim: boolean): Tensor {
   const shape = self._shape;
   const gu = unsqueezeReduced(g, shape, dim, keepdim);
-  const n = isGradEnabled() ? vectorNorm(self, p, dim, true) : unsqueezeReduced(result, shape, dim, keepdim);
+  const n = unsqueezeReduced(result, shape, dim, keepdim);
   if (p === 0) return zeros([...shape], { dtype: g.dtype });
   if (p === 1) return signOf(self).mul(gu);
   if (p === 2) return gu.mul(where(eqMask(n, 0), 0, self.div(n)));

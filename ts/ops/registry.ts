@@ -139,6 +139,24 @@ export class OpNode extends Node {
     this.saved!.set(key, Array.isArray(v) ? v.map((t) => new SavedTensor(t, isOutput, this.name)) : new SavedTensor(v, isOutput, this.name));
   }
 
+  /** @internal Saved outputs get this node as grad_fn, as PyTorch's do when unpacked, so
+   * formulas that read `ctx.result` stay differentiable under create_graph. */
+  linkSavedOutputs(outputs: unknown[]): void {
+    const s = this.saved?.get('result');
+    if (!s) return;
+    const list = Array.isArray(s) ? s : [s];
+    let k = 0;
+    outputs.forEach((o, i) => {
+      if (!(o instanceof Tensor)) return;
+      const saved = list[k++]?.tensor;
+      if (saved && o._gradFn === this) {
+        saved._gradFn = this;
+        saved._outputNr = i;
+        saved._requiresGrad = true;
+      }
+    });
+  }
+
   private ctx(): GradCtx {
     const meta: Record<string, InputMeta | InputMeta[]> = {};
     for (const sl of this.slots) {
@@ -254,6 +272,7 @@ function record(info: OpInfo, vals: unknown[], inputs: [number, number, Tensor][
       o._requiresGrad = true;
     }
   });
+  node.linkSavedOutputs(outputs);
 }
 
 function run(info: OpInfo, args: unknown[]): unknown {

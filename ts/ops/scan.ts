@@ -76,8 +76,7 @@ function cumprodBackward(g: Tensor, self: Tensor, result: Tensor, dim: number): 
   if (self.numel() <= 1 || trivialLine(self, d)) return g;
   const x = self.dtype === g.dtype ? self : self.to(g.dtype);
   if (!hasZero(x)) {
-    const y = isGradEnabled() ? cumprod(x, d) : result.to(g.dtype);
-    return reversedCumsum(y.mul(g), d).div(x);
+    return reversedCumsum(result.mul(g), d).div(x);
   }
   if (!isGradEnabled()) return runLineGrad(LINE_GRAD.CUMPROD_GRAD, x, g, d);
   const n = x._shape[d];
@@ -149,7 +148,7 @@ function lowest(dt: DType): number {
 function logcumsumexpBackward(g: Tensor, self: Tensor, result: Tensor, dim: number, reverse: boolean): Tensor {
   if (g.ndim === 0 || g.numel() === 0) return g;
   const d = lineDim(g, dim);
-  const y = isGradEnabled() ? (reverse ? reversedLogcumsumexp(self, d) : logcumsumexp(self, d)) : result;
+  const y = result;
   const opposite = reverse ? (t: Tensor) => logcumsumexp(t, d) : (t: Tensor) => reversedLogcumsumexp(t, d);
   const logAbs = log(abs(g));
   const low = lowest(g.dtype);

@@ -4,7 +4,6 @@
 import { Tensor } from '../tensor/tensor.js';
 import { DType, float32, float64 } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
-import { isGradEnabled } from '../autograd/grad_mode.js';
 import { defineOp } from './registry.js';
 import { withDtype, release, contiguousCopy } from './kernels.js';
 import { runSoftmax, lineDim } from './line_kernels.js';
@@ -52,14 +51,13 @@ export const softmax: OpFn = defineOp({
   name: 'softmax',
   sig: 'Tensor self, int dim, ScalarType? dtype=None',
   out: true,
-  save: ['self', 'result'],
+  save: ['result'],
   forward: (self: Tensor, dim: number, dtype: DType | null) => softmaxForward(false, self, dim, dtype),
   grad: {
-    // y * (g - sum(g * y)); y is recomputed from self when a graph is recorded
+    // y * (g - sum(g * y))
     self: (g, c) => {
-      const d = lineDim(g, c.dim);
-      const y = isGradEnabled() ? softmax(c.self, d, c.dtype) : c.result;
-      return y.mul(g.sub(sum(g.mul(y), [d], true)));
+      const y: Tensor = c.result;
+      return y.mul(g.sub(sum(g.mul(y), [lineDim(g, c.dim)], true)));
     },
   },
 });
@@ -69,14 +67,10 @@ export const logSoftmax: OpFn = defineOp({
   name: 'log_softmax',
   sig: 'Tensor self, int dim, ScalarType? dtype=None',
   out: true,
-  save: ['self', 'result'],
+  save: ['result'],
   forward: (self: Tensor, dim: number, dtype: DType | null) => softmaxForward(true, self, dim, dtype),
   grad: {
     // g - softmax * sum(g)
-    self: (g, c) => {
-      const d = lineDim(g, c.dim);
-      const y = isGradEnabled() ? logSoftmax(c.self, d, c.dtype) : c.result;
-      return g.sub(exp(y).mul(sum(g, [d], true)));
-    },
+    self: (g, c) => g.sub(exp(c.result).mul(sum(g, [lineDim(g, c.dim)], true))),
   },
 });
