@@ -533,3 +533,24 @@ fn gradient_helpers_match_naive_products_with_zeros() {
         }
     }
 }
+
+#[test]
+fn softmax_exp_f32_is_within_two_ulp() {
+    let mut worst = 0.0f64;
+    let mut x = -103.0f32;
+    while x < 88.7 {
+        let got = lines::exp_f32(x) as f64;
+        let want = (x as f64).exp();
+        // ulp of the f32 result (subnormals: the fixed subnormal spacing)
+        let ulp = ((want as f32).abs() * f32::EPSILON).max(f32::from_bits(1)) as f64;
+        worst = worst.max((got - want).abs() / ulp);
+        x += 0.0137;
+    }
+    println!("exp_f32 worst error {worst} ulp");
+    assert!(worst <= 2.0, "worst error {worst} ulp");
+    assert_eq!(lines::exp_f32(0.0), 1.0);
+    assert_eq!(lines::exp_f32(f32::NEG_INFINITY), 0.0);
+    assert_eq!(lines::exp_f32(f32::INFINITY), f32::INFINITY);
+    assert_eq!(lines::exp_f32(100.0), f32::INFINITY);
+    assert!(lines::exp_f32(f32::NAN).is_nan());
+}

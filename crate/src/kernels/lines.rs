@@ -87,6 +87,22 @@ pub unsafe fn scan<T: Elem>(op: u32, d: &Desc<2>, len: usize, so: isize, si: isi
         let po = o.offset(oo);
         let pa = a.offset(oi);
         match op {
+            CUMSUM | CUMPROD if T::FLOAT && b == 1 => {
+                let mut s = if op == CUMSUM { 0.0f64 } else { 1.0 };
+                for j in 0..len as isize {
+                    let x = (*pa.offset(j * si)).to_f64();
+                    if op == CUMSUM { s += x } else { s *= x }
+                    *po.offset(j * so) = T::from_f64(s);
+                }
+            }
+            CUMSUM | CUMPROD if b == 1 => {
+                let mut s = if op == CUMSUM { 0i64 } else { 1 };
+                for j in 0..len as isize {
+                    let x = (*pa.offset(j * si)).to_i64();
+                    s = if op == CUMSUM { s.wrapping_add(x) } else { s.wrapping_mul(x) };
+                    *po.offset(j * so) = T::from_i64(s);
+                }
+            }
             CUMSUM | CUMPROD if T::FLOAT => {
                 let mut acc = [if op == CUMSUM { 0.0f64 } else { 1.0 }; LANES];
                 for j in 0..len as isize {
@@ -139,72 +155,155 @@ pub unsafe fn scan<T: Elem>(op: u32, d: &Desc<2>, len: usize, so: isize, si: isi
     OK
 }
 
+/// The exp softmax uses: a polynomial for f32 (branch-free, so the loops vectorise;
+/// within 2 ulp of the exact value), the standard library's for f64.
+pub trait SoftmaxExp: Float {
+    fn sm_exp(self) -> Self;
+}
+impl SoftmaxExp for f32 {
+    #[inline(always)]
+    fn sm_exp(self) -> f32 {
+        exp_f32(self)
+    }
+}
+impl SoftmaxExp for f64 {
+    #[inline(always)]
+    fn sm_exp(self) -> f64 {
+        self.exp()
+    }
+}
+
+/// exp(x) = 2^n exp(r) with n = round(x / ln 2) and |r| <= ln(2)/2, exp(r) by the
+/// Cephes degree-6 polynomial; 2^n is applied in two halves so subnormal results and
+/// overflow to inf come out right. NaN passes through the clamps unchanged.
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    let xc = if x > 89.0 { 89.0 } else if x < -104.0 { -104.0 } else { x };
+    let n = (xc * core::f32::consts::LOG2_E + 0.5).floor();
+    // ln 2 split in a part exact in f32 and a correction
+    let r = xc - n * 0.693_359_4 - n * -2.121_944_4e-4;
+    let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 5.000_000_1e-1;
+    let y = p * (r * r) + r + 1.0;
+    let ni = n as i32;
+    let (n1, n2) = (ni >> 1, ni - (ni >> 1));
+    y * f32::from_bits(((n1 + 127) as u32) << 23) * f32::from_bits(((n2 + 127) as u32) << 23)
+}
+
 /// softmax / log_softmax along lines, with the max subtracted for stability.
 /// A line holding a NaN gives NaN everywhere; an all -inf line gives NaN (0/0).
 ///
 /// # Safety
 /// Pointers cover every line.
-pub unsafe fn softmax<T: Float>(log: bool, d: &Desc<2>, len: usize, so: isize, si: isize, o: *mut T, a: *const T) {
+pub unsafe fn softmax<T: SoftmaxExp>(log: bool, d: &Desc<2>, len: usize, so: isize, si: isize, o: *mut T, a: *const T) {
     let blocked = so != 1 || si != 1;
     each_block(d, blocked, |oo, oi, b| {
-        let po = o.offset(oo);
-        let pa = a.offset(oi);
-        let mut m = [T::MIN; LANES];
-        let mut nan = [false; LANES];
-        for j in 0..len as isize {
-            let r = pa.offset(j * si);
-            for l in 0..b {
-                let x = *r.add(l);
-                if x.is_nan() {
-                    nan[l] = true;
-                } else if x > m[l] {
-                    m[l] = x;
-                }
-            }
-        }
-        // (an all -inf line keeps m = MIN: exp gives 0s and 0/0 makes it NaN, as in PyTorch)
-        for l in 0..b {
-            if nan[l] {
-                m[l] = T::NAN;
-            }
-        }
-        // exp(x - max) into out, summed in f64
-        let mut s = [0.0f64; LANES];
-        for j in 0..len as isize {
-            let (r, w) = (pa.offset(j * si), po.offset(j * so));
-            for l in 0..b {
-                let e = (*r.add(l) - m[l]).exp();
-                s[l] += e.d();
-                if !log {
-                    *w.add(l) = e;
-                }
-            }
-        }
-        if log {
-            // (x - max) - log(sum): adding max and log(sum) first would round at max's scale
-            let mut ls = [T::ZERO; LANES];
-            for l in 0..b {
-                ls[l] = T::f(s[l].ln());
-            }
-            for j in 0..len as isize {
-                let (r, w) = (pa.offset(j * si), po.offset(j * so));
-                for l in 0..b {
-                    *w.add(l) = (*r.add(l) - m[l]) - ls[l];
-                }
-            }
+        if b == 1 {
+            softmax_line(log, len, so, si, o.offset(oo), a.offset(oi));
         } else {
-            let mut inv = [T::ZERO; LANES];
-            for l in 0..b {
-                inv[l] = T::f(1.0 / s[l]);
-            }
-            for j in 0..len as isize {
-                let w = po.offset(j * so);
-                for l in 0..b {
-                    *w.add(l) = *w.add(l) * inv[l];
-                }
-            }
+            softmax_lanes(log, len, so, si, o.offset(oo), a.offset(oi), b);
         }
     });
+}
+
+/// One line. Three passes: max (NaN noted), exp(x - max) summed in f64, then scale or
+/// shift. The first two keep four independent accumulators so they vectorise.
+#[inline(always)]
+unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isize, po: *mut T, pa: *const T) {
+    let at = |j: usize| *pa.offset(j as isize * si);
+    let quads = len / 4 * 4;
+    let mut m4 = [T::MIN; 4];
+    let mut nan = false;
+    for j in (0..quads).step_by(4) {
+        for k in 0..4 {
+            let x = at(j + k);
+            nan |= x.is_nan();
+            m4[k] = if x > m4[k] { x } else { m4[k] };
+        }
+    }
+    let mut m = T::MIN;
+    for j in quads..len {
+        let x = at(j);
+        nan |= x.is_nan();
+        m = if x > m { x } else { m };
+    }
+    for mk in m4 {
+        m = if mk > m { mk } else { m };
+    }
+    // (an all -inf line keeps m = MIN: exp gives 0s and 0/0 makes it NaN, as in PyTorch)
+    if nan {
+        m = T::NAN;
+    }
+    let mut s4 = [0.0f64; 4];
+    for j in (0..quads).step_by(4) {
+        for k in 0..4 {
+            let e = (at(j + k) - m).sm_exp();
+            s4[k] += e.d();
+            if !log {
+                *po.offset((j + k) as isize * so) = e;
+            }
+        }
+    }
+    let mut s = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+    for j in quads..len {
+        let e = (at(j) - m).sm_exp();
+        s += e.d();
+        if !log {
+            *po.offset(j as isize * so) = e;
+        }
+    }
+    if log {
+        // (x - max) - log(sum): adding max and log(sum) first would round at max's scale
+        let ls = T::f(s.ln());
+        for j in 0..len {
+            *po.offset(j as isize * so) = (at(j) - m) - ls;
+        }
+    } else {
+        let inv = T::f(1.0 / s);
+        for j in 0..len {
+            let w = po.offset(j as isize * so);
+            *w = *w * inv;
+        }
+    }
+}
+
+/// `b` adjacent lines at once (the dim is not the innermost): the same passes, lane-wise.
+unsafe fn softmax_lanes<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isize, po: *mut T, pa: *const T, b: usize) {
+    let mut m = [T::MIN; LANES];
+    let mut nan = [false; LANES];
+    for j in 0..len as isize {
+        let r = pa.offset(j * si);
+        for l in 0..b {
+            let x = *r.add(l);
+            nan[l] |= x.is_nan();
+            m[l] = if x > m[l] { x } else { m[l] };
+        }
+    }
+    for l in 0..b {
+        if nan[l] {
+            m[l] = T::NAN;
+        }
+    }
+    let mut s = [0.0f64; LANES];
+    for j in 0..len as isize {
+        let (r, w) = (pa.offset(j * si), po.offset(j * so));
+        for l in 0..b {
+            let e = (*r.add(l) - m[l]).sm_exp();
+            s[l] += e.d();
+            if !log {
+                *w.add(l) = e;
+            }
+        }
+    }
+    let mut k = [T::ZERO; LANES];
+    for l in 0..b {
+        k[l] = T::f(if log { s[l].ln() } else { 1.0 / s[l] });
+    }
+    for j in 0..len as isize {
+        let (r, w) = (pa.offset(j * si), po.offset(j * so));
+        for l in 0..b {
+            *w.add(l) = if log { (*r.add(l) - m[l]) - k[l] } else { *w.add(l) * k[l] };
+        }
+    }
 }
 
 /// Order of (value, index) pairs: by value with NaN last, then by index. A total order,
