@@ -272,6 +272,7 @@ describe('median, nanmedian, mode', () => {
     expect(gradcheck((a) => torch.median(a, 1)[0], [x])).toBe(true);
     expect(gradcheck((a) => a.transpose(1, 2).median(-1, true).values, [x])).toBe(true);
     expect(gradcheck((a) => torch.nanmedian(a, 0).values, [x])).toBe(true);
+    expect(gradcheck((a) => torch.nanmedian(a.transpose(0, 2)), [x])).toBe(true);
     const t = f32([1, 2, 2, 3], true);
     torch.median(t).backward();
     expectClose(t.grad!, [0, 0.5, 0.5, 0]);
@@ -348,6 +349,15 @@ describe('softmax and log_softmax', () => {
     expect(gradcheck((a) => a.transpose(0, 2).softmax(-1), [x])).toBe(true);
     expect(gradcheck((a) => torch.logSoftmax(a, 0), [x])).toBe(true);
     expect(gradcheck((a) => torch.nn.functional.logSoftmax(a.t(), { dim: -1 }), [leaf([3, 4], 62)])).toBe(true);
+    expect(gradcheck((a) => torch.nn.functional.softmax(a, 1, { dtype: torch.float64 }), [leaf([3, 4], 66)])).toBe(true);
+    // with a dtype the gradient comes back in the input's dtype
+    const x32 = torch.tensor([[0.5, -1, 2], [1, 1, 0]], { requiresGrad: true });
+    const x64 = x32.detach().double().requiresGrad_(true);
+    const w = torch.tensor([[1, 2, 3], [4, 5, 6]], { dtype: torch.float64 });
+    torch.softmax(x32, 1, torch.float64).mul(w).sum().backward();
+    torch.softmax(x64, 1).mul(w).sum().backward();
+    expect(x32.grad!.dtype).toBe(torch.float32);
+    expectClose(x32.grad!, values(x64.grad!) as number[], 1e-6, 1e-7);
     expect(gradgradcheck((a) => torch.softmax(a, 1), leaf([2, 3], 63))).toBe(true);
     expect(gradgradcheck((a) => torch.logSoftmax(a, -1), leaf([2, 3], 64))).toBe(true);
     expectClose(torch.softmax(f32([1000, 1001, 999]), 0), [0.24472847, 0.66524096, 0.09003057], 1e-6);
