@@ -15,3 +15,8 @@ export * from './linalg_einsum.js';
 export * from './linalg_tensordot.js';
 export * from './linalg_cross.js';
 export * from './linalg_aliases.js';
+export * from './reduce_minmax.js';
+export * from './reduce_stats.js';
+export * from './reduce_order.js';
+export * from './scan.js';
+export * from './softmax.js';

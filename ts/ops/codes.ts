@@ -31,3 +31,7 @@ export const ARG = { ARGMAX: 0, ARGMIN: 1 } as const;
 export const SCAN = { CUMSUM: 0, CUMPROD: 1, CUMMAX: 2, CUMMIN: 3, LOGCUMSUMEXP: 4 } as const;
 
 export const SCATTER = { SET: 0, ADD: 1, MUL: 2 } as const;
+
+export const SELECT = { MEDIAN: 0, NANMEDIAN: 1, MODE: 2, KTHVALUE: 3 } as const;
+
+export const LINE_GRAD = { PROD_OTHERS: 0, CUMPROD_GRAD: 1 } as const;

@@ -69,6 +69,8 @@ export interface KernelExports {
     dt: number, flags: number, nd: number, desc: number, n: number,
     a: number, rsa: number, csa: number, w: number, sw: number, v: number, rsv: number, csv: number,
   ): number;
+  select_line(op: number, dt: number, nd: number, desc: number, len: number, si: number, vals: number, idx: number, a: number, k: number): number;
+  line_grad(op: number, dt: number, nd: number, desc: number, len: number, so: number, sx: number, sg: number, o: number, x: number, g: number): number;
   // Areas added later register their functions here too.
   [name: string]: unknown;
 }

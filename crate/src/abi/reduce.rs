@@ -53,3 +53,26 @@ pub unsafe extern "C" fn softmax(log: u32, dt: u32, nd: usize, desc: *const i32,
     }
     0
 }
+
+/// median / nanmedian / mode / kthvalue along lines: one value and index per line.
+///
+/// # Safety
+/// See abi/mod.rs; `len` > 0.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn select_line(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, si: isize, vals: usize, idx: usize, a: usize, k: usize) -> i32 {
+    let d = Desc::<2>::from_raw(nd, desc);
+    with_dtype!(dt, T => lines::select::<T>(op, &d, len, si, vals as _, idx as _, a as _, k), _ => 2)
+}
+
+/// Gradient helpers along lines (product of the others, cumprod's gradient).
+/// desc: Desc<3> with operands out, x, g.
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn line_grad(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, sx: isize, sg: isize, o: usize, x: usize, g: usize) -> i32 {
+    let d = Desc::<3>::from_raw(nd, desc);
+    with_dtype!(dt, T => lines::line_grad::<T>(op, &d, len, so, sx, sg, o as _, x as _, g as _), _ => 2)
+}

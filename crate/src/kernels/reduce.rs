@@ -1,6 +1,12 @@
 //! Reductions over a set of dims. The index space is split in two: the kept dims
 //! (`outer`: operand 0 = out, 1 = input) and the reduced dims (`inner`: operand 0 = input).
 //! Floating inputs accumulate in f64, integer inputs in i64, as PyTorch's results need.
+//!
+//! Each reduction is a `Reducer` (initial state, step, finish). One driver runs them
+//! two ways: "horizontal" (one output at a time, walking its reduced region; contiguous
+//! rows go through `run`, which the sums unroll) and "vertical" (when the kept dims are
+//! the contiguous ones, e.g. sum over dim 0: a block of neighbouring outputs advances
+//! together through the reduced region, so every load is contiguous).
 
 use crate::dtype::Elem;
 use crate::strided::Desc;
@@ -28,55 +34,11 @@ pub const ARGMIN: u32 = 1;
 pub const OK: i32 = 0;
 pub const ERR_BAD_OP: i32 = 2;
 
-/// Calls `f(x)` for every element of the reduced region starting at `base`.
-#[inline(always)]
-unsafe fn each<T: Copy>(inner: &Desc<1>, base: *const T, mut f: impl FnMut(T)) {
-    inner.for_each_row(|off, n, st| {
-        let p = base.offset(off[0]);
-        if st[0] == 1 {
-            for i in 0..n {
-                f(*p.add(i));
-            }
-        } else {
-            for i in 0..n as isize {
-                f(*p.offset(i * st[0]));
-            }
-        }
-    });
-}
-
-/// Sum of a float region in f64; contiguous rows use four partial sums.
-#[inline(always)]
-unsafe fn sum_f64<T: Elem>(inner: &Desc<1>, base: *const T) -> f64 {
-    let mut total = 0.0;
-    inner.for_each_row(|off, n, st| {
-        let p = base.offset(off[0]);
-        if st[0] == 1 {
-            let s = core::slice::from_raw_parts(p, n);
-            let mut acc = [0.0f64; 4];
-            let chunks = s.chunks_exact(4);
-            let rest = chunks.remainder();
-            for c in chunks {
-                acc[0] += c[0].to_f64();
-                acc[1] += c[1].to_f64();
-                acc[2] += c[2].to_f64();
-                acc[3] += c[3].to_f64();
-            }
-            for x in rest {
-                acc[0] += x.to_f64();
-            }
-            total += (acc[0] + acc[1]) + (acc[2] + acc[3]);
-        } else {
-            for i in 0..n as isize {
-                total += (*p.offset(i * st[0])).to_f64();
-            }
-        }
-    });
-    total
-}
+/// Outputs advanced together by the vertical driver.
+const LANES: usize = 32;
 
 /// A reduction result before it is stored in the output's dtype.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Acc {
     F(f64),
     I(i64),
@@ -98,222 +60,503 @@ pub unsafe fn store(dt: u32, p: *mut u8, v: Acc) {
     }, _ => ())
 }
 
-unsafe fn reduce_one<T: Elem>(op: u32, inner: &Desc<1>, base: *const T, count: usize, p1: f64) -> Acc {
-    if T::FLOAT {
-        let v = match op {
-            SUM => sum_f64(inner, base),
-            MEAN => sum_f64(inner, base) / count as f64,
-            NANSUM | NANMEAN => {
-                let (mut s, mut c) = (0.0, 0usize);
-                each(inner, base, |x: T| {
-                    let x = x.to_f64();
-                    if !x.is_nan() {
-                        s += x;
-                        c += 1;
-                    }
-                });
-                if op == NANSUM { s } else { s / c as f64 }
-            }
-            PROD => {
-                let mut s = 1.0;
-                each(inner, base, |x: T| s *= x.to_f64());
-                s
-            }
-            AMAX | AMIN => {
-                let mut m = if op == AMAX { f64::NEG_INFINITY } else { f64::INFINITY };
-                let mut nan = false;
-                each(inner, base, |x: T| {
-                    let x = x.to_f64();
-                    if x.is_nan() {
-                        nan = true;
-                    } else if (op == AMAX && x > m) || (op == AMIN && x < m) {
-                        m = x;
-                    }
-                });
-                if nan { f64::NAN } else { m }
-            }
-            VAR | STD => {
-                let mean = sum_f64(inner, base) / count as f64;
-                let mut ss = 0.0;
-                each(inner, base, |x: T| {
-                    let d = x.to_f64() - mean;
-                    ss += d * d;
-                });
-                // PyTorch divides by max(0, N - correction): 0/0 gives NaN, x/0 gives inf
-                let var = if count == 0 { f64::NAN } else { ss / (count as f64 - p1).max(0.0) };
-                if op == STD { var.sqrt() } else { var }
-            }
-            NORM => norm(inner, base, p1),
-            LOGSUMEXP => {
-                let mut m = f64::NEG_INFINITY;
-                each(inner, base, |x: T| {
-                    let x = x.to_f64();
-                    if x > m || x.is_nan() {
-                        m = x;
-                    }
-                });
-                if m.is_nan() {
-                    f64::NAN
-                } else if m.is_infinite() {
-                    // all -inf gives -inf; any +inf gives +inf
-                    m
-                } else {
-                    let mut s = 0.0;
-                    each(inner, base, |x: T| s += (x.to_f64() - m).exp());
-                    m + s.ln()
+/// One reduction: a state per output, updated by every element of its region.
+pub trait Reducer<T: Elem>: Copy {
+    type S: Copy;
+    fn init(&self) -> Self::S;
+    fn step(&self, s: &mut Self::S, x: T);
+    fn finish(&self, s: Self::S, count: usize) -> Acc;
+    /// A contiguous run of `n` elements.
+    ///
+    /// # Safety
+    /// `p` points at `n` readable elements.
+    #[inline(always)]
+    unsafe fn run(&self, s: &mut Self::S, p: *const T, n: usize) {
+        for i in 0..n {
+            self.step(s, *p.add(i));
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct SumF {
+    mean: bool,
+}
+impl<T: Elem> Reducer<T> for SumF {
+    type S = f64;
+    #[inline(always)]
+    fn init(&self) -> f64 {
+        0.0
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut f64, x: T) {
+        *s += x.to_f64();
+    }
+    #[inline(always)]
+    fn finish(&self, s: f64, count: usize) -> Acc {
+        Acc::F(if self.mean { s / count as f64 } else { s })
+    }
+    /// Four independent partial sums: breaks the add dependency chain and vectorises.
+    #[inline(always)]
+    unsafe fn run(&self, s: &mut f64, p: *const T, n: usize) {
+        let v = core::slice::from_raw_parts(p, n);
+        let mut acc = [0.0f64; 4];
+        let chunks = v.chunks_exact(4);
+        let rest = chunks.remainder();
+        for c in chunks {
+            acc[0] += c[0].to_f64();
+            acc[1] += c[1].to_f64();
+            acc[2] += c[2].to_f64();
+            acc[3] += c[3].to_f64();
+        }
+        for x in rest {
+            acc[0] += x.to_f64();
+        }
+        *s += (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+}
+
+#[derive(Clone, Copy)]
+struct SumI;
+impl<T: Elem> Reducer<T> for SumI {
+    type S = i64;
+    #[inline(always)]
+    fn init(&self) -> i64 {
+        0
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut i64, x: T) {
+        *s = s.wrapping_add(x.to_i64());
+    }
+    #[inline(always)]
+    fn finish(&self, s: i64, _: usize) -> Acc {
+        Acc::I(s)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ProdF;
+impl<T: Elem> Reducer<T> for ProdF {
+    type S = f64;
+    #[inline(always)]
+    fn init(&self) -> f64 {
+        1.0
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut f64, x: T) {
+        *s *= x.to_f64();
+    }
+    #[inline(always)]
+    fn finish(&self, s: f64, _: usize) -> Acc {
+        Acc::F(s)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ProdI;
+impl<T: Elem> Reducer<T> for ProdI {
+    type S = i64;
+    #[inline(always)]
+    fn init(&self) -> i64 {
+        1
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut i64, x: T) {
+        *s = s.wrapping_mul(x.to_i64());
+    }
+    #[inline(always)]
+    fn finish(&self, s: i64, _: usize) -> Acc {
+        Acc::I(s)
+    }
+}
+
+/// amax/amin of floats: a NaN sticks (it fails every comparison afterwards).
+#[derive(Clone, Copy)]
+struct ExtremeF {
+    max: bool,
+}
+impl<T: Elem> Reducer<T> for ExtremeF {
+    type S = f64;
+    #[inline(always)]
+    fn init(&self) -> f64 {
+        if self.max { f64::NEG_INFINITY } else { f64::INFINITY }
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut f64, x: T) {
+        let x = x.to_f64();
+        let better = if self.max { x > *s } else { x < *s };
+        if better || x.is_nan() {
+            *s = x;
+        }
+    }
+    #[inline(always)]
+    fn finish(&self, s: f64, _: usize) -> Acc {
+        Acc::F(s)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ExtremeI {
+    max: bool,
+}
+impl<T: Elem> Reducer<T> for ExtremeI {
+    type S = i64;
+    #[inline(always)]
+    fn init(&self) -> i64 {
+        if self.max { i64::MIN } else { i64::MAX }
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut i64, x: T) {
+        let x = x.to_i64();
+        *s = if self.max { (*s).max(x) } else { (*s).min(x) };
+    }
+    #[inline(always)]
+    fn finish(&self, s: i64, _: usize) -> Acc {
+        Acc::I(s)
+    }
+}
+
+/// nansum / nanmean: NaNs are skipped (and not counted).
+#[derive(Clone, Copy)]
+struct NanSum {
+    mean: bool,
+}
+impl<T: Elem> Reducer<T> for NanSum {
+    type S = (f64, f64);
+    #[inline(always)]
+    fn init(&self) -> (f64, f64) {
+        (0.0, 0.0)
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut (f64, f64), x: T) {
+        let x = x.to_f64();
+        if !x.is_nan() {
+            s.0 += x;
+            s.1 += 1.0;
+        }
+    }
+    #[inline(always)]
+    fn finish(&self, s: (f64, f64), _: usize) -> Acc {
+        Acc::F(if self.mean { s.0 / s.1 } else { s.0 })
+    }
+}
+
+/// var / std by Welford's update (one pass, stable). PyTorch divides by
+/// max(0, N - correction): 0/0 gives NaN and x/0 gives inf.
+#[derive(Clone, Copy)]
+struct Welford {
+    correction: f64,
+    std: bool,
+}
+impl<T: Elem> Reducer<T> for Welford {
+    type S = (f64, f64, f64);
+    #[inline(always)]
+    fn init(&self) -> (f64, f64, f64) {
+        (0.0, 0.0, 0.0)
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut (f64, f64, f64), x: T) {
+        let x = x.to_f64();
+        s.0 += 1.0;
+        let d = x - s.1;
+        s.1 += d / s.0;
+        s.2 += d * (x - s.1);
+    }
+    #[inline(always)]
+    fn finish(&self, s: (f64, f64, f64), _: usize) -> Acc {
+        let var = if s.0 == 0.0 { f64::NAN } else { s.2 / (s.0 - self.correction).max(0.0) };
+        Acc::F(if self.std { var.sqrt() } else { var })
+    }
+}
+
+/// logsumexp computed online: the running max and the sum of exp(x - max).
+#[derive(Clone, Copy)]
+struct LogSumExp;
+impl<T: Elem> Reducer<T> for LogSumExp {
+    type S = (f64, f64);
+    #[inline(always)]
+    fn init(&self) -> (f64, f64) {
+        (f64::NEG_INFINITY, 0.0)
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut (f64, f64), x: T) {
+        let x = x.to_f64();
+        let (m, sum) = *s;
+        if m.is_nan() || x == f64::NEG_INFINITY {
+            return;
+        }
+        if x.is_nan() {
+            s.0 = x;
+        } else if x > m {
+            // rescale the sum to the new max (exp(-inf) = 0 covers the first element)
+            *s = (x, sum * (m - x).exp() + 1.0);
+        } else if x == m {
+            s.1 = sum + 1.0;
+        } else {
+            s.1 = sum + (x - m).exp();
+        }
+    }
+    #[inline(always)]
+    fn finish(&self, s: (f64, f64), _: usize) -> Acc {
+        let (m, sum) = s;
+        Acc::F(if m.is_nan() || m.is_infinite() { m } else { m + sum.ln() })
+    }
+}
+
+/// Vector p-norms; `kind` picks the specialised loops of the common orders.
+#[derive(Clone, Copy)]
+struct Norm {
+    kind: u8,
+    p: f64,
+}
+const NORM_2: u8 = 0;
+const NORM_1: u8 = 1;
+const NORM_INF: u8 = 2;
+const NORM_NEG_INF: u8 = 3;
+const NORM_0: u8 = 4;
+const NORM_P: u8 = 5;
+impl Norm {
+    fn new(p: f64) -> Self {
+        let kind = if p == 2.0 {
+            NORM_2
+        } else if p == 1.0 {
+            NORM_1
+        } else if p == f64::INFINITY {
+            NORM_INF
+        } else if p == f64::NEG_INFINITY {
+            NORM_NEG_INF
+        } else if p == 0.0 {
+            NORM_0
+        } else {
+            NORM_P
+        };
+        Norm { kind, p }
+    }
+}
+impl<T: Elem> Reducer<T> for Norm {
+    type S = f64;
+    #[inline(always)]
+    fn init(&self) -> f64 {
+        if self.kind == NORM_NEG_INF { f64::INFINITY } else { 0.0 }
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut f64, x: T) {
+        let a = x.to_f64().abs();
+        match self.kind {
+            NORM_2 => *s += a * a,
+            NORM_1 => *s += a,
+            NORM_INF => {
+                if a > *s || a.is_nan() {
+                    *s = a
                 }
             }
-            ALL => {
-                let mut r = true;
-                each(inner, base, |x: T| r &= x.nonzero());
-                return Acc::B(r);
+            NORM_NEG_INF => {
+                if a < *s || a.is_nan() {
+                    *s = a
+                }
             }
-            ANY => {
-                let mut r = false;
-                each(inner, base, |x: T| r |= x.nonzero());
-                return Acc::B(r);
-            }
-            COUNT_NONZERO => {
-                let mut c = 0i64;
-                each(inner, base, |x: T| c += x.nonzero() as i64);
-                return Acc::I(c);
-            }
-            _ => f64::NAN,
-        };
-        Acc::F(v)
-    } else {
-        let v: i64 = match op {
-            SUM | NANSUM => {
-                let mut s = 0i64;
-                each(inner, base, |x: T| s = s.wrapping_add(x.to_i64()));
-                s
-            }
-            PROD => {
-                let mut s = 1i64;
-                each(inner, base, |x: T| s = s.wrapping_mul(x.to_i64()));
-                s
-            }
-            AMAX => {
-                let mut m = i64::MIN;
-                each(inner, base, |x: T| m = m.max(x.to_i64()));
-                m
-            }
-            AMIN => {
-                let mut m = i64::MAX;
-                each(inner, base, |x: T| m = m.min(x.to_i64()));
-                m
-            }
-            ALL => {
-                let mut r = true;
-                each(inner, base, |x: T| r &= x.nonzero());
-                return Acc::B(r);
-            }
-            ANY => {
-                let mut r = false;
-                each(inner, base, |x: T| r |= x.nonzero());
-                return Acc::B(r);
-            }
-            COUNT_NONZERO => {
-                let mut c = 0i64;
-                each(inner, base, |x: T| c += x.nonzero() as i64);
-                c
-            }
-            _ => 0,
-        };
-        Acc::I(v)
+            NORM_0 => *s += (a != 0.0) as u32 as f64,
+            _ => *s += a.powf(self.p),
+        }
+    }
+    #[inline(always)]
+    fn finish(&self, s: f64, _: usize) -> Acc {
+        Acc::F(match self.kind {
+            NORM_2 => s.sqrt(),
+            NORM_P => s.powf(1.0 / self.p),
+            _ => s,
+        })
     }
 }
 
-unsafe fn norm<T: Elem>(inner: &Desc<1>, base: *const T, p: f64) -> f64 {
-    if p == 2.0 {
-        let mut s = 0.0;
-        each(inner, base, |x: T| {
-            let x = x.to_f64();
-            s += x * x;
-        });
-        s.sqrt()
-    } else if p == 1.0 {
-        let mut s = 0.0;
-        each(inner, base, |x: T| s += x.to_f64().abs());
-        s
-    } else if p == f64::INFINITY || p == f64::NEG_INFINITY {
-        let mut m = if p > 0.0 { 0.0f64 } else { f64::INFINITY };
-        let mut nan = false;
-        each(inner, base, |x: T| {
-            let a = x.to_f64().abs();
-            if a.is_nan() {
-                nan = true;
-            } else if (p > 0.0 && a > m) || (p < 0.0 && a < m) {
-                m = a;
-            }
-        });
-        if nan { f64::NAN } else { m }
-    } else if p == 0.0 {
-        let mut c = 0.0;
-        each(inner, base, |x: T| c += (x.to_f64() != 0.0) as u32 as f64);
-        c
-    } else {
-        let mut s = 0.0;
-        each(inner, base, |x: T| s += x.to_f64().abs().powf(p));
-        s.powf(1.0 / p)
+#[derive(Clone, Copy)]
+struct Logical {
+    all: bool,
+}
+impl<T: Elem> Reducer<T> for Logical {
+    type S = bool;
+    #[inline(always)]
+    fn init(&self) -> bool {
+        self.all
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut bool, x: T) {
+        if self.all {
+            *s &= x.nonzero();
+        } else {
+            *s |= x.nonzero();
+        }
+    }
+    #[inline(always)]
+    fn finish(&self, s: bool, _: usize) -> Acc {
+        Acc::B(s)
     }
 }
 
+#[derive(Clone, Copy)]
+struct CountNonzero;
+impl<T: Elem> Reducer<T> for CountNonzero {
+    type S = i64;
+    #[inline(always)]
+    fn init(&self) -> i64 {
+        0
+    }
+    #[inline(always)]
+    fn step(&self, s: &mut i64, x: T) {
+        *s += x.nonzero() as i64;
+    }
+    #[inline(always)]
+    fn finish(&self, s: i64, _: usize) -> Acc {
+        Acc::I(s)
+    }
+}
+
+/// Runs reducer `r` for every output of `outer` (see the module comment).
+unsafe fn drive<T: Elem, R: Reducer<T>>(r: R, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T) {
+    let osize = crate::dtype::itemsize(dt_out) as isize;
+    let count = inner.numel();
+    let inner_contiguous = inner.nd == 0 || inner.strides[0][inner.nd - 1] == 1;
+    outer.for_each_row(|off, n, st| {
+        if st[1] == 1 && n > 1 && !inner_contiguous {
+            let mut l0 = 0usize;
+            while l0 < n {
+                let b = LANES.min(n - l0);
+                let mut acc = [r.init(); LANES];
+                let base = a.offset(off[1] + l0 as isize);
+                inner.for_each_row(|ioff, m, ist| {
+                    for j in 0..m as isize {
+                        let p = base.offset(ioff[0] + j * ist[0]);
+                        for (l, s) in acc[..b].iter_mut().enumerate() {
+                            r.step(s, *p.add(l));
+                        }
+                    }
+                });
+                for (l, s) in acc[..b].iter().enumerate() {
+                    let at = off[0] + (l0 + l) as isize * st[0];
+                    store(dt_out, o.offset(at * osize), r.finish(*s, count));
+                }
+                l0 += b;
+            }
+        } else {
+            for i in 0..n as isize {
+                let base = a.offset(off[1] + i * st[1]);
+                let mut s = r.init();
+                inner.for_each_row(|ioff, m, ist| {
+                    let p = base.offset(ioff[0]);
+                    if ist[0] == 1 {
+                        r.run(&mut s, p, m);
+                    } else {
+                        for j in 0..m as isize {
+                            r.step(&mut s, *p.offset(j * ist[0]));
+                        }
+                    }
+                });
+                store(dt_out, o.offset((off[0] + i * st[0]) * osize), r.finish(s, count));
+            }
+        }
+    });
+}
+
+/// Reduction `op` of `a` (dtype T) into `o` (dtype `dt_out`). The float-only ops
+/// (mean, var, std, norm, logsumexp, nanmean) reject integer inputs with ERR_BAD_OP.
+///
 /// # Safety
 /// `a` covers every offset of outer x inner; `o` every out offset of `outer`.
 pub unsafe fn reduce<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T, p1: f64) -> i32 {
-    let osize = crate::dtype::itemsize(dt_out) as isize;
-    if op > COUNT_NONZERO {
-        return ERR_BAD_OP;
+    let f = T::FLOAT;
+    match op {
+        SUM if f => drive(SumF { mean: false }, outer, inner, dt_out, o, a),
+        SUM | NANSUM if !f => drive(SumI, outer, inner, dt_out, o, a),
+        MEAN if f => drive(SumF { mean: true }, outer, inner, dt_out, o, a),
+        NANSUM | NANMEAN if f => drive(NanSum { mean: op == NANMEAN }, outer, inner, dt_out, o, a),
+        PROD if f => drive(ProdF, outer, inner, dt_out, o, a),
+        PROD => drive(ProdI, outer, inner, dt_out, o, a),
+        AMAX | AMIN if f => drive(ExtremeF { max: op == AMAX }, outer, inner, dt_out, o, a),
+        AMAX | AMIN => drive(ExtremeI { max: op == AMAX }, outer, inner, dt_out, o, a),
+        VAR | STD if f => drive(Welford { correction: p1, std: op == STD }, outer, inner, dt_out, o, a),
+        NORM if f => drive(Norm::new(p1), outer, inner, dt_out, o, a),
+        LOGSUMEXP if f => drive(LogSumExp, outer, inner, dt_out, o, a),
+        ALL | ANY => drive(Logical { all: op == ALL }, outer, inner, dt_out, o, a),
+        COUNT_NONZERO => drive(CountNonzero, outer, inner, dt_out, o, a),
+        _ => return ERR_BAD_OP,
     }
-    let count = inner.numel();
-    outer.for_each_row(|off, n, st| {
-        for i in 0..n as isize {
-            let base = a.offset(off[1] + i * st[1]);
-            store(dt_out, o.offset((off[0] + i * st[0]) * osize), reduce_one::<T>(op, inner, base, count, p1));
-        }
-    });
     OK
+}
+
+/// `a < b` for any element type, exact for int64 (no detour through f64).
+#[inline(always)]
+pub fn less<T: Elem>(a: T, b: T) -> bool {
+    if T::FLOAT { a.to_f64() < b.to_f64() } else { a.to_i64() < b.to_i64() }
+}
+
+#[inline(always)]
+pub fn is_nan<T: Elem>(x: T) -> bool {
+    T::FLOAT && x.to_f64().is_nan()
+}
+
+/// Running state of argmax/argmin: the best value, its flat index (-1: none yet), and
+/// whether it is a NaN (which wins and stops the search, as in PyTorch).
+#[derive(Clone, Copy)]
+struct ArgState<T> {
+    best: T,
+    index: i64,
+    nan: bool,
+}
+
+impl<T: Elem> ArgState<T> {
+    const START: Self = ArgState { best: unsafe { core::mem::zeroed() }, index: -1, nan: false };
+    #[inline(always)]
+    fn visit(&mut self, x: T, k: i64, max: bool) {
+        if self.nan {
+            return;
+        }
+        if self.index < 0 || is_nan(x) || if max { less(self.best, x) } else { less(x, self.best) } {
+            self.best = x;
+            self.index = k;
+            self.nan = is_nan(x);
+        }
+    }
 }
 
 /// max/min with the index of the first extreme (NaN counts as the extreme, as in PyTorch).
 /// Writes values to `vals` (if non-null) and the flat index within the reduced region to `idx`.
+/// Like `drive`, neighbouring outputs whose inputs are contiguous advance together.
 ///
 /// # Safety
-/// As `reduce`; `idx` is int64 with out's layout.
+/// As `reduce`; `idx` is int64 with out's layout, `vals` (dtype T) too.
 pub unsafe fn reduce_arg<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, vals: *mut T, idx: *mut i64, a: *const T) -> i32 {
     if op > ARGMIN {
         return ERR_BAD_OP;
     }
+    let max = op == ARGMAX;
+    let inner_contiguous = inner.nd == 0 || inner.strides[0][inner.nd - 1] == 1;
+    let write = |at: isize, s: &ArgState<T>| {
+        if !vals.is_null() {
+            *vals.offset(at) = s.best;
+        }
+        *idx.offset(at) = s.index.max(0);
+    };
     outer.for_each_row(|off, n, st| {
-        for i in 0..n as isize {
-            let base = a.offset(off[1] + i * st[1]);
-            let mut best: Option<(T, f64)> = None;
-            let mut best_i = 0i64;
+        let lanes = if st[1] == 1 && n > 1 && !inner_contiguous { LANES } else { 1 };
+        let mut l0 = 0usize;
+        while l0 < n {
+            let b = lanes.min(n - l0);
+            let mut state = [ArgState::<T>::START; LANES];
+            let base = a.offset(off[1] + l0 as isize * st[1]);
             let mut k = 0i64;
-            let mut found_nan = false;
-            each(inner, base, |x: T| {
-                let v = x.to_f64();
-                if !found_nan {
-                    let better = match best {
-                        None => true,
-                        Some((_, b)) => v.is_nan() || (op == ARGMAX && v > b) || (op == ARGMIN && v < b),
-                    };
-                    if better {
-                        best = Some((x, v));
-                        best_i = k;
-                        if v.is_nan() {
-                            found_nan = true;
-                        }
+            inner.for_each_row(|ioff, m, ist| {
+                for j in 0..m as isize {
+                    let p = base.offset(ioff[0] + j * ist[0]);
+                    for (l, s) in state[..b].iter_mut().enumerate() {
+                        s.visit(*p.add(l), k + j as i64, max);
                     }
                 }
-                k += 1;
+                k += m as i64;
             });
-            let at = off[0] + i * st[0];
-            if !vals.is_null() {
-                *vals.offset(at) = best.map(|b| b.0).unwrap_or_default();
+            for (l, s) in state[..b].iter().enumerate() {
+                write(off[0] + (l0 + l) as isize * st[0], s);
             }
-            *idx.offset(at) = best_i;
+            l0 += b;
         }
     });
     OK

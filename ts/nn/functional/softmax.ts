@@ -1,0 +1,32 @@
+// F.softmax / F.log_softmax: the tensor ops with PyTorch's functional signature
+// (input, dim=None, _stacklevel=3, dtype=None) and its implicit dim for dim=None.
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { bindArgs, parseSignature } from '../../ops/signature.js';
+import { splitOptions } from '../../ops/reduce_tuple.js';
+import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from '../../ops/softmax.js';
+
+const params = parseSignature('Tensor input, int? dim=None, int _stacklevel=3, ScalarType? dtype=None');
+const warned = new Set<string>();
+
+/** PyTorch's _get_softmax_dim: dim 0 for 0-, 1- and 3-d inputs, else 1 (with its warning). */
+function implicitDim(name: string, ndim: number): number {
+  if (!warned.has(name)) {
+    warned.add(name);
+    console.warn(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
+  }
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+function functional(name: string, op: (x: Tensor, dim: number, dtype: unknown) => Tensor) {
+  return (...args: unknown[]): Tensor => {
+    const [pos, kw] = splitOptions(args);
+    const [input, dim, , dtype] = bindArgs(name, params, pos, Object.keys(kw).length ? kw : null) as [Tensor, number | null, number, unknown];
+    return op(input, dim ?? implicitDim(name, input.ndim), dtype);
+  };
+}
+
+/** F.softmax(input, dim, { dtype }). */
+export const softmax = functional('softmax', softmaxOp);
+/** F.log_softmax(input, dim, { dtype }). */
+export const logSoftmax = functional('log_softmax', logSoftmaxOp);
