@@ -12,3 +12,4 @@ mod index;
 mod linalg;
 mod memory;
 mod reduce;
+mod random;

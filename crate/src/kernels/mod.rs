@@ -6,3 +6,7 @@ pub mod reduce;
 pub mod special;
 pub mod unary;
 pub mod index;
+pub mod rng;
+pub mod rng_dist;
+pub mod rng_mathfun;
+pub mod rng_sample;
