@@ -39,3 +39,17 @@ export const autograd = {
 
 export * as nn from './nn/index.js';
 export * as linalg from './linalg/index.js';
+
+export * from './random/index.js';
+import * as randomApi from './random/generator.js';
+/** torch.random: seeding and state of the default generator. */
+export const random = {
+  manualSeed: randomApi.manualSeed,
+  seed: randomApi.seed,
+  initialSeed: randomApi.initialSeed,
+  getRngState: randomApi.getRngState,
+  setRngState: randomApi.setRngState,
+  get defaultGenerator() {
+    return randomApi.defaultGenerator;
+  },
+};

@@ -10,3 +10,4 @@ pub mod rng;
 pub mod rng_dist;
 pub mod rng_mathfun;
 pub mod rng_sample;
+pub mod crmath;

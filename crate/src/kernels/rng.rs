@@ -3,6 +3,8 @@
 //! with its cached second sample, and the byte layout of get_state/set_state.
 //! Everything here reproduces PyTorch 1.13's streams bit for bit.
 
+use crate::kernels::crmath;
+
 pub const STATE_N: usize = 624;
 const STATE_M: usize = 397;
 const MATRIX_A: u32 = 0x9908_b0df;
@@ -148,8 +150,8 @@ impl Generator {
         let u2 = self.uniform_f64();
         let r = (-2.0 * (-u2).ln_1p()).sqrt();
         let theta = 2.0 * core::f64::consts::PI * u1;
-        self.next_double_normal = Some(r * theta.sin());
-        (r * theta.cos()).mul_add(std, mean)
+        self.next_double_normal = Some(r * crmath::sin(theta));
+        (r * crmath::cos(theta)).mul_add(std, mean)
     }
 
     /// torch.get_rng_state()'s bytes.
@@ -202,7 +204,7 @@ impl Generator {
             self.next_float_normal = None;
             self.next_double_normal = if normal_valid {
                 let theta = 2.0 * core::f64::consts::PI * f64_at(OFF_NORMAL_X);
-                Some(f64_at(OFF_NORMAL_RHO) * theta.sin())
+                Some(f64_at(OFF_NORMAL_RHO) * crmath::sin(theta))
             } else {
                 None
             };

@@ -4,6 +4,7 @@
 //! element-type rules (which draw, which mask, where values are rounded).
 
 use crate::dtype::{BF16Bits, Elem, F16Bits, BF16, BOOL, F16, F32, F64, I16, I32, I64, I8, U8};
+use crate::kernels::crmath;
 use crate::kernels::rng::Generator;
 use crate::kernels::rng_mathfun::{log_ps, sincos_ps};
 use crate::strided::Desc;
@@ -143,10 +144,10 @@ fn normal16_f64(d: &mut [f64], mean: f64, std: f64) {
     for j in 0..8 {
         let u1 = 1.0 - d[j];
         let u2 = d[j + 8];
-        let radius = (-2.0 * u1.ln()).sqrt();
+        let radius = (-2.0 * crmath::log(u1)).sqrt();
         let theta = 2.0 * PI * u2;
-        d[j] = (radius * theta.cos()).mul_add(std, mean);
-        d[j + 8] = (radius * theta.sin()).mul_add(std, mean);
+        d[j] = (radius * crmath::cos(theta)).mul_add(std, mean);
+        d[j + 8] = (radius * crmath::sin(theta)).mul_add(std, mean);
     }
 }
 
@@ -225,7 +226,7 @@ pub unsafe fn exponential<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, la
     if !T::FLOAT {
         return 2;
     }
-    each(d, p, || T::from_f64(-1.0 / lambda * (1.0 - g.uniform_f64()).ln()));
+    each(d, p, || T::from_f64(-1.0 / lambda * crmath::log(1.0 - g.uniform_f64())));
     0
 }
 
@@ -237,7 +238,7 @@ pub unsafe fn cauchy<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, median:
     if !T::FLOAT {
         return 2;
     }
-    each(d, p, || T::from_f64(sigma.mul_add((PI * (g.uniform_f64() - 0.5)).tan(), median)));
+    each(d, p, || T::from_f64(sigma.mul_add(crmath::tan(PI * (g.uniform_f64() - 0.5)), median)));
     0
 }
 
@@ -249,7 +250,7 @@ pub unsafe fn log_normal<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, mea
     if !T::FLOAT {
         return 2;
     }
-    each(d, p, || T::from_f64(g.normal_f64(mean, std).exp()));
+    each(d, p, || T::from_f64(crmath::exp(g.normal_f64(mean, std))));
     0
 }
 
@@ -261,8 +262,8 @@ pub unsafe fn geometric<T: Elem>(g: &mut Generator, d: &Desc<1>, out: *mut T, pr
     if T::DT == BOOL {
         return 2;
     }
-    let denom = (1.0 - prob).ln();
-    each(d, out, || T::from_f64((g.uniform_f64().ln() / denom).ceil()));
+    let denom = crmath::log(1.0 - prob);
+    each(d, out, || T::from_f64((crmath::log(g.uniform_f64()) / denom).ceil()));
     0
 }
 

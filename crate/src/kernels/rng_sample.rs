@@ -2,6 +2,7 @@
 //! CPU implementations consume the generator.
 
 use crate::dtype::Elem;
+use crate::kernels::crmath;
 use crate::kernels::rng::Generator;
 
 /// randperm(n): 0..n-1, then swap element i with element i + (random() % (n - i)).
@@ -157,7 +158,7 @@ pub unsafe fn multinomial_top<T: ProbFloat>(g: &mut Generator, probs: &Probs<T>,
     }
     let (rows, cols) = (probs.rows, probs.cols);
     let mut q = vec![T::ZERO; rows * cols];
-    let mut draw = || T::from_exp(-1.0 * (1.0 - g.uniform_f64()).ln());
+    let mut draw = || T::from_exp(-1.0 * crmath::log(1.0 - g.uniform_f64()));
     if q_col_major {
         for j in 0..cols {
             for i in 0..rows {
