@@ -141,7 +141,8 @@ fn inv_factorial(n: usize) -> f64 {
     1.0 / f
 }
 
-/// Natural logarithm.
+/// Natural logarithm, correctly rounded: the table-driven fast path, or the slow
+/// series when the fast result is too close to a rounding boundary.
 pub fn log(x: f64) -> f64 {
     if !(x > 0.0) || !x.is_finite() {
         return x.ln();
@@ -149,6 +150,14 @@ pub fn log(x: f64) -> f64 {
     if x == 1.0 {
         return 0.0;
     }
+    if let Some(y) = log_fast(x) {
+        return y;
+    }
+    log_accurate(x).hi
+}
+
+/// log(x) as a double-double to about 2^-90 (atanh series, no tables).
+fn log_accurate(x: f64) -> DD {
     // x = m * 2^k with m in [sqrt(1/2), sqrt(2))
     let (mut x, mut k) = (x, 0i32);
     if x < f64::MIN_POSITIVE {
@@ -169,11 +178,13 @@ pub fn log(x: f64) -> f64 {
     let series = mul(horner(f2, &INV_ODD, t), f);
     let logm = dd(2.0 * series.hi, 2.0 * series.lo);
     if k == 0 {
-        return logm.hi;
+        return logm;
     }
-    let kf = k as f64;
-    let kln2 = add(add(two_prod(kf, LN2[0]), two_prod(kf, LN2[1])), dd(kf * LN2[2], 0.0));
-    add(kln2, logm).hi
+    add(k_ln2(k as f64), logm)
+}
+
+fn k_ln2(k: f64) -> DD {
+    add(add(two_prod(k, LN2[0]), two_prod(k, LN2[1])), dd(k * LN2[2], 0.0))
 }
 
 /// e^x.
@@ -223,18 +234,23 @@ fn sincos_dd(x: f64) -> (DD, DD) {
 /// Largest |x| the pi/2 reduction above handles to full accuracy.
 const TRIG_LIMIT: f64 = 1.0e5;
 
-pub fn sin(x: f64) -> f64 {
+/// (sin x, cos x), each correctly rounded.
+pub fn sincos(x: f64) -> (f64, f64) {
     if !(x.abs() < TRIG_LIMIT) || x == 0.0 {
-        return x.sin();
+        return (x.sin(), x.cos());
     }
-    sincos_dd(x).0.hi
+    let (s, c) = sincos_fast(x);
+    let sin = round_or(s, || sincos_dd(x).0.hi);
+    let cos = round_or(c, || sincos_dd(x).1.hi);
+    (sin, cos)
+}
+
+pub fn sin(x: f64) -> f64 {
+    sincos(x).0
 }
 
 pub fn cos(x: f64) -> f64 {
-    if !(x.abs() < TRIG_LIMIT) {
-        return x.cos();
-    }
-    sincos_dd(x).1.hi
+    sincos(x).1
 }
 
 pub fn tan(x: f64) -> f64 {
@@ -243,4 +259,146 @@ pub fn tan(x: f64) -> f64 {
     }
     let (s, c) = sincos_dd(x);
     div(s, c).hi
+}
+
+// ---- fast paths -------------------------------------------------------------------
+// A table splits the argument so that short polynomials, mostly in plain doubles,
+// reach about 2^-68; Ziv's test then accepts the rounded value when the error bound
+// cannot move it across a rounding boundary, else the slow paths above decide.
+
+/// Coefficients of the fast paths' double tails (Horner in z, lowest order first):
+/// sin t = t + t z SIN_T(z), cos t = 1 - z/2 + z^2 COS_T(z) with z = t^2, and
+/// log1p r = r - r^2/2 + r^3 LOG1P_T(r).
+const SIN_T: [f64; 6] = [-0.16666666666666666, 0.008333333333333333, -0.0001984126984126984, 2.7557319223985893e-06, -2.505210838544172e-08, 1.6059043836821613e-10];
+const COS_T: [f64; 6] = [0.041666666666666664, -0.001388888888888889, 2.48015873015873e-05, -2.755731922398589e-07, 2.08767569878681e-09, -1.1470745597729725e-11];
+const LOG1P_T: [f64; 12] = [0.3333333333333333, -0.25, 0.2, -0.16666666666666666, 0.14285714285714285, -0.125, 0.1111111111111111, -0.1, 0.09090909090909091, -0.08333333333333333, 0.07692307692307693, -0.07142857142857142];
+
+fn poly(z: f64, c: &[f64]) -> f64 {
+    let mut t = 0.0;
+    for &k in c.iter().rev() {
+        t = t * z + k;
+    }
+    t
+}
+
+/// Relative error bound of the fast paths (with a wide margin).
+const FAST_EPS: f64 = 1.0 / (1u64 << 62) as f64;
+
+/// hi + lo rounded, when hi + lo +- the error bound round alike.
+fn ziv(v: DD) -> Option<f64> {
+    let e = v.hi.abs() * FAST_EPS;
+    let (a, b) = (v.hi + (v.lo + e), v.hi + (v.lo - e));
+    if a == b {
+        Some(a)
+    } else {
+        None
+    }
+}
+
+fn round_or(v: DD, slow: impl FnOnce() -> f64) -> f64 {
+    ziv(v).unwrap_or_else(slow)
+}
+
+/// log(i / 64) for i = 48..=96 (the reduced mantissa's range), built on first use.
+fn log_table() -> &'static [DD; 49] {
+    static TABLE: std::sync::OnceLock<[DD; 49]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| core::array::from_fn(|j| if j + 48 == 64 { dd(0.0, 0.0) } else { log_accurate((j + 48) as f64 / 64.0) }))
+}
+
+/// log x = k ln2 + log c + log1p((m - c) / c), m in [0.75, 1.5), c = round(64 m) / 64.
+fn log_fast(x: f64) -> Option<f64> {
+    let (mut x, mut k) = (x, 0i32);
+    if x < f64::MIN_POSITIVE {
+        x *= 2f64.powi(54);
+        k -= 54;
+    }
+    let bits = x.to_bits();
+    k += ((bits >> 52) & 0x7ff) as i32 - 1023;
+    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    if m >= 1.5 {
+        m *= 0.5;
+        k += 1;
+    }
+    let i = (m * 64.0).round();
+    let c = i / 64.0;
+    // r = (m - c) / c as a double-double; m - c is exact (Sterbenz)
+    let d = m - c;
+    let q = d / c;
+    let p = two_prod(q, c);
+    let r = quick_two_sum(q, ((d - p.hi) - p.lo) / c);
+    // log1p(r) = r - r^2/2 + r^3 (1/3 - r/4 + ...), |r| <= 1/96
+    let mut sq = two_prod(r.hi, r.hi);
+    sq.lo += 2.0 * r.hi * r.lo;
+    let half_sq = dd(-0.5 * sq.hi, -0.5 * sq.lo);
+    let rh = r.hi;
+    let tail = rh * rh * rh * poly(rh, &LOG1P_T);
+    let log1p = add(add(r, half_sq), dd(tail, 0.0));
+    let mut y = add(log_table()[i as usize - 48], log1p);
+    if k != 0 {
+        y = add(k_ln2(k as f64), y);
+    }
+    ziv(y)
+}
+
+/// sin and cos of i / 64 for i = 0..=52 (|r| <= pi/4 after reduction), built on first use.
+fn trig_table() -> &'static [(DD, DD); 53] {
+    static TABLE: std::sync::OnceLock<[(DD, DD); 53]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| core::array::from_fn(|i| sincos_reduced(dd(i as f64 / 64.0, 0.0))))
+}
+
+/// sin/cos of x as double-doubles to about 2^-68: r = a + t with a = i / 64 from the
+/// table and |t| <= 1/128, then the angle-sum formulas.
+fn sincos_fast(x: f64) -> (DD, DD) {
+    let (q, r) = reduce(x);
+    let i = (r.hi * 64.0).round();
+    let t = quick_two_sum(r.hi - i / 64.0, r.lo);
+    let (sa, ca) = trig_table()[i.abs() as usize];
+    let sa = if i < 0.0 { neg(sa) } else { sa };
+    let t2 = t.hi * t.hi;
+    // sin t = t + t^3 (-1/6 + t^2/120 - ...), cos t = 1 - t^2/2 + t^4 (1/24 - ...)
+    let sin_t = add(t, dd(t.hi * t2 * poly(t2, &SIN_T), 0.0));
+    let mut sq = two_prod(t.hi, t.hi);
+    sq.lo += 2.0 * t.hi * t.lo;
+    let cos_t = add(add(dd(1.0, 0.0), dd(-0.5 * sq.hi, -0.5 * sq.lo)), dd(t2 * t2 * poly(t2, &COS_T), 0.0));
+    let s = add(mul(sa, cos_t), mul(ca, sin_t));
+    let c = add(mul(ca, cos_t), neg(mul(sa, sin_t)));
+    match q {
+        0 => (s, c),
+        1 => (c, neg(s)),
+        2 => (neg(s), neg(c)),
+        _ => (neg(c), s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast paths (with their Ziv fallback) must give exactly the slow paths' result.
+    #[test]
+    fn fast_paths_agree_with_the_accurate_series() {
+        let mut state = 99u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut log_fallbacks, mut trig_fallbacks) = (0, 0);
+        for i in 0..100_000 {
+            let u = next();
+            let x = if i % 2 == 0 { 1.0 - u } else { (u * 60.0 - 30.0).exp2() };
+            let slow = log_accurate(x).hi;
+            assert_eq!(log(x), slow, "log({x:e})");
+            if log_fast(x).is_none() {
+                log_fallbacks += 1;
+            }
+            let t = 2.0 * core::f64::consts::PI * next() - if i % 3 == 0 { 3.0 } else { 0.0 };
+            let (s, c) = sincos_dd(t);
+            assert_eq!(sincos(t), (s.hi, c.hi), "sincos({t:e})");
+            let (fs, fc) = sincos_fast(t);
+            if ziv(fs).is_none() || ziv(fc).is_none() {
+                trig_fallbacks += 1;
+            }
+        }
+        assert!(log_fallbacks < 500 && trig_fallbacks < 1000, "{log_fallbacks} {trig_fallbacks}");
+    }
 }

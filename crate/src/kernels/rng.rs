@@ -150,8 +150,9 @@ impl Generator {
         let u2 = self.uniform_f64();
         let r = (-2.0 * (-u2).ln_1p()).sqrt();
         let theta = 2.0 * core::f64::consts::PI * u1;
-        self.next_double_normal = Some(r * crmath::sin(theta));
-        (r * crmath::cos(theta)).mul_add(std, mean)
+        let (sin, cos) = crmath::sincos(theta);
+        self.next_double_normal = Some(r * sin);
+        (r * cos).mul_add(std, mean)
     }
 
     /// torch.get_rng_state()'s bytes.

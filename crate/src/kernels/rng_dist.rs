@@ -146,8 +146,9 @@ fn normal16_f64(d: &mut [f64], mean: f64, std: f64) {
         let u2 = d[j + 8];
         let radius = (-2.0 * crmath::log(u1)).sqrt();
         let theta = 2.0 * PI * u2;
-        d[j] = (radius * crmath::cos(theta)).mul_add(std, mean);
-        d[j + 8] = (radius * crmath::sin(theta)).mul_add(std, mean);
+        let (sin, cos) = crmath::sincos(theta);
+        d[j] = (radius * cos).mul_add(std, mean);
+        d[j + 8] = (radius * sin).mul_add(std, mean);
     }
 }
 
