@@ -1,5 +1,9 @@
 import { describe, it, expect } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { torch, values, expectNoLeak } from '../helpers.js';
+// @ts-expect-error: plain ESM helper without types
+import { fixtureDir } from '../conformance/runner.mjs';
 
 const { init } = torch.nn;
 
@@ -31,6 +35,23 @@ describe('exact streams (PyTorch 1.13, seed 0)', () => {
     expect(values(torch.randint(10, [5]))).toEqual([4, 9, 3, 0, 3]);
     torch.manualSeed(0);
     expect(values(torch.randperm(5))).toEqual([4, 0, 1, 3, 2]);
+  });
+
+  it('randn of 150k and 300k values equals PyTorch bit for bit (models/*.bin)', () => {
+    for (const [file, seed, shape] of [
+      ['models/resnet18_input.bin', 1, [1, 3, 224, 224]],
+      ['models/seed_batch.bin', 4, [2, 3, 224, 224]],
+    ] as const) {
+      const path = join(fixtureDir(), file);
+      expect(existsSync(path), `${path} (set CONFORMANCE_DIR)`).toBe(true);
+      const buf = readFileSync(path);
+      const want = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+      torch.manualSeed(seed);
+      const got = torch.randn([...shape]).toTypedArray() as Float32Array;
+      let mismatches = 0;
+      for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) mismatches++;
+      expect(mismatches).toBe(0);
+    }
   });
 
   it('the cached normal sample survives across calls until manualSeed', () => {

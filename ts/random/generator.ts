@@ -50,6 +50,7 @@ function nondeterministicSeed(): bigint {
 export class Generator {
   /** @internal Created on first use, so generators can exist before the wasm module loads. */
   private ptr = 0;
+  private disposed = false;
   private pendingSeed: bigint;
 
   constructor(device: string = 'cpu') {
@@ -59,6 +60,7 @@ export class Generator {
 
   /** @internal The generator's address in wasm memory. */
   get _ptr(): number {
+    if (this.disposed) throw new Error('Generator: used after dispose()');
     if (this.ptr === 0) {
       this.ptr = K.rng_new(this.pendingSeed);
       registry.register(this, this.ptr, this);
@@ -73,8 +75,8 @@ export class Generator {
   /** Seeds the generator (only the low 32 bits reach MT19937) and returns it. */
   manualSeed(seed: number | bigint): this {
     const s = toSeed(seed, 'manual_seed');
-    if (this.ptr === 0) this.pendingSeed = s;
-    else K.rng_manual_seed(this.ptr, s);
+    if (this.ptr === 0 && !this.disposed) this.pendingSeed = s;
+    else K.rng_manual_seed(this._ptr, s);
     return this;
   }
 
@@ -87,7 +89,7 @@ export class Generator {
 
   /** The seed last given (a bigint beyond 2^53). */
   initialSeed(): number | bigint {
-    return exactNumber(this.ptr === 0 ? this.pendingSeed : BigInt.asUintN(64, K.rng_initial_seed(this.ptr)));
+    return exactNumber(this.ptr === 0 && !this.disposed ? this.pendingSeed : BigInt.asUintN(64, K.rng_initial_seed(this._ptr)));
   }
 
   /** The state as a uint8 tensor of 5056 bytes (PyTorch's layout). */
@@ -136,6 +138,7 @@ export class Generator {
       K.rng_free(this.ptr);
       this.ptr = 0;
     }
+    this.disposed = true;
   }
 
   toString(): string {
