@@ -484,3 +484,31 @@ fn state_round_trips_with_the_cached_normal() {
     l.set_state(&legacy).unwrap();
     assert_eq!(l.normal_f64(0.0, 1.0), 2.0 * (std::f64::consts::PI / 2.0).sin());
 }
+
+#[test]
+fn float32_fma_rounds_once() {
+    use torchwasm::kernels::rng_mathfun::fma;
+    let mut g = Generator::new(17);
+    let mut halfway = 0;
+    for i in 0..400_000 {
+        let a = f32::from_bits(g.random() & 0x807f_ffff | 0x3f00_0000); // +-[0.5, 1)
+        let b = f32::from_bits(g.random() & 0x807f_ffff | 0x3f80_0000); // +-[1, 2)
+        let p = a as f64 * b as f64;
+        let c = match i % 3 {
+            0 => f32::from_bits(g.random() & 0x807f_ffff | 0x3f00_0000),
+            1 => -p as f32,
+            _ => {
+                // aim p + c at an f32 midpoint next to p: the double-rounding trap
+                let r = p as f32;
+                let ulp = (f32::from_bits(r.to_bits() + 1) - r).abs() as f64;
+                let m = r as f64 + if g.random() & 1 == 0 { 0.5 * ulp } else { -0.5 * ulp };
+                (m - p) as f32
+            }
+        };
+        if (p + c as f64).to_bits() & 0x1fff_ffff == 0x1000_0000 {
+            halfway += 1;
+        }
+        assert_eq!(fma(a, b, c).to_bits(), a.mul_add(b, c).to_bits(), "fma({a:e}, {b:e}, {c:e})");
+    }
+    assert!(halfway > 1000, "only {halfway} halfway sums exercised");
+}

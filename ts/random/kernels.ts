@@ -5,7 +5,7 @@
 
 import { K, scratch } from '../wasm/heap.js';
 import { Tensor } from '../tensor/tensor.js';
-import { DType, float32, float64 } from '../tensor/dtype.js';
+import { float32, float64 } from '../tensor/dtype.js';
 import { RuntimeError, broadcastStrides } from '../tensor/shape.js';
 import { writeDesc } from '../tensor/layout.js';
 import { checkStatus, contiguousCopy } from '../ops/kernels.js';
@@ -165,6 +165,3 @@ export function multinomialInto(g: Generator, probs: Tensor, rows: number, cols:
   if (status in MULTINOMIAL_ERRORS) throw new RuntimeError(MULTINOMIAL_ERRORS[status]);
   checkStatus(status, 'multinomial');
 }
-
-/** Whether a dtype can hold the values of a floating distribution. */
-export const isFloating = (dt: DType): boolean => dt.isFloatingPoint;

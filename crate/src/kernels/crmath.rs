@@ -89,10 +89,11 @@ fn horner(z: DD, coeffs: &[DD], tail: f64) -> DD {
     acc
 }
 
-const LN2: [f64; 3] = [0.6931471805599453, 2.3190468138462996e-17, 5.707708438416212e-34];
-const PIO2: [f64; 3] = [1.5707963267948966, 6.123233995736766e-17, -1.4973849048591698e-33];
-const TWO_OVER_PI: f64 = 0.6366197723675814;
-const INV_LN2: f64 = 1.4426950408889634;
+use core::f64::consts::{FRAC_2_PI, FRAC_PI_2, LN_2, LOG2_E};
+
+/// ln 2 and pi/2 as sums of three doubles (about 160 bits).
+const LN2: [f64; 3] = [LN_2, 2.3190468138462996e-17, 5.707708438416212e-34];
+const PIO2: [f64; 3] = [FRAC_PI_2, 6.123233995736766e-17, -1.4973849048591698e-33];
 
 /// 1, 1/3, 1/5, ..., 1/11 for log's atanh series.
 const INV_ODD: [DD; 6] = [
@@ -144,7 +145,7 @@ fn inv_factorial(n: usize) -> f64 {
 /// Natural logarithm, correctly rounded: the table-driven fast path, or the slow
 /// series when the fast result is too close to a rounding boundary.
 pub fn log(x: f64) -> f64 {
-    if !(x > 0.0) || !x.is_finite() {
+    if x.is_nan() || x <= 0.0 || x.is_infinite() {
         return x.ln();
     }
     if x == 1.0 {
@@ -189,11 +190,11 @@ fn k_ln2(k: f64) -> DD {
 
 /// e^x.
 pub fn exp(x: f64) -> f64 {
-    if !(x.abs() < 700.0) {
+    if x.is_nan() || x.abs() >= 700.0 {
         return x.exp();
     }
     // x = k ln2 + r, |r| <= ln2 / 2
-    let k = (x * INV_LN2).round();
+    let k = (x * LOG2_E).round();
     let r = add(add(dd(x, 0.0), neg(two_prod(k, LN2[0]))), add(neg(two_prod(k, LN2[1])), dd(-k * LN2[2], 0.0)));
     let t = tail(r.hi, 16, 24, inv_factorial);
     let e = horner(r, &INV_FACT, t);
@@ -205,9 +206,9 @@ pub fn exp(x: f64) -> f64 {
 fn sincos_reduced(r: DD) -> (DD, DD) {
     let z = mul(r, r);
     // sin r = r * sum (-1)^n z^n / (2n+1)!, cos r = sum (-1)^n z^n / (2n)!
-    let sin_c: [DD; 7] = core::array::from_fn(|n| if n % 2 == 0 { INV_FACT[2 * n + 1] } else { neg(INV_FACT[2 * n + 1]) });
-    let cos_c: [DD; 8] = core::array::from_fn(|n| if n % 2 == 0 { INV_FACT[2 * n] } else { neg(INV_FACT[2 * n]) });
-    let sign = |n: usize| if n % 2 == 0 { 1.0 } else { -1.0 };
+    let sin_c: [DD; 7] = core::array::from_fn(|n| if n.is_multiple_of(2) { INV_FACT[2 * n + 1] } else { neg(INV_FACT[2 * n + 1]) });
+    let cos_c: [DD; 8] = core::array::from_fn(|n| if n.is_multiple_of(2) { INV_FACT[2 * n] } else { neg(INV_FACT[2 * n]) });
+    let sign = |n: usize| if n.is_multiple_of(2) { 1.0 } else { -1.0 };
     let st = tail(z.hi, 7, 14, |n| sign(n) * inv_factorial(2 * n + 1));
     let ct = tail(z.hi, 8, 15, |n| sign(n) * inv_factorial(2 * n));
     (mul(horner(z, &sin_c, st), r), horner(z, &cos_c, ct))
@@ -215,7 +216,7 @@ fn sincos_reduced(r: DD) -> (DD, DD) {
 
 /// x = q * pi/2 + r with |r| <= pi/4; returns (q mod 4, r).
 fn reduce(x: f64) -> (i64, DD) {
-    let k = (x * TWO_OVER_PI).round();
+    let k = (x * FRAC_2_PI).round();
     let r = add(add(dd(x, 0.0), neg(two_prod(k, PIO2[0]))), add(neg(two_prod(k, PIO2[1])), neg(two_prod(k, PIO2[2]))));
     ((k as i64).rem_euclid(4), r)
 }
@@ -236,7 +237,7 @@ const TRIG_LIMIT: f64 = 1.0e5;
 
 /// (sin x, cos x), each correctly rounded.
 pub fn sincos(x: f64) -> (f64, f64) {
-    if !(x.abs() < TRIG_LIMIT) || x == 0.0 {
+    if (x.is_nan() || x.abs() >= TRIG_LIMIT) || x == 0.0 {
         return (x.sin(), x.cos());
     }
     let (s, c) = sincos_fast(x);
@@ -254,7 +255,7 @@ pub fn cos(x: f64) -> f64 {
 }
 
 pub fn tan(x: f64) -> f64 {
-    if !(x.abs() < TRIG_LIMIT) || x == 0.0 {
+    if (x.is_nan() || x.abs() >= TRIG_LIMIT) || x == 0.0 {
         return x.tan();
     }
     let (s, c) = sincos_dd(x);

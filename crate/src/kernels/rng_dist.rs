@@ -6,7 +6,7 @@
 use crate::dtype::{BF16Bits, Elem, F16Bits, BF16, BOOL, F16, F32, F64, I16, I32, I64, I8, U8};
 use crate::kernels::crmath;
 use crate::kernels::rng::Generator;
-use crate::kernels::rng_mathfun::{log_ps, sincos_ps};
+use crate::kernels::rng_mathfun::{fma as fma32, log_ps, sincos_ps};
 use crate::strided::Desc;
 use core::f64::consts::PI;
 
@@ -44,7 +44,7 @@ pub unsafe fn uniform<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, from: 
         }),
         F32 => {
             let (f, t) = (from as f32, to as f32);
-            each(d, p, || T::from_f64(g.uniform_f32().mul_add(t - f, f) as f64))
+            each(d, p, || T::from_f64(fma32(g.uniform_f32(), t - f, f) as f64))
         }
         F16 | BF16 => {
             // Half/BFloat16 bounds, their difference rounded back to the type, float math
@@ -55,7 +55,7 @@ pub unsafe fn uniform<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, from: 
             let mask = (1u32 << bits) - 1;
             each(d, p, || {
                 let x = (g.random() & mask) as f32 * scale;
-                T::from_f64(x.mul_add(range, f) as f64)
+                T::from_f64(fma32(x, range, f) as f64)
             })
         }
         _ => return 2,
@@ -117,7 +117,7 @@ fn normal_blocks<V: Copy>(data: &mut [V], mut draw: impl FnMut() -> V, mut block
     for start in (0..n - 15).step_by(16) {
         block(&mut data[start..start + 16]);
     }
-    if n % 16 != 0 {
+    if !n.is_multiple_of(16) {
         let tail = &mut data[n - 16..];
         for v in tail.iter_mut() {
             *v = draw();
@@ -134,8 +134,8 @@ fn normal16_avx2(d: &mut [f32], mean: f32, std: f32) {
         let u2 = d[j + 8];
         let radius = (-2.0 * log_ps(u1)).sqrt();
         let (s, c) = sincos_ps(two_pi * u2);
-        d[j] = (radius * c).mul_add(std, mean);
-        d[j + 8] = (radius * s).mul_add(std, mean);
+        d[j] = fma32(radius * c, std, mean);
+        d[j + 8] = fma32(radius * s, std, mean);
     }
 }
 
@@ -160,8 +160,8 @@ fn normal16_reduced(d: &mut [f32], mean: f32, std: f32, round: fn(f32) -> f32) {
         let u2 = d[j + 8];
         let radius = round((-2.0 * u1.ln()).sqrt());
         let theta = round((2.0 * PI * u2 as f64) as f32);
-        d[j] = round((radius * theta.cos()).mul_add(std, mean));
-        d[j + 8] = round((radius * theta.sin()).mul_add(std, mean));
+        d[j] = round(fma32(radius * theta.cos(), std, mean));
+        d[j + 8] = round(fma32(radius * theta.sin(), std, mean));
     }
 }
 

@@ -6,8 +6,12 @@
 //! not the correctly rounded functions: randn's float32 stream depends on every
 //! rounding here, so each step is written out in order.
 
+// The constants are Cephes' decimal values; each rounds to the same f32 as C's
+// double-then-float conversion in the original (checked for all of them).
+#![allow(clippy::excessive_precision)]
+
 // Cephes logf: mantissa split at sqrt(1/2), a degree-8 polynomial, exponent in two parts.
-const SQRTHF: f32 = 0.707_106_781_186_547_524;
+const SQRTHF: f32 = core::f32::consts::FRAC_1_SQRT_2;
 const LOG_P: [f32; 9] = [
     7.037_683_629_2e-2,
     -1.151_461_031_0e-1,
@@ -30,14 +34,35 @@ const DP3: f32 = -3.774_894_977_445_941_08e-8;
 const SIN_P: [f32; 3] = [-1.951_529_589_1e-4, 8.332_160_873_6e-3, -1.666_665_461_1e-1];
 const COS_P: [f32; 3] = [2.443_315_711_809_948e-5, -1.388_731_625_493_765e-3, 4.166_664_568_298_827e-2];
 
+/// a * b + c with one rounding. wasm has no FMA instruction and the libm call is
+/// slow, so: the product of two f32 is exact in f64, the f64 sum is rounded once, and
+/// the only wrong f32 rounding of that sum (an f64 result exactly halfway between two
+/// f32, from an inexact addition) is moved one f64 ulp toward the exact sum first.
 #[inline(always)]
-fn fma(a: f32, b: f32, c: f32) -> f32 {
-    a.mul_add(b, c)
+pub fn fma(a: f32, b: f32, c: f32) -> f32 {
+    let p = a as f64 * b as f64;
+    let c = c as f64;
+    let s = p + c;
+    let bits = s.to_bits();
+    if bits & 0x1fff_ffff != 0x1000_0000 {
+        return s as f32;
+    }
+    if !(s.abs() >= f32::MIN_POSITIVE as f64 && s.abs() <= f32::MAX as f64) {
+        return (a).mul_add(b, c as f32);
+    }
+    // the addition's error, exactly (two-sum)
+    let bb = s - p;
+    let err = (p - (s - bb)) + (c - bb);
+    if err == 0.0 {
+        return s as f32;
+    }
+    let toward = if (err > 0.0) == (s > 0.0) { bits + 1 } else { bits - 1 };
+    f64::from_bits(toward) as f32
 }
 
 /// Natural log for x > 0 (NaN for x <= 0 or NaN).
 pub fn log_ps(x: f32) -> f32 {
-    let invalid = !(x > 0.0);
+    let invalid = x.is_nan() || x <= 0.0;
     // cut off denormals, then split x = m * 2^e with m in [0.5, 1)
     let x = x.max(f32::from_bits(0x0080_0000));
     let bits = x.to_bits();

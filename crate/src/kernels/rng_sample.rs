@@ -68,7 +68,7 @@ impl<T: ProbFloat> Probs<T> {
             let mut sum = T::ZERO;
             for j in 0..self.cols {
                 let v = self.at(i, j);
-                if !(v >= T::ZERO) {
+                if v.to_f64().is_nan() || v < T::ZERO {
                     return PROB_ENTRY_NEGATIVE;
                 }
                 if !v.to_f64().is_finite() {
@@ -76,7 +76,7 @@ impl<T: ProbFloat> Probs<T> {
                 }
                 sum = sum + v;
             }
-            if !(sum > T::ZERO) {
+            if sum.to_f64().is_nan() || sum <= T::ZERO {
                 return PROB_SUM_NOT_POSITIVE;
             }
         }
@@ -88,7 +88,7 @@ impl<T: ProbFloat> Probs<T> {
         for i in 0..self.rows {
             for j in 0..self.cols {
                 let v = self.at(i, j).to_f64();
-                if !(v >= 0.0 && v < f64::INFINITY) {
+                if !(0.0..f64::INFINITY).contains(&v) {
                     return PROB_NOT_FINITE_OR_NEGATIVE;
                 }
             }
@@ -158,7 +158,7 @@ pub unsafe fn multinomial_top<T: ProbFloat>(g: &mut Generator, probs: &Probs<T>,
     }
     let (rows, cols) = (probs.rows, probs.cols);
     let mut q = vec![T::ZERO; rows * cols];
-    let mut draw = || T::from_exp(-1.0 * crmath::log(1.0 - g.uniform_f64()));
+    let mut draw = || T::from_exp(-crmath::log(1.0 - g.uniform_f64()));
     if q_col_major {
         for j in 0..cols {
             for i in 0..rows {
@@ -185,8 +185,8 @@ pub unsafe fn multinomial_top<T: ProbFloat>(g: &mut Generator, probs: &Probs<T>,
                 _ => y.partial_cmp(&x).unwrap(),
             }
         });
-        for k in 0..n_sample {
-            *out.add(i * n_sample + k) = idx[k] as i64;
+        for (k, &j) in idx.iter().take(n_sample).enumerate() {
+            *out.add(i * n_sample + k) = j as i64;
         }
     }
     0
