@@ -285,14 +285,12 @@ export function normal(...args: unknown[]): Tensor {
 
 // ---- bernoulli ------------------------------------------------------------------
 
-/**
- * Draws 0/1 with probability `self` (or with the float `p` when given). The in-place
- * bernoulli_(p=0.5) takes a float or a tensor of probabilities.
- * @example torch.bernoulli(torch.full([3], 0.3))
- */
-export const bernoulli = defineOp({
+/** bernoulli(self) and the in-place bernoulli_(p): gradients are zero, as in PyTorch. */
+const bernoulliOp = defineOp({
   name: 'bernoulli',
   sig: 'Tensor self, any p=None, *, Generator? generator=None',
+  fn: false,
+  method: false,
   inplace: true,
   out: true,
   nodeName: (_self: unknown, p: unknown) => (p === null ? 'BernoulliBackward0' : p instanceof Tensor ? 'BernoulliBackward1' : 'BernoulliBackward2'),
@@ -308,8 +306,42 @@ export const bernoulli = defineOp({
   },
 });
 
+/** bernoulli(self, p): PyTorch composes it as empty_like(self).bernoulli_(p), so no graph. */
+const bernoulliP = defineOp({
+  name: 'bernoulli.p',
+  sig: 'Tensor self, float p, *, Generator? generator=None',
+  fn: false,
+  method: false,
+  out: true,
+  forward: (self: Tensor, p: number, gen) => {
+    const r = Tensor._empty(self._shape, self.dtype);
+    bernoulliFill(r, p, gen);
+    return r;
+  },
+});
+
+/**
+ * Draws 0/1 with probability `self`, or with the float `p` when given. The in-place
+ * bernoulli_(p=0.5) takes a float or a tensor of probabilities.
+ * @example torch.bernoulli(torch.full([3], 0.3)); torch.bernoulli(x, 0.5)
+ */
+export function bernoulli(self: Tensor, ...args: unknown[]): Tensor {
+  const last = args[args.length - 1];
+  const kw = isPlainObject(last) ? last : {};
+  const p = args.length > 0 && !isPlainObject(args[0]) ? args[0] : kw.p;
+  if (typeof p === 'number' || typeof p === 'boolean') {
+    const rest = { ...kw };
+    delete rest.p;
+    return bernoulliP(self, p, rest);
+  }
+  return bernoulliOp(self, ...args);
+}
+
 // bernoulli_() means p = 0.5: pass it so the node records the float overload.
 const proto = Tensor.prototype as unknown as Record<string, (...a: unknown[]) => Tensor>;
+proto.bernoulli = function (this: Tensor, ...args: unknown[]): Tensor {
+  return bernoulli(this, ...args);
+};
 const bernoulliInplace = proto.bernoulli_;
 proto.bernoulli_ = function (this: Tensor, ...args: unknown[]): Tensor {
   const kw = args.length > 0 && isPlainObject(args[args.length - 1]) ? (args.pop() as Record<string, unknown>) : {};
