@@ -48,3 +48,16 @@ export * as safetensors from './serialize/safetensors.js';
 export * as models from './models/index.js';
 // Last: defines the elementwise/reduction ops linalg needs that no other file has.
 import './linalg/fallback_ops.js';
+export * from './random/index.js';
+import * as randomApi from './random/generator.js';
+/** torch.random: seeding and state of the default generator. */
+export const random = {
+  manualSeed: randomApi.manualSeed,
+  seed: randomApi.seed,
+  initialSeed: randomApi.initialSeed,
+  getRngState: randomApi.getRngState,
+  setRngState: randomApi.setRngState,
+  get defaultGenerator() {
+    return randomApi.defaultGenerator;
+  },
+};

@@ -1,2 +1,3 @@
 // torch.nn: functional ops (torch.nn.functional), init, and (later) modules.
 export * as functional from './functional/index.js';
+export * as init from './init.js';

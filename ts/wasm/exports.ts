@@ -72,5 +72,26 @@ export interface KernelExports {
   select_line(op: number, dt: number, nd: number, desc: number, len: number, si: number, vals: number, idx: number, a: number, k: number): number;
   line_grad(op: number, dt: number, nd: number, desc: number, len: number, so: number, sx: number, sg: number, o: number, x: number, g: number): number;
   // Areas added later register their functions here too.
+  // random (crate/src/abi/random.rs): g is a generator's address
+  rng_new(seed: bigint): number;
+  rng_free(g: number): void;
+  rng_manual_seed(g: number, seed: bigint): void;
+  rng_initial_seed(g: number): bigint;
+  rng_random(g: number): number;
+  rng_random64(g: number): bigint;
+  rng_state_bytes(): number;
+  rng_get_state(g: number, out: number): void;
+  rng_set_state(g: number, src: number, n: number): number;
+  rng_uniform(g: number, dt: number, nd: number, desc: number, p: number, from: number, to: number): number;
+  rng_normal(g: number, dt: number, block: number, nd: number, desc: number, p: number, mean: number, std: number): number;
+  rng_random_from_to(g: number, dt: number, nd: number, desc: number, p: number, range: bigint, base: bigint): number;
+  rng_random_full(g: number, dt: number, nd: number, desc: number, p: number): number;
+  rng_random_bits(g: number, dt: number, nd: number, desc: number, p: number): number;
+  rng_transform(g: number, kind: number, dt: number, nd: number, desc: number, p: number, a: number, b: number): number;
+  rng_bernoulli_tensor(g: number, dt: number, dtp: number, nd: number, desc: number, o: number, p: number): number;
+  rng_randperm(g: number, dt: number, p: number, stride: number, n: bigint): number;
+  rng_multinomial(
+    g: number, dt: number, mode: number, p: number, rows: number, cols: number, s0: number, s1: number, nSample: number, out: number,
+  ): number;
   [name: string]: unknown;
 }

@@ -14,3 +14,4 @@ mod memory;
 mod reduce;
 mod sort;
 mod linalg_decomp;
+mod random;

@@ -9,3 +9,8 @@ pub mod index;
 pub mod crc32;
 pub mod sort;
 pub mod linalg;
+pub mod rng;
+pub mod rng_dist;
+pub mod rng_mathfun;
+pub mod rng_sample;
+pub mod crmath;
