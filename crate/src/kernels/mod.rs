@@ -6,3 +6,4 @@ pub mod reduce;
 pub mod special;
 pub mod unary;
 pub mod index;
+pub mod ternary;

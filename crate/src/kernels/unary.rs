@@ -72,7 +72,7 @@ pub const THRESHOLD: u32 = 52;
 pub const LOGSIGMOID: u32 = 53;
 /// x * p1 + p2
 pub const AFFINE: u32 = 54;
-/// x ^ p1 (scalar exponent)
+/// x ^ p1 (scalar exponent), with PyTorch's shortcuts for 0.5, 2, 3, -0.5, -1, -2
 pub const POW_SCALAR: u32 = 55;
 /// p1 ^ x (scalar base)
 pub const RPOW_SCALAR: u32 = 56;
@@ -198,13 +198,13 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
                 })
             }
         }
-        SILU => map1(d, o, a, |x: T| x * sigmoid(x)),
-        MISH => map1(d, o, a, |x: T| x * softplus(x, T::ONE, s(20.0)).tanh()),
+        SILU => map1(d, o, a, |x: T| x / (T::ONE + (-x).exp())),
+        MISH => map1(d, o, a, |x: T| x * x.exp().ln_1p().tanh()),
         SOFTPLUS => map1(d, o, a, |x: T| softplus(x, q1, q2)),
         ELU => map1(d, o, a, |x: T| if x > T::ZERO { q2 * x } else { q2 * q1 * (x * q3).exp_m1() }),
         LEAKY_RELU => map1(d, o, a, |x: T| if x > T::ZERO { x } else { x * q1 }),
         HARDTANH => map1(d, o, a, |x: T| if x < q1 { q1 } else if x > q2 { q2 } else { x }),
-        HARDSIGMOID => map1(d, o, a, |x: T| clamp_f(x / s(6.0) + s(0.5), T::ZERO, T::ONE, true, true)),
+        HARDSIGMOID => map1(d, o, a, |x: T| clamp_f(x + s(3.0), T::ZERO, s(6.0), true, true) / s(6.0)),
         HARDSWISH => map1(d, o, a, |x: T| x * clamp_f(x + s(3.0), T::ZERO, s(6.0), true, true) / s(6.0)),
         SOFTSIGN => map1(d, o, a, |x: T| x / (T::ONE + x.abs())),
         FLOOR => map1(d, o, a, |x: T| x.floor()),
@@ -218,13 +218,12 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         }
         TRUNC => map1(d, o, a, |x: T| x.trunc()),
         FRAC => map1(d, o, a, |x: T| x - x.trunc()),
+        // (0 < x) - (x < 0): NaN and -0.0 give 0, as in PyTorch's sign kernel
         SIGN | SGN => map1(d, o, a, |x: T| {
             if x > T::ZERO {
                 T::ONE
             } else if x < T::ZERO {
                 -T::ONE
-            } else if x.is_nan() {
-                x
             } else {
                 T::ZERO
             }
@@ -264,15 +263,19 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
                 map1(d, o, a, |x: T| x.sqrt())
             } else if p1 == 3.0 {
                 map1(d, o, a, |x: T| x * x * x)
+            } else if p1 == -0.5 {
+                map1(d, o, a, |x: T| T::ONE / x.sqrt())
             } else if p1 == -1.0 {
                 map1(d, o, a, |x: T| T::ONE / x)
+            } else if p1 == -2.0 {
+                map1(d, o, a, |x: T| T::ONE / (x * x))
             } else {
                 map1(d, o, a, |x: T| x.powf(q1))
             }
         }
         RPOW_SCALAR => map1(d, o, a, |x: T| q1.powf(x)),
         HARDSHRINK => map1(d, o, a, |x: T| if x >= -q1 && x <= q1 { T::ZERO } else { x }),
-        SOFTSHRINK => map1(d, o, a, |x: T| if x > q1 { x - q1 } else if x < -q1 { x + q1 } else { T::ZERO }),
+        SOFTSHRINK => map1(d, o, a, |x: T| if x > q1 { x - q1 } else if x < -q1 { x + q1 } else { x * T::ZERO }),
         _ => return ERR_BAD_OP,
     }
     OK
