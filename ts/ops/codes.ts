@@ -4,7 +4,7 @@ export const BIN = {
   ADD: 0, SUB: 1, MUL: 2, DIV: 3, REMAINDER: 4, FMOD: 5, POW: 6, ATAN2: 7, MAXIMUM: 8, MINIMUM: 9,
   FMAX: 10, FMIN: 11, FLOOR_DIVIDE: 12, TRUNC_DIVIDE: 13, BITWISE_AND: 14, BITWISE_OR: 15,
   BITWISE_XOR: 16, SHIFT_LEFT: 17, SHIFT_RIGHT: 18, HYPOT: 19, COPYSIGN: 20, XLOGY: 21,
-  LOGADDEXP: 22, AXPY: 23, AXMY: 24,
+  LOGADDEXP: 22, AXPY: 23, AXMY: 24, LOGADDEXP2: 25, LERP: 26,
 } as const;
 
 export const CMP = { EQ: 0, NE: 1, LT: 2, LE: 3, GT: 4, GE: 5, LOGICAL_AND: 6, LOGICAL_OR: 7, LOGICAL_XOR: 8 } as const;
@@ -31,3 +31,5 @@ export const ARG = { ARGMAX: 0, ARGMIN: 1 } as const;
 export const SCAN = { CUMSUM: 0, CUMPROD: 1, CUMMAX: 2, CUMMIN: 3, LOGCUMSUMEXP: 4 } as const;
 
 export const SCATTER = { SET: 0, ADD: 1, MUL: 2 } as const;
+
+export const TERNARY = { LERP: 0, ADDCMUL: 1, ADDCDIV: 2, CLAMP: 3 } as const;

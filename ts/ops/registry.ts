@@ -136,7 +136,18 @@ export class OpNode extends Node {
   /** @internal */
   save(key: string, v: Tensor | Tensor[], isOutput: boolean): void {
     this.hadSaved = true;
-    this.saved!.set(key, Array.isArray(v) ? v.map((t) => new SavedTensor(t, isOutput, this.name)) : new SavedTensor(v, isOutput, this.name));
+    const make = (t: Tensor, i: number): SavedTensor => {
+      const s = new SavedTensor(t, isOutput, this.name);
+      // A saved output keeps this node as its grad_fn (as PyTorch's SavedVariable does), so a
+      // formula reading the result differentiates through it under create_graph.
+      if (isOutput && t.dtype.isFloatingPoint) {
+        s.tensor._gradFn = this;
+        s.tensor._outputNr = i;
+        s.tensor._requiresGrad = true;
+      }
+      return s;
+    };
+    this.saved!.set(key, Array.isArray(v) ? v.map(make) : make(v, 0));
   }
 
   private ctx(): GradCtx {

@@ -27,6 +27,7 @@ export interface KernelExports {
   last_bad_index(): number;
   gather(dt: number, nd: number, desc: number, o: number, idx: number, a: number, dimStride: number, dimSize: number): number;
   scatter(mode: number, dt: number, nd: number, desc: number, s: number, idx: number, src: number, dimStride: number, dimSize: number): number;
+  ew_ternary(op: number, dt: number, nd: number, desc: number, o: number, a: number, b: number, c: number, p: number): number;
   // Areas added later register their functions here too.
   [name: string]: unknown;
 }
