@@ -430,3 +430,43 @@ describe('forward semantics', () => {
     expectNoLeak(run);
   });
 });
+
+describe('special functions and small composites', () => {
+  it('gradients (gradcheck, float64)', () => {
+    const x = input([2, 3], 0.3, 4, 41);
+    check((a) => t.lgamma(a), [x]);
+    check((a) => t.digamma(a), [x]);
+    check((a) => t.polygamma(2, a), [x]);
+    check((a) => t.sinc(a.sub(2)), [x]);
+    check((a) => t.deg2rad(a), [x]);
+    check((a) => t.rad2deg(a.t()), [x]);
+    check((a, e) => t.ldexp(a, e), [x, input([1, 3], -2, 2, 42)]);
+    const w = input([3], 0.1, 0.5, 43);
+    check((a, ww) => F.prelu(a, ww), [input([2, 3, 2], -2, 2, 44, [0]), w]);
+    check((a, ww) => F.prelu(a, ww), [input([4, 3], -2, 2, 45, [0]), input([1], 0.1, 0.5, 46)]);
+  });
+
+  it('values at special points', () => {
+    const x = torch.tensor([0, 1, 2, -1.5, 0.5], { dtype: torch.float64 });
+    expectClose(t.lgamma(x), [Infinity, 0, 0, 0.8600470153764810, 0.5723649429247001], 1e-14, 1e-15);
+    expectClose(t.digamma(torch.tensor([1, 0.5], { dtype: torch.float64 })), [-0.5772156649015329, -1.9635100260214235], 1e-14, 0);
+    expectClose(t.polygamma(1, torch.tensor([1], { dtype: torch.float64 })), [(Math.PI * Math.PI) / 6], 1e-8, 0);
+    expectClose(t.sinc(torch.tensor([0, 0.5], { dtype: torch.float64 })), [1, 2 / Math.PI], 1e-15, 0);
+    expect(values(t.ldexp(torch.tensor([1, 3]), torch.tensor([-1, 2])))).toEqual([0.5, 12]);
+    expect(t.deg2rad(torch.tensor([180])).dtype).toBe(torch.float32);
+  });
+
+  it('isclose, allclose and equal', () => {
+    const a = torch.tensor([1, NaN, 2], { dtype: torch.float32 });
+    const b = torch.tensor([1.000001, NaN, 2.1], { dtype: torch.float32 });
+    expect(values(t.isclose(a, b))).toEqual([true, false, false]);
+    expect(values(t.isclose(a, b, { equalNan: true, atol: 0.2 }))).toEqual([true, true, true]);
+    expect(torch.allclose(a, b, { atol: 0.2, equalNan: true })).toBe(true);
+    expect(a.allclose(b)).toBe(false);
+    expect(torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))).toBe(true);
+    expect(torch.equal(torch.tensor([1, 2]), torch.tensor([[1, 2]]))).toBe(false);
+    expect(a.equal(a)).toBe(false);
+    expect(() => torch.equal(a, a.double())).toThrow("Expected object of scalar type float but got scalar type double for argument 'other'");
+    expect(() => t.isclose(a, b, { rtol: -1 })).toThrow('rtol must be greater than or equal to zero, but got -1');
+  });
+});

@@ -15,3 +15,4 @@ export * from './pointwise/ternary.js';
 export * from './pointwise/compare.js';
 export * from './pointwise/bitwise.js';
 export { relu, relu_, selu, selu_, celu, celu_, threshold, threshold_, hardshrink } from './pointwise/activation.js';
+export * from './pointwise/special.js';

@@ -79,6 +79,10 @@ pub const RPOW_SCALAR: u32 = 56;
 pub const HARDSHRINK: u32 = 57;
 pub const SOFTSHRINK: u32 = 58;
 pub const SGN: u32 = 59;
+/// polygamma(p1, x) for integer p1 >= 0.
+pub const POLYGAMMA: u32 = 60;
+/// sin(pi x) / (pi x), 1 at 0.
+pub const SINC: u32 = 61;
 
 pub const ISNAN: u32 = 0;
 pub const ISINF: u32 = 1;
@@ -234,6 +238,15 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         ERFINV => map1(d, o, a, |x: T| T::f(special::erfinv(x.d()))),
         LGAMMA => map1(d, o, a, |x: T| T::f(special::lgamma(x.d()))),
         DIGAMMA => map1(d, o, a, |x: T| T::f(special::digamma(x.d()))),
+        POLYGAMMA => map1(d, o, a, |x: T| T::f(special::polygamma(p1 as u32, x.d()))),
+        SINC => map1(d, o, a, |x: T| {
+            if x == T::ZERO {
+                T::ONE
+            } else {
+                let p = T::f(core::f64::consts::PI) * x;
+                p.sin() / p
+            }
+        }),
         CLAMP => {
             let (has_lo, has_hi) = (!p1.is_nan(), !p2.is_nan());
             map1(d, o, a, |x: T| clamp_f(x, q1, q2, has_lo, has_hi))

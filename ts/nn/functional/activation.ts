@@ -11,6 +11,7 @@ import {
   selu_ as seluInplace,
 } from '../../ops/pointwise/activation.js';
 import { sigmoid as sigmoidOp, tanh as tanhOp } from '../../ops/pointwise/unary.js';
+import { where as whereOp } from '../../ops/pointwise/ternary.js';
 import { defineFunctional } from './define.js';
 
 type Fn = (...args: any[]) => Tensor;
@@ -113,4 +114,17 @@ export const glu = defineFunctional<Fn>('glu', 'Tensor input, int dim=-1', (x: T
   const a = (x as any).narrow(d, 0, n / 2) as Tensor;
   const b = (x as any).narrow(d, n / 2, n / 2) as Tensor;
   return a.mul(sigmoidOp(b));
+});
+
+/** x > 0 ? x : weight * x, with one weight or one per channel (dim 1). */
+export const prelu = defineFunctional<Fn>('prelu', 'Tensor input, Tensor weight', (x: Tensor, w: Tensor) => {
+  if (x.ndim === 0) throw new RuntimeError('Not allow zero-dim input tensor.');
+  if (w.ndim > 1) throw new RuntimeError(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got ndim = ${w.ndim}`);
+  const channels = x.ndim > 1 ? x.shape[1] : 1;
+  const n = w.numel();
+  if (n !== 1 && n !== channels) {
+    throw new RuntimeError(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and channel size = ${channels}.`);
+  }
+  const wv = n === 1 ? w.reshape([]) : w.reshape([channels, ...new Array(Math.max(x.ndim - 2, 0)).fill(1)]);
+  return whereOp(x.gt(0), x, x.mul(wv));
 });
