@@ -32,6 +32,8 @@ function activation(spec: {
   save?: string[];
   grad: (g: Tensor, c: GradCtx) => Tensor;
   method?: boolean;
+  /** Whether ATen has the in-place form name_ (default true). */
+  inplace?: boolean;
   nodeName?: string;
 }) {
   const impl = (out: Tensor | null, self: Tensor, ...args: unknown[]): Tensor => {
@@ -42,7 +44,7 @@ function activation(spec: {
   return defineOp({
     name: spec.name,
     sig: spec.sig ?? 'Tensor self',
-    inplace: true,
+    inplace: spec.inplace ?? true,
     out: true,
     method: spec.method ?? false,
     save: spec.save ?? ['self'],
@@ -174,6 +176,7 @@ export const gelu = activation({
   sig: "Tensor self, *, str approximate='none'",
   kop: UN.GELU,
   floatOnly: 'GeluKernelImpl',
+  inplace: false,
   params: (approximate) => [geluMode(approximate)],
   grad: geluGrad,
 });
@@ -209,6 +212,7 @@ export const softplus = activation({
   sig: 'Tensor self, Scalar beta=1, Scalar threshold=20',
   kop: UN.SOFTPLUS,
   floatOnly: 'softplus_cpu',
+  inplace: false,
   params: (beta, threshold) => [Number(beta), Number(threshold)],
   grad: (g, c) => {
     const bx = c.self.mul(c.beta);
@@ -222,6 +226,7 @@ export const logSigmoid = activation({
   name: 'log_sigmoid',
   kop: UN.LOGSIGMOID,
   floatOnly: 'log_sigmoid_cpu',
+  inplace: false,
   grad: (g, c) => {
     const x: Tensor = c.self;
     const z = x.abs().neg().exp();
@@ -248,6 +253,7 @@ export const hardshrink = activation({
   sig: 'Tensor self, Scalar lambd=0.5',
   kop: UN.HARDSHRINK,
   floatOnly: 'hardshrink_cpu',
+  inplace: false,
   method: true,
   params: (lambd) => [Number(lambd)],
   grad: (g, c) => where(inDeadZone(c.self, c.lambd), 0, g),
@@ -259,6 +265,7 @@ export const softshrink = activation({
   sig: 'Tensor self, Scalar lambd=0.5',
   kop: UN.SOFTSHRINK,
   floatOnly: 'softshrink_cpu',
+  inplace: false,
   params: (lambd) => {
     if (!(Number(lambd) >= 0)) throw new RuntimeError(`lambda must be greater or equal to 0, but found to be ${Number(lambd)}.`);
     return [Number(lambd)];
