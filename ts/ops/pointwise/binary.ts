@@ -4,7 +4,7 @@
 // copysign, xlogy...) turn integer results into the default float dtype.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { DType, float64 } from '../../tensor/dtype.js';
+import { float64 } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { binary, unary } from '../elementwise.js';
@@ -296,4 +296,3 @@ proto.floatPower_ = function (this: Tensor, exponent: Operand) {
   return this.pow_(toDouble(exponent));
 };
 
-export type { DType };

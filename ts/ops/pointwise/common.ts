@@ -6,7 +6,6 @@ import { DType } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { unary } from '../elementwise.js';
 import { floatResult } from '../promotion.js';
-import type { Operand } from '../kernels.js';
 
 /** A unary op with floating results (exp, sin, ...): int and bool inputs compute in the default dtype. */
 export function floatUnary(name: string, kop: number, self: Tensor, out: Tensor | null, p1 = 0, p2 = 0, p3 = 0): Tensor {
@@ -29,9 +28,3 @@ const TYPE_META: Record<string, string> = {
 };
 /** How PyTorch prints a tensor's dtype() (caffe2::TypeMeta) in messages: 'float', 'double', ... */
 export const typeMetaName = (dt: DType): string => TYPE_META[dt.name] ?? dt.name;
-
-export const isBoolOperand = (x: Operand): boolean => (x instanceof Tensor ? x.dtype.name === 'bool' : typeof x === 'boolean');
-
-/** The dtype of an operand: a tensor's, or the dtype a JS scalar promotes as. */
-export const isFloatOperand = (x: Operand): boolean =>
-  x instanceof Tensor ? x.dtype.isFloatingPoint : typeof x === 'number' && !Number.isInteger(x);
