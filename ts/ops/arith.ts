@@ -6,7 +6,8 @@ import { RuntimeError } from '../tensor/shape.js';
 import { defineOp } from './registry.js';
 import { binary, unary } from './elementwise.js';
 import { BIN, UN } from './codes.js';
-import { floatResult } from './promotion.js';
+import { floatResult, resultType } from './promotion.js';
+import { zerosLike } from './creation.js';
 import type { OpMethod } from './types.js';
 import type { Operand } from './kernels.js';
 
@@ -27,6 +28,11 @@ function addLike(name: string, sign: 1 | -1) {
       throw new RuntimeError(
         'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.',
       );
+    }
+    const dt = resultType(self, other);
+    if (typeof alpha === 'boolean' && dt !== bool) throw new RuntimeError('Boolean alpha only supported for Boolean results.');
+    if (!dt.isFloatingPoint && typeof alpha === 'number' && !Number.isInteger(alpha)) {
+      throw new RuntimeError('For integral input tensors, argument alpha must not be a floating point number.');
     }
     const a = Number(alpha);
     const kop = a === 1 ? (sign > 0 ? BIN.ADD : BIN.SUB) : sign > 0 ? BIN.AXPY : BIN.AXMY;
@@ -113,8 +119,10 @@ export const div = defineOp({
   forward: (self, other, mode) => divImpl(null, self, other, mode),
   into: (out, self, other, mode) => divImpl(out, self, other, mode),
   grad: {
-    self: (g, c) => (c.rounding_mode !== null ? g.mul(0) : g.div(c.other)),
-    other: (g, c) => (c.rounding_mode !== null ? g.mul(0) : g.neg().mul(c.self).div(c.other.mul(c.other))),
+    // rounded quotients are piecewise constant: zeros (not g * 0, which keeps NaN)
+    self: (g, c) => (c.rounding_mode !== null ? zerosLike(g) : g.div(c.other)),
+    // PyTorch's div_tensor_other_backward: -grad * ((self / other) / other)
+    other: (g, c) => (c.rounding_mode !== null ? zerosLike(g) : g.neg().mul(c.self.div(c.other).div(c.other))),
   },
 });
 export const divide = div;

@@ -2,7 +2,7 @@
 // in-place and out forms. Each op in pointwise files is then a few lines.
 
 import { Tensor } from '../tensor/tensor.js';
-import { DType, bool, canCast } from '../tensor/dtype.js';
+import { DType, bool, canCast, float16, bfloat16, float32 } from '../tensor/dtype.js';
 import { broadcastShapes, shapeEquals, RuntimeError } from '../tensor/shape.js';
 import {
   Operand, binaryInto, compareInto, unaryInto, predicateInto, whereInto, withDtype, release, copyInto, contiguousCopy,
@@ -10,6 +10,10 @@ import {
 import { resultType } from './promotion.js';
 
 export const shapeOf = (x: Operand): readonly number[] => (x instanceof Tensor ? x._shape : []);
+
+/** The dtype arithmetic kernels run in: half types compute in float32 and round the
+ * result, as PyTorch's CPU kernels do; the others as they are. */
+export const computeDtype = (dt: DType): DType => (dt === float16 || dt === bfloat16 ? float32 : dt);
 
 /** Converts a tensor operand to `dt` (a temporary when it differs); scalars pass through. */
 const as = (x: Operand, dt: DType): Operand => (x instanceof Tensor ? withDtype(x, dt) : x);
@@ -44,7 +48,8 @@ export function checkOut(out: Tensor, dt: DType, shape: readonly number[]): void
 /**
  * Runs a kernel into `out` (or a new tensor of `outDt`) over the broadcast shape.
  * Inputs are converted to `dt` (one dtype for all, or per input, null keeping it).
- * When out has another dtype than outDt the result goes through a temporary.
+ * The kernel writes `kernelDt` (default outDt); when the destination has another dtype
+ * the result goes through a temporary.
  */
 export function runElementwise(
   inputs: Operand[],
@@ -52,28 +57,25 @@ export function runElementwise(
   outDt: DType,
   out: Tensor | null,
   kernel: (dest: Tensor, ...xs: Operand[]) => void,
+  kernelDt: DType = outDt,
 ): Tensor {
   const shape = broadcastShapes(...inputs.map(shapeOf));
   if (out !== null) checkOut(out, outDt, shape);
   const xs = inputs.map((x, i) => prepare(x, Array.isArray(dt) ? dt[i] : dt, out));
   try {
-    if (out === null) {
-      const r = Tensor._empty(shape, outDt);
-      kernel(r, ...xs);
-      return r;
-    }
-    if (out.dtype === outDt) {
-      kernel(out, ...xs);
+    const dest = out ?? Tensor._empty(shape, outDt);
+    if (dest.dtype === kernelDt) {
+      kernel(dest, ...xs);
     } else {
-      const tmp = Tensor._empty(shape, outDt);
+      const tmp = Tensor._empty(shape, kernelDt);
       try {
         kernel(tmp, ...xs);
-        copyInto(out, tmp);
+        copyInto(dest, tmp);
       } finally {
         tmp.dispose();
       }
     }
-    return out;
+    return dest;
   } finally {
     xs.forEach((x, i) => release(x, inputs[i]));
   }
@@ -90,18 +92,20 @@ export function binary(
   dtypeRule: (dt: DType) => DType = (d) => d,
 ): Tensor {
   const dt = dtypeRule(resultType(a, b));
-  return runElementwise([a, b], dt, dt, out, (o, x, y) => binaryInto(kop, dt, o, x, y, p, name));
+  const kd = computeDtype(dt);
+  return runElementwise([a, b], kd, dt, out, (o, x, y) => binaryInto(kop, kd, o, x, y, p, name), kd);
 }
 
 /** A comparison: computes in the promoted dtype, writes bool. */
 export function compare(name: string, kop: number, a: Operand, b: Operand, out: Tensor | null = null): Tensor {
-  const dt = resultType(a, b);
+  const dt = computeDtype(resultType(a, b));
   return runElementwise([a, b], dt, bool, out, (o, x, y) => compareInto(kop, dt, o, x, y, name));
 }
 
 /** A unary op on `dt` (the input's dtype, or a float dtype for ops like exp on ints). */
 export function unary(name: string, kop: number, x: Tensor, dt: DType, out: Tensor | null = null, p1 = 0, p2 = 0, p3 = 0): Tensor {
-  return runElementwise([x], dt, dt, out, (o, a) => unaryInto(kop, o, a as Tensor, p1, p2, p3, name));
+  const kd = computeDtype(dt);
+  return runElementwise([x], kd, dt, out, (o, a) => unaryInto(kop, o, a as Tensor, p1, p2, p3, name), kd);
 }
 
 /** A predicate (isnan, logical_not, ...): bool out. */

@@ -147,5 +147,15 @@ export function whereInto(dt: DType, out: Tensor, cond: Tensor, a: Operand, b: O
   checkStatus(K.ew_where(dt.code, nd, scratch, out._ptr, cond._ptr, pa, pb), 'where');
 }
 
+/** out = op(a, b, c; p); tensors among a/b/c already have dtype `dt`. */
+export function ternaryInto(kop: number, dt: DType, out: Tensor, a: Operand, b: Operand, c: Operand, p = 0, name = 'ternary'): void {
+  if (out.numel() === 0) return;
+  const [pa, sa] = operandLayout(a, dt, out._shape, 0);
+  const [pb, sb] = operandLayout(b, dt, out._shape, 1);
+  const [pc, sc] = operandLayout(c, dt, out._shape, 2);
+  const nd = writeDesc(out._shape, [out._strides, sa, sb, sc]);
+  checkStatus(K.ew_ternary(kop, dt.code, nd, scratch, out._ptr, pa, pb, pc, p), name);
+}
+
 tensorHooks.contiguous = contiguous;
 tensorHooks.copyInto = copyInto;

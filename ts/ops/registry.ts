@@ -63,8 +63,11 @@ const pascal = (s: string): string => s.split('_').map((w) => w.charAt(0).toUppe
 class SavedTensor {
   readonly tensor: Tensor;
   readonly version: number;
+  /** The saved input itself: PyTorch's error names its grad_fn as it is when unpacking. */
+  private readonly original: WeakRef<Tensor> | null;
   constructor(t: Tensor, readonly isOutput: boolean, readonly nodeName: string) {
     this.version = t._s.version;
+    this.original = isOutput ? null : new WeakRef(t);
     this.tensor = keep(new Tensor(t._s, t.dtype, t._shape, t._strides, t._offset));
     this.tensor._requiresGrad = t._requiresGrad;
     if (!isOutput) {
@@ -77,7 +80,12 @@ class SavedTensor {
     const t = this.tensor;
     if (t._s.version !== this.version) {
       const desc = `[torch.${t.dtype.scalarName}Tensor [${t._shape.join(', ')}]]`;
-      const which = this.isOutput ? `, which is output 0 of ${this.nodeName},` : '';
+      const orig = this.original?.deref();
+      const which = this.isOutput
+        ? `, which is output ${t._outputNr} of ${this.nodeName},`
+        : orig?._gradFn
+          ? `, which is output ${orig._outputNr} of ${orig._gradFn.name},`
+          : '';
       throw new RuntimeError(
         `one of the variables needed for gradient computation has been modified by an inplace operation: ${desc}${which} is at version ${t._s.version}; expected version ${this.version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
       );
@@ -142,6 +150,7 @@ export class OpNode extends Node {
   /** @internal */
   save(key: string, v: Tensor | Tensor[], isOutput: boolean): void {
     this.hadSaved = true;
+    // saved outputs get this node as grad_fn in linkSavedOutputs(), once it owns them
     this.saved!.set(key, Array.isArray(v) ? v.map((t) => new SavedTensor(t, isOutput, this.name)) : new SavedTensor(v, isOutput, this.name));
   }
 

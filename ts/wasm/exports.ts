@@ -71,6 +71,7 @@ export interface KernelExports {
   ): number;
   select_line(op: number, dt: number, nd: number, desc: number, len: number, si: number, vals: number, idx: number, a: number, k: number): number;
   line_grad(op: number, dt: number, nd: number, desc: number, len: number, so: number, sx: number, sg: number, o: number, x: number, g: number): number;
+  ew_ternary(op: number, dt: number, nd: number, desc: number, o: number, a: number, b: number, c: number, p: number): number;
   // Areas added later register their functions here too.
   // random (crate/src/abi/random.rs): g is a generator's address
   rng_new(seed: bigint): number;

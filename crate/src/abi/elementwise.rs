@@ -1,7 +1,7 @@
 //! Elementwise ops.
 
 use crate::dtype::*;
-use crate::kernels::{binary, unary};
+use crate::kernels::{binary, ternary, unary};
 use crate::strided::Desc;
 use crate::{with_dtype, with_int_dtype, with_num_dtype};
 
@@ -65,4 +65,19 @@ pub unsafe extern "C" fn ew_predicate(op: u32, dt: u32, nd: usize, desc: *const 
 pub unsafe extern "C" fn ew_where(dt: u32, nd: usize, desc: *const i32, o: usize, c: usize, a: usize, b: usize) -> i32 {
     let d = Desc::<4>::from_raw(nd, desc);
     with_dtype!(dt, T => { binary::where_::<T>(&d, o as _, c as _, a as _, b as _); 0 }, _ => 2)
+}
+
+/// out = op(a, b, c); all operands of dtype `dt`. `p` is the value of addcmul/addcdiv.
+///
+/// # Safety
+/// See abi/mod.rs.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ew_ternary(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize, b: usize, c: usize, p: f64) -> i32 {
+    let d = Desc::<4>::from_raw(nd, desc);
+    match dt {
+        F32 => ternary::ternary_float::<f32>(op, &d, o as _, a as _, b as _, c as _, p),
+        F64 => ternary::ternary_float::<f64>(op, &d, o as _, a as _, b as _, c as _, p),
+        _ => with_int_dtype!(dt, T => ternary::ternary_int::<T>(op, &d, o as _, a as _, b as _, c as _, p), _ => 2),
+    }
 }

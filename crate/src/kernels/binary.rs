@@ -38,6 +38,10 @@ pub const LOGADDEXP: u32 = 22;
 pub const AXPY: u32 = 23;
 /// a - p * b
 pub const AXMY: u32 = 24;
+/// log2(2^a + 2^b)
+pub const LOGADDEXP2: u32 = 25;
+/// lerp(a, b, p): a + p * (b - a), from the nearer end as PyTorch computes it.
+pub const LERP: u32 = 26;
 
 pub const EQ: u32 = 0;
 pub const NE: u32 = 1;
@@ -162,15 +166,8 @@ pub unsafe fn binary_float<T: Float>(op: u32, d: &Desc<3>, o: *mut T, a: *const 
         AXMY => map2(d, o, a, b, |x, y| x - pt * y),
         REMAINDER => map2(d, o, a, b, py_remainder_f),
         FMOD => map2(d, o, a, b, |x: T, y: T| x.fmod(y)),
-        POW => map2(d, o, a, b, |x: T, y: T| {
-            if y == T::f(2.0) {
-                x * x
-            } else if y == T::f(0.5) {
-                x.sqrt()
-            } else {
-                x.powf(y)
-            }
-        }),
+        // tensor ** tensor is std::pow without shortcuts (scalar exponents go through unary POW_SCALAR)
+        POW => map2(d, o, a, b, |x: T, y: T| x.powf(y)),
         ATAN2 => map2(d, o, a, b, |x: T, y: T| x.atan2(y)),
         MAXIMUM => map2(d, o, a, b, maximum_f),
         MINIMUM => map2(d, o, a, b, minimum_f),
@@ -202,9 +199,28 @@ pub unsafe fn binary_float<T: Float>(op: u32, d: &Desc<3>, o: *mut T, a: *const 
                 }
             }
         }),
+        LOGADDEXP2 => map2(d, o, a, b, |x: T, y: T| {
+            if x.is_infinite() && x == y {
+                x
+            } else {
+                let m = if x < y { y } else { x };
+                m + (T::ONE + T::f(2.0).powf(-(x - y).abs())).log2()
+            }
+        }),
+        LERP => map2(d, o, a, b, |x: T, y: T| lerp(x, y, pt)),
         _ => return ERR_BAD_OP,
     }
     OK
+}
+
+/// PyTorch's lerp: from `a` when |w| < 0.5, else from `b`, so w = 1 gives b exactly.
+#[inline(always)]
+pub fn lerp<T: Float>(a: T, b: T, w: T) -> T {
+    if w.abs() < T::f(0.5) {
+        a + w * (b - a)
+    } else {
+        b - (b - a) * (T::ONE - w)
+    }
 }
 
 /// Checks for a zero divisor before writing anything, so a failing op changes nothing.

@@ -14,3 +14,4 @@ pub mod rng_dist;
 pub mod rng_mathfun;
 pub mod rng_sample;
 pub mod crmath;
+pub mod ternary;

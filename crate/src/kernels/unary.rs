@@ -72,13 +72,17 @@ pub const THRESHOLD: u32 = 52;
 pub const LOGSIGMOID: u32 = 53;
 /// x * p1 + p2
 pub const AFFINE: u32 = 54;
-/// x ^ p1 (scalar exponent)
+/// x ^ p1 (scalar exponent), with PyTorch's shortcuts for 0.5, 2, 3, -0.5, -1, -2
 pub const POW_SCALAR: u32 = 55;
 /// p1 ^ x (scalar base)
 pub const RPOW_SCALAR: u32 = 56;
 pub const HARDSHRINK: u32 = 57;
 pub const SOFTSHRINK: u32 = 58;
 pub const SGN: u32 = 59;
+/// polygamma(p1, x) for integer p1 >= 0.
+pub const POLYGAMMA: u32 = 60;
+/// sin(pi x) / (pi x), 1 at 0.
+pub const SINC: u32 = 61;
 
 pub const ISNAN: u32 = 0;
 pub const ISINF: u32 = 1;
@@ -198,13 +202,13 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
                 })
             }
         }
-        SILU => map1(d, o, a, |x: T| x * sigmoid(x)),
-        MISH => map1(d, o, a, |x: T| x * softplus(x, T::ONE, s(20.0)).tanh()),
+        SILU => map1(d, o, a, |x: T| x / (T::ONE + (-x).exp())),
+        MISH => map1(d, o, a, |x: T| x * x.exp().ln_1p().tanh()),
         SOFTPLUS => map1(d, o, a, |x: T| softplus(x, q1, q2)),
         ELU => map1(d, o, a, |x: T| if x > T::ZERO { q2 * x } else { q2 * q1 * (x * q3).exp_m1() }),
         LEAKY_RELU => map1(d, o, a, |x: T| if x > T::ZERO { x } else { x * q1 }),
         HARDTANH => map1(d, o, a, |x: T| if x < q1 { q1 } else if x > q2 { q2 } else { x }),
-        HARDSIGMOID => map1(d, o, a, |x: T| clamp_f(x / s(6.0) + s(0.5), T::ZERO, T::ONE, true, true)),
+        HARDSIGMOID => map1(d, o, a, |x: T| clamp_f(x + s(3.0), T::ZERO, s(6.0), true, true) / s(6.0)),
         HARDSWISH => map1(d, o, a, |x: T| x * clamp_f(x + s(3.0), T::ZERO, s(6.0), true, true) / s(6.0)),
         SOFTSIGN => map1(d, o, a, |x: T| x / (T::ONE + x.abs())),
         FLOOR => map1(d, o, a, |x: T| x.floor()),
@@ -218,13 +222,12 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         }
         TRUNC => map1(d, o, a, |x: T| x.trunc()),
         FRAC => map1(d, o, a, |x: T| x - x.trunc()),
+        // (0 < x) - (x < 0): NaN and -0.0 give 0, as in PyTorch's sign kernel
         SIGN | SGN => map1(d, o, a, |x: T| {
             if x > T::ZERO {
                 T::ONE
             } else if x < T::ZERO {
                 -T::ONE
-            } else if x.is_nan() {
-                x
             } else {
                 T::ZERO
             }
@@ -235,6 +238,15 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         ERFINV => map1(d, o, a, |x: T| T::f(special::erfinv(x.d()))),
         LGAMMA => map1(d, o, a, |x: T| T::f(special::lgamma(x.d()))),
         DIGAMMA => map1(d, o, a, |x: T| T::f(special::digamma(x.d()))),
+        POLYGAMMA => map1(d, o, a, |x: T| T::f(special::polygamma(p1 as u32, x.d()))),
+        SINC => map1(d, o, a, |x: T| {
+            if x == T::ZERO {
+                T::ONE
+            } else {
+                let p = T::f(core::f64::consts::PI) * x;
+                p.sin() / p
+            }
+        }),
         CLAMP => {
             let (has_lo, has_hi) = (!p1.is_nan(), !p2.is_nan());
             map1(d, o, a, |x: T| clamp_f(x, q1, q2, has_lo, has_hi))
@@ -264,15 +276,19 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
                 map1(d, o, a, |x: T| x.sqrt())
             } else if p1 == 3.0 {
                 map1(d, o, a, |x: T| x * x * x)
+            } else if p1 == -0.5 {
+                map1(d, o, a, |x: T| T::ONE / x.sqrt())
             } else if p1 == -1.0 {
                 map1(d, o, a, |x: T| T::ONE / x)
+            } else if p1 == -2.0 {
+                map1(d, o, a, |x: T| T::ONE / (x * x))
             } else {
                 map1(d, o, a, |x: T| x.powf(q1))
             }
         }
         RPOW_SCALAR => map1(d, o, a, |x: T| q1.powf(x)),
         HARDSHRINK => map1(d, o, a, |x: T| if x >= -q1 && x <= q1 { T::ZERO } else { x }),
-        SOFTSHRINK => map1(d, o, a, |x: T| if x > q1 { x - q1 } else if x < -q1 { x + q1 } else { T::ZERO }),
+        SOFTSHRINK => map1(d, o, a, |x: T| if x > q1 { x - q1 } else if x < -q1 { x + q1 } else { x * T::ZERO }),
         _ => return ERR_BAD_OP,
     }
     OK

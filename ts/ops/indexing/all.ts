@@ -3,7 +3,6 @@ export { Slice } from './slice.js';
 export { indexPut, indexPut_ } from './setitem.js';
 export { indexSelect, indexAdd, indexFill, indexCopy, take, takeAlongDim, nonzero, argwhere } from './index_ops.js';
 export { maskedFill, maskedSelect, maskedScatter } from './masked.js';
-export { where } from './where.js';
 export { sort, argsort, msort, topk, kthvalue } from './sort.js';
 export { unique, uniqueConsecutive } from './unique.js';
 export { tile, repeatInterleave, flip, fliplr, flipud, roll, rot90, meshgrid } from './shape_ops.js';

@@ -1,0 +1,123 @@
+// Comparisons (eq, ne, lt, le, gt, ge and their long names), logical ops, and the
+// predicates isnan/isinf/isfinite/isposinf/isneginf/signbit. All give bool tensors
+// (in-place forms write 0/1 in self's dtype) and are not differentiable.
+
+import { Tensor } from '../../tensor/tensor.js';
+import { bool, getDefaultDtype } from '../../tensor/dtype.js';
+import { RuntimeError } from '../../tensor/shape.js';
+import { tidy } from '../../tensor/scope.js';
+import { typeMetaName } from './common.js';
+import { defineOp } from '../registry.js';
+import { compare, predicate } from '../elementwise.js';
+import { CMP, PRED } from '../codes.js';
+import type { Operand } from '../kernels.js';
+import type { OpMethod } from '../types.js';
+
+declare module '../../tensor/tensor.js' {
+  interface Tensor {
+    eq: OpMethod; eq_: OpMethod; ne: OpMethod; ne_: OpMethod; lt: OpMethod; lt_: OpMethod;
+    le: OpMethod; le_: OpMethod; gt: OpMethod; gt_: OpMethod; ge: OpMethod; ge_: OpMethod;
+    greater: OpMethod; greater_: OpMethod; greaterEqual: OpMethod; greaterEqual_: OpMethod;
+    less: OpMethod; less_: OpMethod; lessEqual: OpMethod; lessEqual_: OpMethod; notEqual: OpMethod; notEqual_: OpMethod;
+    logicalAnd: OpMethod; logicalAnd_: OpMethod; logicalOr: OpMethod; logicalOr_: OpMethod;
+    logicalXor: OpMethod; logicalXor_: OpMethod; logicalNot: OpMethod; logicalNot_: OpMethod;
+    isnan: OpMethod; isinf: OpMethod; isfinite: OpMethod; isposinf: OpMethod; isneginf: OpMethod; signbit: OpMethod;
+    isclose: OpMethod; allclose(other: Tensor, ...rest: unknown[]): boolean; equal(other: Tensor): boolean;
+  }
+}
+
+function compareOp(name: string, kop: number, other = 'Tensor|Scalar') {
+  return defineOp({
+    name,
+    sig: `Tensor self, ${other} other`,
+    inplace: true,
+    out: true,
+    forward: (self: Tensor, o: Operand) => compare(name, kop, self, o),
+    into: (out: Tensor, self: Tensor, o: Operand) => compare(name, kop, self, o, out),
+  });
+}
+
+export const eq = compareOp('eq', CMP.EQ);
+export const ne = compareOp('ne', CMP.NE);
+export const lt = compareOp('lt', CMP.LT);
+export const le = compareOp('le', CMP.LE);
+export const gt = compareOp('gt', CMP.GT);
+export const ge = compareOp('ge', CMP.GE);
+export { gt as greater, ge as greaterEqual, lt as less, le as lessEqual, ne as notEqual };
+
+/** Elementwise and/or/xor of truth values (nonzero is true). */
+export const logicalAnd = compareOp('logical_and', CMP.LOGICAL_AND, 'Tensor');
+export const logicalOr = compareOp('logical_or', CMP.LOGICAL_OR, 'Tensor');
+export const logicalXor = compareOp('logical_xor', CMP.LOGICAL_XOR, 'Tensor');
+
+function predicateOp(name: string, kop: number, opts: { inplace?: boolean; out?: boolean } = {}) {
+  return defineOp({
+    name,
+    sig: 'Tensor self',
+    inplace: opts.inplace ?? false,
+    out: opts.out ?? false,
+    forward: (self: Tensor) => predicate(name, kop, self),
+    into: (out: Tensor, self: Tensor) => predicate(name, kop, self, out),
+  });
+}
+
+export const logicalNot = predicateOp('logical_not', PRED.LOGICAL_NOT, { inplace: true, out: true });
+export const isnan = predicateOp('isnan', PRED.ISNAN);
+export const isinf = predicateOp('isinf', PRED.ISINF);
+export const isfinite = predicateOp('isfinite', PRED.ISFINITE);
+export const isposinf = predicateOp('isposinf', PRED.ISPOSINF, { out: true });
+export const isneginf = predicateOp('isneginf', PRED.ISNEGINF, { out: true });
+export const signbit = predicateOp('signbit', PRED.SIGNBIT, { out: true });
+
+const proto = Tensor.prototype as unknown as Record<string, unknown>;
+for (const [alias, name] of [['greater', 'gt'], ['greaterEqual', 'ge'], ['less', 'lt'], ['lessEqual', 'le'], ['notEqual', 'ne']]) {
+  proto[alias] = proto[name];
+  proto[`${alias}_`] = proto[`${name}_`];
+}
+
+/** How many elements of a bool tensor are false (0 when all hold). */
+const countFalse = (t: Tensor): number => Number(t.logicalNot().sum().item());
+
+/**
+ * |self - other| <= atol + rtol * |other| elementwise; NaNs equal each other when equal_nan.
+ * @example torch.isclose(a, b, { rtol: 1e-3 })
+ */
+export const isclose = defineOp({
+  name: 'isclose',
+  sig: 'Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False',
+  forward: (self: Tensor, other: Tensor, rtol: number, atol: number, equalNan: boolean) => {
+    if (self.dtype !== other.dtype) throw new RuntimeError(`${self.dtype.scalarName} did not match ${other.dtype.scalarName}`);
+    if (!(rtol >= 0)) throw new RuntimeError(`rtol must be greater than or equal to zero, but got ${rtol}`);
+    if (!(atol >= 0)) throw new RuntimeError(`atol must be greater than or equal to zero, but got ${atol}`);
+    let close = self.eq(other);
+    if (equalNan && self.dtype.isFloatingPoint) close = close.logicalOr(self.isnan().logicalAnd(other.isnan()));
+    if (rtol === 0 && atol === 0) return close;
+    const a = self.dtype === bool ? self.to(getDefaultDtype()) : self;
+    const b = other.dtype === bool ? other.to(getDefaultDtype()) : other;
+    const allowed = b.mul(rtol).abs().add(atol);
+    const actual = a.sub(b).abs();
+    return close.logicalOr(actual.isfinite().logicalAnd(actual.le(allowed)));
+  },
+});
+
+/** Whether every element of self is close to other's (see isclose). */
+export function allclose(self: Tensor, other: Tensor, ...rest: unknown[]): boolean {
+  return tidy(() => countFalse(isclose(self, other, ...rest)) === 0);
+}
+
+/** Same shape and the same values (NaN is never equal). */
+export function equal(self: Tensor, other: Tensor): boolean {
+  self._check('equal');
+  other._check('equal', 'other');
+  if (self.dtype !== other.dtype) {
+    throw new RuntimeError(`Expected object of scalar type ${typeMetaName(self.dtype)} but got scalar type ${typeMetaName(other.dtype)} for argument 'other'`);
+  }
+  if (self.ndim !== other.ndim || self.shape.some((s, i) => s !== other.shape[i])) return false;
+  return tidy(() => countFalse(self.eq(other)) === 0);
+}
+proto.allclose = function (this: Tensor, other: Tensor, ...rest: unknown[]) {
+  return allclose(this, other, ...rest);
+};
+proto.equal = function (this: Tensor, other: Tensor) {
+  return equal(this, other);
+};
