@@ -24,7 +24,6 @@ import { Node } from './autograd/node.js';
 export * from './ops/all.js';
 
 import { Tensor } from './tensor/tensor.js';
-import { isStorage } from './tensor/storage.js';
 /** torch.numel */
 export const numel = (t: Tensor): number => t._check('numel').numel();
 
@@ -46,8 +45,6 @@ export type { PrintOptions, SetPrintOptions } from './tensor/print.js';
 export { load, save } from './serialize/torch_format.js';
 export * as safetensors from './serialize/safetensors.js';
 export * as models from './models/index.js';
-// Last: defines the elementwise/reduction ops linalg needs that no other file has.
-import './linalg/fallback_ops.js';
 export * from './random/index.js';
 import * as randomApi from './random/generator.js';
 /** torch.random: seeding and state of the default generator. */

@@ -59,7 +59,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Te
       }
       // analytical: one backward per output element
       let k = 0;
-      for (const [oi, o] of outs.entries()) {
+      for (let oi = 0; oi < outs.length; oi++) {
         for (let e = 0; e < outSizes[oi]; e++, k++) {
           const gOut = outs.map((oo, q) => {
             const z = oo.detach().mul(0);

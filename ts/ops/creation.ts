@@ -11,7 +11,6 @@ import { K } from '../wasm/heap.js';
 import { defineOp } from './registry.js';
 import { fill, checkStatus, contiguousCopy } from './kernels.js';
 import { diagonal } from './views.js';
-import { detach } from './copy.js';
 
 export type NestedData = Scalar | TypedArray | readonly NestedData[];
 

@@ -1,16 +1,16 @@
 // Statistics over dims: var, std (with PyTorch's unbiased / correction rules), their
 // _mean pairs, logsumexp and torch.norm (vector p-norms; 'fro' over at most 2 dims).
 
+import { vectorNorm, matrixNorm } from '../linalg/norms.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getDefaultDtype } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
-import { defineOp, ops, callOp } from './registry.js';
+import { defineOp } from './registry.js';
 import { RED } from './codes.js';
 import { withDtype, release } from './kernels.js';
-import { reducePlan, reducedDims, reducedCount, runReduce, unsqueezeReduced, mean, sum } from './reduce.js';
-import { exp, abs, pow, where, eqMask, isnanMask, orMask, signOf, asDtype } from './reduce_math.js';
+import { reducePlan, reducedCount, runReduce, unsqueezeReduced, mean } from './reduce.js';
+import { exp, where, eqMask } from './reduce_math.js';
 import { installMethod, splitOptions } from './reduce_tuple.js';
-import { zeros } from './creation.js';
 import type { OpMethod, OpAny, OpFn } from './types.js';
 
 declare module '../tensor/tensor.js' {
@@ -161,62 +161,6 @@ export const logsumexp: OpFn = defineOp({
 
 // ---- norms -----------------------------------------------------------------------
 
-/** PyTorch's norm_backward for vector p-norms. */
-function normBackward(g: Tensor, self: Tensor, p: number, result: Tensor, dim: number[] | null, keepdim: boolean): Tensor {
-  const shape = self._shape;
-  const gu = unsqueezeReduced(g, shape, dim, keepdim);
-  const n = unsqueezeReduced(result, shape, dim, keepdim);
-  if (p === 0) return zeros([...shape], { dtype: g.dtype });
-  if (p === 1) return signOf(self).mul(gu);
-  if (p === 2) return gu.mul(where(eqMask(n, 0), 0, self.div(n)));
-  if (!Number.isFinite(p)) {
-    // the gradient of amax(|x|), shared among ties, NaNs included
-    const m = asDtype(orMask(eqMask(abs(self), n), isnanMask(self)), g.dtype);
-    return signOf(self).mul(gu.div(sum(m, reducedDims(shape, dim), true)).mul(m));
-  }
-  if (p < 1) {
-    const scaled = signOf(self).mul(where(eqMask(self, 0), 0, pow(abs(self), p - 1)));
-    return scaled.mul(gu).mul(pow(n, 1 - p));
-  }
-  const scaled = p < 2 ? signOf(self).mul(pow(abs(self), p - 1)) : self.mul(pow(abs(self), p - 2));
-  return scaled.mul(where(eqMask(n, 0), 0, gu.div(pow(n, p - 1))));
-}
-
-const vectorNormLocal = defineOp({
-  name: '_reduction_vector_norm',
-  sig: 'Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None',
-  fn: false,
-  method: false,
-  nodeName: 'LinalgVectorNormBackward0',
-  save: ['self', 'result'],
-  forward: (self: Tensor, ord, dim: number[] | null, keepdim: boolean, dtype) => {
-    if (!self.dtype.isFloatingPoint) {
-      throw new RuntimeError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${self.dtype.scalarName}`);
-    }
-    const p = Number(ord);
-    const x = dtype ? withDtype(self, dtype) : self;
-    try {
-      const plan = reducePlan(x, dim, keepdim);
-      if ((p < 0 || p === Infinity) && plan.count === 0) {
-        throw new RuntimeError(
-          `linalg.vector_norm cannot compute the ${p === Infinity ? 'inf' : p} norm on an empty tensor because the operation does not have an identity`,
-        );
-      }
-      return runReduce(RED.NORM, x, plan, keepdim, x.dtype, p);
-    } finally {
-      release(x, self);
-    }
-  },
-  grad: { self: (g, c) => normBackward(g, c.self.to(g.dtype), Number(c.ord), c.result, c.dim, c.keepdim) },
-});
-
-/** linalg.vector_norm: the linalg area's op when registered, else the local one. */
-function vectorNorm(self: Tensor, p: number, dim: number[] | null, keepdim: boolean, dtype: unknown = null): Tensor {
-  const info = ops.get('linalg_vector_norm');
-  const kw = dtype ? [{ dtype }] : [];
-  return info ? callOp(info, self, p, dim, keepdim, ...kw) : vectorNormLocal(self, p, dim, keepdim, ...kw);
-}
-
 /**
  * torch.norm: vector p-norms over dims (all when None), p a number (inf, -inf and 0
  * included) or 'fro' (the 2-norm, over at most two dims); 'nuc' and other matrix norms
@@ -229,13 +173,11 @@ export const norm = defineOp({
   out: true,
   forward: (self: Tensor, p: unknown, dim: number[] | null, keepdim: boolean, dtype) => {
     if (typeof p === 'string') {
-      if (p === 'fro' && (dim === null || dim.length <= 2)) return vectorNorm(self, 2, dim, keepdim, dtype);
-      const info = ops.get('linalg_matrix_norm');
-      if (!info) throw new RuntimeError(`norm(): the matrix norm '${p}' needs torch.linalg.matrix_norm, which is not available`);
+      if (p === 'fro' && (dim === null || dim.length <= 2)) return vectorNorm(self, 2, dim, keepdim, ...(dtype ? [{ dtype }] : []));
       const dims = dim ?? [...Array(self.ndim).keys()];
-      return callOp(info, self, p, dims, keepdim, ...(dtype ? [{ dtype }] : []));
+      return matrixNorm(self, p, dims, keepdim, ...(dtype ? [{ dtype }] : []));
     }
     if (p !== null && typeof p !== 'number') throw new TypeError(`norm(): argument 'p' must be a number or a string, not ${typeof p}`);
-    return vectorNorm(self, p ?? 2, dim, keepdim, dtype);
+    return vectorNorm(self, p ?? 2, dim, keepdim, ...(dtype ? [{ dtype }] : []));
   },
 });
