@@ -58,3 +58,4 @@ export const random = {
     return randomApi.defaultGenerator;
   },
 };
+export { ops as _ops } from './ops/registry.js';

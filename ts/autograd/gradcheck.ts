@@ -66,7 +66,11 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Te
             if (q === oi) z.view(-1).set(e, 1);
             return z;
           });
-          const [g] = grad(outs, [x], { gradOutputs: gOut, retainGraph: true, allowUnused: true });
+          // outputs that do not depend on x through the graph have a zero Jacobian
+          const live = outs.map((o, q) => [o, gOut[q]] as const).filter(([o]) => o.requiresGrad);
+          const [g] = live.length
+            ? grad(live.map(([o]) => o), [x], { gradOutputs: live.map(([, v]) => v), retainGraph: true, allowUnused: true })
+            : [null];
           const ga = g ? Array.from(g.to('float64').contiguous().toTypedArray() as Float64Array) : new Array(n).fill(0);
           for (let j = 0; j < n; j++) {
             const a = ga[j];
