@@ -19,21 +19,9 @@ function show(value) {
   }
 }
 
-// torch.rand/randn/randperm come with the RNG; until it is there the random cells use
-// fixed stand-in values (shapes and flags are what these cells demonstrate).
-const hasRng = typeof torch.randn === 'function' && typeof torch.rand === 'function';
-const randn = hasRng
-  ? torch.randn
-  : (...args) => {
-    const opts = typeof args[args.length - 1] === 'object' ? args.pop() : {};
-    const n = args.reduce((a, b) => a * b, 1);
-    const t = torch.linspace(-1, 1, n).view(args).contiguous().detach();
-    return opts.requiresGrad ? t.requiresGrad_() : t;
-  };
-if (hasRng && typeof torch.manualSeed === 'function') torch.manualSeed(0);
-if (!hasRng) console.log('(torch.randn is not available in this build: random cells use linspace stand-ins)');
+const randn = torch.randn;
+torch.manualSeed(0);
 
-console.log(`torchwasm: relaxed SIMD ${torch.relaxedSimdSupported() ? 'available' : 'not available'} in this runtime`);
 
 // --- requires_grad propagates through ops --------------------------------------
 cell('x = torch.randn(5, 5); y = torch.randn(5, 5); x.add(y).requiresGrad', () => {
@@ -66,7 +54,7 @@ cell('t = torch.tensor([1, 2, 3]); a = t.asTypedArray(); t.set(0, 100); a', () =
   show(t);
   t.set(0, 100);
   show(`[${Array.from(a).join(', ')}]  (${a[Symbol.toStringTag]}: the array sees the tensor's write)`);
-  a[1] = 20n;
+  a[1] = 20n; // and the tensor sees the array's
   show(t);
 });
 
@@ -78,10 +66,9 @@ cell('torch.range(1, 4, { step: 1 })  // deprecated in PyTorch: end inclusive', 
 cell('torch.zeros(2, 3)', () => show(torch.zeros(2, 3)));
 
 // --- random tensors ------------------------------------------------------------------
-cell('torch.rand(2, 3)', () => show(hasRng ? torch.rand(2, 3) : '(torch.rand is not available in this build)'));
-cell('torch.randn(2, 3)', () => show(hasRng ? torch.randn(2, 3) : '(torch.randn is not available in this build)'));
-cell('torch.randperm(6)', () =>
-  show(typeof torch.randperm === 'function' ? torch.randperm(6) : '(torch.randperm is not available in this build)'));
+cell('torch.rand(2, 3)', () => show(torch.rand(2, 3)));
+cell('torch.randn(2, 3)', () => show(torch.randn(2, 3)));
+cell('torch.randperm(6)', () => show(torch.randperm(6)));
 
 // --- joining and splitting -------------------------------------------------------------
 cell('x = torch.randn(2, 3); torch.cat([x, x, x], 0)', () => {
@@ -110,6 +97,38 @@ cell('torch.gather(t, 0, torch.tensor([[0, 0], [1, 0]]))', () => {
 cell('torch.isTensor(t), torch.isStorage(t), torch.isStorage(t.storage()), torch.isTensor([1, 2])', () => {
   const t = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float32 });
   show([torch.isTensor(t), torch.isStorage(t), torch.isStorage(t.storage()), torch.isTensor([1, 2])].join(', '));
+});
+
+// --- autograd ----------------------------------------------------------------------------
+cell('x = torch.ones(2, 2, { requiresGrad: true }); y = x.add(2); z = y.mul(y).mul(3); out = z.mean(); out.backward(); x.grad', () => {
+  const x = torch.ones(2, 2, { requiresGrad: true });
+  const y = x.add(2);
+  show(y);
+  const z = y.mul(y).mul(3);
+  const out = z.mean();
+  show(z);
+  show(out);
+  out.backward();
+  show(x.grad);
+});
+cell('x = torch.randn(3, { requiresGrad: true }); y = x.mul(2); while (y.norm() < 1000) y = y.mul(2); y.backward(v)', () => {
+  const x = randn(3, { requiresGrad: true });
+  let y = x.mul(2);
+  while (y.norm().item() < 1000) y = y.mul(2);
+  show(y);
+  y.backward(torch.tensor([0.1, 1.0, 0.0001]));
+  show(x.grad);
+});
+cell('torch.noGrad(() => x.pow(2).requiresGrad)', () => {
+  const x = randn(3, { requiresGrad: true });
+  show(`${x.requiresGrad}, ${x.pow(2).requiresGrad}, ${torch.noGrad(() => x.pow(2).requiresGrad)}`);
+});
+cell('x = torch.tensor([0.5, -1.5, 2]); dy/dx, d2y/dx2, d3y/dx3 of y = x**3 (createGraph)', () => {
+  const x = torch.tensor([0.5, -1.5, 2], { requiresGrad: true });
+  const [g1] = torch.autograd.grad(x.pow(3).sum(), [x], { createGraph: true });
+  const [g2] = torch.autograd.grad(g1.sum(), [x], { createGraph: true });
+  const [g3] = torch.autograd.grad(g2.sum(), [x]);
+  show([g1, g2, g3]);
 });
 
 const m = torch.memory();

@@ -44,3 +44,23 @@ describe('gradcheck', () => {
     expect(torch.autograd.gradcheck((a) => a.mm(a.t()).sum(1), [m])).toBe(true);
   });
 });
+
+describe('graph memory', () => {
+  it('frees the saved tensors of a graph that is never backwarded once its tensors are disposed', () => {
+    const x = torch.ones(100).requiresGrad_(true);
+    const before = torch.memory().bytesInUse;
+    for (let i = 0; i < 1000; i++) {
+      torch.tidy(() => {
+        x.exp().mul(x).sigmoid().sum();
+      });
+    }
+    expect(torch.memory().bytesInUse).toBe(before);
+  });
+
+  it('keeps what a live output still needs for backward', () => {
+    const x = torch.tensor([0.5, 1.5], { requiresGrad: true });
+    const y = torch.tidy(() => x.exp().mul(x).sum()); // the intermediates are disposed here
+    y.backward();
+    expectClose(x.grad!, [Math.exp(0.5) * 1.5, Math.exp(1.5) * 2.5]);
+  });
+});

@@ -23,9 +23,27 @@ export abstract class Node {
   /** Hooks run after apply(): (gradInputs, gradOutputs). */
   postHooks: ((gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => void)[] | null = null;
 
+  /** Tensors (as grad_fn) and nodes (as an edge) using this node. */
+  protected uses = 0;
+
   constructor(name: string, next: (Edge | null)[]) {
     this.name = name;
     this.next = next;
+    for (const e of next) e?.node.use();
+  }
+
+  /** @internal */
+  use(): void {
+    this.uses++;
+  }
+
+  /** @internal When nothing uses the node any more, its saved tensors go, and so do its uses of the next nodes. */
+  drop(): void {
+    if (--this.uses > 0) return;
+    this.release();
+    const next = this.next;
+    this.next = [];
+    for (const e of next) e?.node.drop();
   }
 
   /** Gradients of the inputs from the gradients of the outputs. */

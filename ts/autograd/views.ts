@@ -35,6 +35,7 @@ class CopySlices extends Node {
     private fn: Node | null,
   ) {
     super('CopySlices', next);
+    fn?.use(); // this node applies fn: it must keep fn's saved tensors
   }
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
     const g = grads[0]!;
@@ -49,6 +50,14 @@ class CopySlices extends Node {
   }
   override release(): void {
     this.fn?.release();
+  }
+  override drop(): void {
+    const last = this.uses === 1;
+    super.drop();
+    if (last) {
+      this.fn?.drop();
+      this.fn = null;
+    }
   }
 }
 

@@ -97,7 +97,8 @@ class SavedTensor {
   }
   /** A saved output takes its output's graph position once record() has set it. */
   link(output: Tensor): void {
-    this.tensor._gradFn = output._gradFn;
+    // weak: the node owns this saved output, so counting it as a use would keep the node alive forever
+    this.tensor._weakFn = output._gradFn;
     this.tensor._outputNr = output._outputNr;
     this.tensor._requiresGrad = output._requiresGrad;
   }
@@ -281,6 +282,11 @@ function record(info: OpInfo, vals: unknown[], inputs: [number, number, Tensor][
     }
   });
   node.linkSavedOutputs(outputs);
+  if (!outputs.some((o) => o instanceof Tensor && o._gradFn === node)) {
+    // no differentiable output: nothing will ever backward through the node
+    node.use();
+    node.drop();
+  }
 }
 
 function run(info: OpInfo, args: unknown[]): unknown {

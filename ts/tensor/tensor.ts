@@ -9,14 +9,29 @@ import { readElement, writeElement, heapView, TypedArray } from './elements.js';
 import type { Node } from '../autograd/node.js';
 import { isInferenceModeEnabled } from '../autograd/grad_mode.js';
 
+/**
+ * What a tensor holds that must be let go when it is disposed or collected: its
+ * storage reference and its use of the graph node that made it (nodes free their
+ * saved tensors when no tensor or node uses them any more).
+ */
+interface Holdings {
+  s: Storage;
+  fn: Node | null;
+}
+
+function letGo(h: Holdings): void {
+  stats.liveTensors--;
+  h.s.release();
+  const fn = h.fn;
+  h.fn = null;
+  fn?.drop();
+}
+
 // Cloudflare Workers before compatibility date 2025-05-05 have no FinalizationRegistry:
 // there, memory is freed by dispose(), tidy() and `using` only.
-const registry: Pick<FinalizationRegistry<Storage>, 'register' | 'unregister'> =
+const registry: Pick<FinalizationRegistry<Holdings>, 'register' | 'unregister'> =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<Storage>((storage) => {
-      stats.liveTensors--;
-      storage.release();
-    })
+    ? new FinalizationRegistry<Holdings>(letGo)
     : { register: () => undefined, unregister: () => false };
 
 /** Hooks other modules plug in (printing, copies), to keep this file free of cycles. */
@@ -33,7 +48,9 @@ export const tensorHooks = {
 export type Scalar = number | boolean | bigint;
 
 export class Tensor {
-  /** @internal */ _s: Storage;
+  /** @internal storage and graph node, shared with the FinalizationRegistry */ _h: Holdings;
+  /** @internal grad_fn of a saved output: not counted as a use (it would keep its own node alive) */
+  _weakFn: Node | null = null;
   readonly dtype: DType;
   /** @internal */ _shape: readonly number[];
   /** @internal */ _strides: readonly number[];
@@ -41,7 +58,6 @@ export class Tensor {
   /** @internal */ _disposed = false;
   /** @internal */ _requiresGrad = false;
   /** @internal */ _grad: Tensor | null = null;
-  /** @internal */ _gradFn: Node | null = null;
   /** @internal which output of _gradFn this tensor is */ _outputNr = 0;
   /** @internal the tensor this one is a view of (autograd view tracking) */ _base: Tensor | null = null;
   /** @internal */ _retainsGrad = false;
@@ -52,15 +68,34 @@ export class Tensor {
 
   /** @internal Use torch.* factories; this wraps an existing storage. */
   constructor(storage: Storage, dtype: DType, shape: readonly number[], strides: readonly number[], offset: number) {
-    this._s = storage;
+    this._h = { s: storage, fn: null };
     this.dtype = dtype;
     this._shape = Object.freeze(shape as number[]);
     this._strides = strides;
     this._offset = offset;
     storage.retain();
     stats.liveTensors++;
-    registry.register(this, storage, this);
+    registry.register(this, this._h, this);
     track(this);
+  }
+
+  /** @internal */
+  get _s(): Storage {
+    return this._h.s;
+  }
+  set _s(s: Storage) {
+    this._h.s = s;
+  }
+  /** @internal The node that made this tensor; setting it counts a use of the node. */
+  get _gradFn(): Node | null {
+    return this._h.fn ?? this._weakFn;
+  }
+  set _gradFn(n: Node | null) {
+    const old = this._h.fn;
+    if (n === old) return;
+    n?.use();
+    this._h.fn = n;
+    old?.drop();
   }
 
   /** @internal A new contiguous, uninitialised tensor. */
@@ -195,8 +230,7 @@ export class Tensor {
     if (this._disposed) return;
     this._disposed = true;
     registry.unregister(this);
-    stats.liveTensors--;
-    this._s.release();
+    letGo(this._h);
     if (this._grad !== null && this._grad !== this) {
       this._grad.dispose();
       this._grad = null;
