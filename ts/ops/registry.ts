@@ -64,10 +64,11 @@ class SavedTensor {
   readonly tensor: Tensor;
   readonly version: number;
   /** The saved input itself: PyTorch's error names its grad_fn as it is when unpacking. */
-  private readonly original: WeakRef<Tensor> | null;
+  private readonly original: { deref(): Tensor | undefined } | null;
   constructor(t: Tensor, readonly isOutput: boolean, readonly nodeName: string) {
     this.version = t._s.version;
-    this.original = isOutput ? null : new WeakRef(t);
+    // without WeakRef (older Cloudflare Workers) the reference is strong
+    this.original = isOutput ? null : typeof WeakRef === 'function' ? new WeakRef(t) : { deref: () => t };
     this.tensor = keep(new Tensor(t._s, t.dtype, t._shape, t._strides, t._offset));
     this.tensor._requiresGrad = t._requiresGrad;
     if (!isOutput) {

@@ -12,7 +12,11 @@ import { pyTypeName } from '../ops/signature.js';
 const DEFAULT_SEED = 67280421310721n;
 const U64 = 1n << 64n;
 
-const registry = new FinalizationRegistry<number>((ptr) => K.rng_free(ptr));
+// Hosts without FinalizationRegistry (older Cloudflare Workers) free generators by dispose() only.
+const registry: Pick<FinalizationRegistry<number>, 'register' | 'unregister'> =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<number>((ptr) => K.rng_free(ptr))
+    : { register: () => undefined, unregister: () => false };
 
 /** A seed as PyTorch reads it: any int in [-2^63, 2^64), negatives taken modulo 2^64. */
 function toSeed(seed: unknown, op: string): bigint {
@@ -146,9 +150,9 @@ export class Generator {
   }
 }
 
-/** torch.default_generator: seeded nondeterministically, as PyTorch's is at startup. */
+/** torch.default_generator: like PyTorch's CPU generator it starts from the fixed seed
+ * 67280421310721 (torch.initial_seed() before any manual_seed). */
 export const defaultGenerator = new Generator();
-defaultGenerator.manualSeed(nondeterministicSeed());
 
 /** The generator an op should draw from. */
 export function generatorOf(gen: unknown, op: string): Generator {
