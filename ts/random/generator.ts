@@ -55,7 +55,8 @@ export class Generator {
   /** @internal Created on first use, so generators can exist before the wasm module loads. */
   private ptr = 0;
   private disposed = false;
-  private pendingSeed: bigint;
+  /** The seed to start from; null: a nondeterministic one, drawn on first use. */
+  private pendingSeed: bigint | null;
 
   constructor(device: string = 'cpu') {
     if (device !== 'cpu') throw new RuntimeError(`Generator: only the 'cpu' device is available, got '${device}'`);
@@ -66,7 +67,7 @@ export class Generator {
   get _ptr(): number {
     if (this.disposed) throw new Error('Generator: used after dispose()');
     if (this.ptr === 0) {
-      this.ptr = K.rng_new(this.pendingSeed);
+      this.ptr = K.rng_new(this.pendingSeed ?? nondeterministicSeed());
       registry.register(this, this.ptr, this);
     }
     return this.ptr;
@@ -93,7 +94,7 @@ export class Generator {
 
   /** The seed last given (a bigint beyond 2^53). */
   initialSeed(): number | bigint {
-    return exactNumber(this.ptr === 0 && !this.disposed ? this.pendingSeed : BigInt.asUintN(64, K.rng_initial_seed(this._ptr)));
+    return exactNumber(this.ptr === 0 && !this.disposed && this.pendingSeed !== null ? this.pendingSeed : BigInt.asUintN(64, K.rng_initial_seed(this._ptr)));
   }
 
   /** The state as a uint8 tensor of 5056 bytes (PyTorch's layout). */
@@ -148,11 +149,18 @@ export class Generator {
   toString(): string {
     return '<torch._C.Generator object>';
   }
+
+  /** @internal Start from a nondeterministic seed, drawn on first use (Cloudflare Workers
+   * forbid generating random values while a module loads). */
+  _seedOnFirstUse(): this {
+    this.pendingSeed = null;
+    return this;
+  }
 }
 
-/** torch.default_generator: like PyTorch's CPU generator it starts from the fixed seed
- * 67280421310721 (torch.initial_seed() before any manual_seed). */
-export const defaultGenerator = new Generator();
+/** torch.default_generator: seeded nondeterministically, as PyTorch's is at startup. */
+export const defaultGenerator = new Generator()._seedOnFirstUse();
+
 
 /** The generator an op should draw from. */
 export function generatorOf(gen: unknown, op: string): Generator {
