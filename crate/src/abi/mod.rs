@@ -12,3 +12,7 @@ mod index;
 mod linalg;
 mod memory;
 mod reduce;
+mod conv;
+mod norm;
+mod pool;
+mod resample;

@@ -6,3 +6,7 @@ pub mod reduce;
 pub mod special;
 pub mod unary;
 pub mod index;
+pub mod conv;
+pub mod norm;
+pub mod pool;
+pub mod resample;
