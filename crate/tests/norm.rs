@@ -105,3 +105,18 @@ fn layer_group_instance_statistics() {
     check(NormShape { n: 2, c: 3, hw: 7, groups: 1, per_sample: true }, false, 6);
     check(NormShape { n: 2, c: 3, hw: 10, groups: 3, per_sample: true }, false, 7); // instance norm
 }
+
+#[test]
+fn embedding_renorm_rows() {
+    use torchwasm::kernels::norm::renorm_rows;
+    let mut w = vec![3.0f64, 4.0, 0.3, 0.4, 6.0, 8.0];
+    // row 0 (norm 5) and row 2 (norm 10) exceed 2; row 1 is not listed; row 2 twice
+    assert!(unsafe { renorm_rows(w.as_mut_ptr(), 3, 2, [0i64, 2, 2].as_ptr(), 3, 2.0, 2.0) });
+    let s0 = 2.0 / (5.0 + 1e-7);
+    let s2 = 2.0 / (10.0 + 1e-7);
+    assert_close(&w, &[3.0 * s0, 4.0 * s0, 0.3, 0.4, 6.0 * s2, 8.0 * s2], 1e-14, 0.0, "renorm p=2");
+    let mut v = vec![1.0f64, -3.0];
+    assert!(unsafe { renorm_rows(v.as_mut_ptr(), 1, 2, [0i64].as_ptr(), 1, 1.0, f64::INFINITY) });
+    assert_close(&v, &[1.0 / (3.0 + 1e-7), -3.0 / (3.0 + 1e-7)], 1e-14, 0.0, "renorm p=inf");
+    assert!(!unsafe { renorm_rows(v.as_mut_ptr(), 1, 2, [1i64].as_ptr(), 1, 1.0, 2.0) });
+}

@@ -284,6 +284,10 @@ unsafe fn col2im<T: GemmFloat>(g: &Geom, col: *const T, x: *mut T) {
 /// Pointers cover contiguous dy, x, dw of the geometry's shapes.
 pub unsafe fn backward_weight<T: GemmFloat>(g: &Geom, dy: *const T, x: *const T, dw: *mut T) {
     let (plane, oplane, ckk) = (g.in_plane(), g.out_plane(), g.ckk());
+    if g.n == 0 {
+        core::slice::from_raw_parts_mut(dw, g.groups * g.oc * ckk).fill(T::ZERO);
+        return;
+    }
     for gr in 0..g.groups {
         let dwg = dw.add(gr * g.oc * ckk);
         for n in 0..g.n {

@@ -171,3 +171,40 @@ pub unsafe fn backward<T: Float>(
         }
     });
 }
+
+/// embedding_renorm_: every row listed in `idx` (once, however often it appears) whose
+/// p-norm exceeds max_norm is scaled by max_norm / (norm + 1e-7). False (nothing
+/// changed) when an index is out of range.
+///
+/// # Safety
+/// w covers rows*dim values, idx n values.
+pub unsafe fn renorm_rows<T: Float>(w: *mut T, rows: usize, dim: usize, idx: *const i64, n: usize, max_norm: f64, p: f64) -> bool {
+    let list = core::slice::from_raw_parts(idx, n);
+    if list.iter().any(|&i| i < 0 || i as usize >= rows) {
+        return false;
+    }
+    let mut seen = vec![false; rows];
+    for &i in list {
+        let i = i as usize;
+        if core::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        let row = core::slice::from_raw_parts_mut(w.add(i * dim), dim);
+        let norm = if p == f64::INFINITY {
+            row.iter().fold(0.0f64, |a, v| a.max(v.d().abs()))
+        } else if p == 1.0 {
+            row.iter().map(|v| v.d().abs()).sum()
+        } else if p == 2.0 {
+            row.iter().map(|v| v.d() * v.d()).sum::<f64>().sqrt()
+        } else {
+            row.iter().map(|v| v.d().abs().powf(p)).sum::<f64>().powf(1.0 / p)
+        };
+        if norm > max_norm {
+            let scale = T::f(max_norm / (norm + 1e-7));
+            for v in row.iter_mut() {
+                *v = *v * scale;
+            }
+        }
+    }
+    true
+}
