@@ -215,7 +215,9 @@ export function bindArgs(op: string, params: Param[], args: unknown[], kwargs: R
     const p = params[i];
     if (!given[i]) {
       if (p.hasDefault) {
-        vals[i] = Array.isArray(p.def) ? [...p.def] : p.def;
+        // a scalar default of a list param means that value repeated ("int[2] padding=0" is [0, 0])
+        const list = typeof p.def === 'number' && (p.type === 'int[]' || p.type === 'float[]');
+        vals[i] = Array.isArray(p.def) ? [...p.def] : list ? new Array(p.fixedLen || 1).fill(p.def) : p.def;
         continue;
       }
       if (p.optional) {
