@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { canCast } from '../tensor/dtype.js';
 import { shapeEquals, contiguousStrides, numelOf, RuntimeError } from '../tensor/shape.js';
 import { Storage } from '../tensor/storage.js';
-import { keep, scoped } from '../tensor/scope.js';
+import { keep, scoped, openScope, closeScope } from '../tensor/scope.js';
 import { isGradEnabled, noGrad, enableGrad } from '../autograd/grad_mode.js';
 import { Node, Edge, AccumulateGrad } from '../autograd/node.js';
 import { bindArgs, camelCase, isPlainObject, Param, parseSignature } from './signature.js';
@@ -268,14 +268,50 @@ function record(info: OpInfo, vals: unknown[], inputs: [number, number, Tensor][
   });
 }
 
+/** Whether grad mode is on and a differentiable input requires grad (allocates nothing). */
+function anyRequiresGrad(info: OpInfo, vals: unknown[]): boolean {
+  if (!isGradEnabled()) return false;
+  const diff = info.diff;
+  for (let k = 0; k < diff.length; k++) {
+    const v = vals[diff[k]];
+    if (v instanceof Tensor) {
+      if (v._requiresGrad) return true;
+    } else if (Array.isArray(v)) {
+      for (let j = 0; j < v.length; j++) if (v[j] instanceof Tensor && (v[j] as Tensor)._requiresGrad) return true;
+    }
+  }
+  return false;
+}
+
+/** The forward inside an op scope (its temporaries are freed, the result kept). */
+function callForward(info: OpInfo, vals: unknown[]): unknown {
+  const scope = openScope();
+  let result: unknown;
+  try {
+    result = info.forward(...vals);
+  } catch (e) {
+    closeScope(scope, null);
+    throw e;
+  }
+  closeScope(scope, result);
+  return result;
+}
+
 function run(info: OpInfo, args: unknown[]): unknown {
-  const [pos, kw, out] = splitKwargs(args);
-  const vals = bindArgs(info.name, info.params, pos, kw);
-  if (out !== null) return runOut(info, vals, out);
-  if (info.diff.length === 0) return scoped(() => info.forward(...vals));
+  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  if (last !== undefined && !(last instanceof Tensor) && isPlainObject(last)) {
+    const [pos, kw, out] = splitKwargs(args);
+    const vals = bindArgs(info.name, info.params, pos, kw);
+    if (out !== null) return runOut(info, vals, out);
+    return runBound(info, vals);
+  }
+  return runBound(info, bindArgs(info.name, info.params, args, null));
+}
+
+function runBound(info: OpInfo, vals: unknown[]): unknown {
+  if (info.diff.length === 0 || !anyRequiresGrad(info, vals)) return callForward(info, vals);
   const inputs = diffInputs(info, vals);
-  if (!needsGrad(inputs)) return scoped(() => info.forward(...vals));
-  const result = noGrad(() => scoped(() => info.forward(...vals)));
+  const result = noGrad(() => callForward(info, vals));
   record(info, vals, inputs, result);
   if (info.view) markViews(result, vals[0] as Tensor);
   return result;
@@ -293,6 +329,7 @@ export function resizeTo(t: Tensor, shape: readonly number[]): void {
   storage.retain();
   t._s.release();
   t._s = storage;
+  t._hold.s = storage;
   t._shape = Object.freeze([...shape]);
   t._strides = contiguousStrides(shape);
   t._offset = 0;

@@ -9,9 +9,18 @@ import { readElement, writeElement, heapView, TypedArray } from './elements.js';
 import type { Node } from '../autograd/node.js';
 import { isInferenceModeEnabled } from '../autograd/grad_mode.js';
 
-const registry = new FinalizationRegistry<Storage>((storage) => {
+/** What the finalizer of a tensor releases: its storage reference, null once disposed. */
+interface Hold {
+  s: Storage | null;
+}
+
+// Tensors are never unregistered: dispose() empties the hold instead, which is much
+// cheaper than unregister's token lookup, and the finalizer then does nothing.
+const registry = new FinalizationRegistry<Hold>((hold) => {
+  if (hold.s === null) return;
   stats.liveTensors--;
-  storage.release();
+  hold.s.release();
+  hold.s = null;
 });
 
 /** Hooks other modules plug in (printing, copies), to keep this file free of cycles. */
@@ -44,6 +53,7 @@ export class Tensor {
   /** @internal AccumulateGrad node of a leaf, created on first use */ _gradAccumulator: Node | null = null;
   /** @internal */ _name: string | null = null;
   /** @internal made inside inferenceMode() */ _inference = isInferenceModeEnabled();
+  /** @internal the storage reference the finalizer releases (see registry) */ _hold: Hold;
 
   /** @internal Use torch.* factories; this wraps an existing storage. */
   constructor(storage: Storage, dtype: DType, shape: readonly number[], strides: readonly number[], offset: number) {
@@ -54,7 +64,8 @@ export class Tensor {
     this._offset = offset;
     storage.retain();
     stats.liveTensors++;
-    registry.register(this, storage, this);
+    this._hold = { s: storage };
+    registry.register(this, this._hold);
     track(this);
   }
 
@@ -189,7 +200,7 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    registry.unregister(this);
+    this._hold.s = null;
     stats.liveTensors--;
     this._s.release();
     if (this._grad !== null && this._grad !== this) {
