@@ -55,19 +55,28 @@ macro_rules! packers {
     };
 }
 
+// Tile shapes are chosen so that no accumulator spills under V8 (x64: 15 vector
+// registers, a step's loads scheduled before its arithmetic): 4x8 with broadcast loads
+// for mul+add (8 accumulators, 2 B vectors, 4 A broadcasts, 1 product), 5x8 with
+// shuffled A vectors where the fused multiply-add needs no product register.
+#[cfg(not(target_feature = "relaxed-simd"))]
+const F32_MR: usize = 4;
+#[cfg(target_feature = "relaxed-simd")]
+const F32_MR: usize = 5;
+
 impl GemmFloat for f32 {
-    const MR: usize = 6;
+    const MR: usize = F32_MR;
     const NR: usize = 8;
-    const KC: usize = 256;
+    const KC: usize = 512;
     const MC: usize = 120;
     const NC: usize = 2048;
-    packers!(6, 8);
+    packers!(F32_MR, 8);
     #[inline(always)]
     unsafe fn micro(kc: usize, a: *const f32, b: *const f32, c: *mut f32, rsc: isize, csc: isize, mr: usize, nr: usize, alpha: f32, beta: f32) {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        micro::simd::micro_f32::<6, 2>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
+        micro::simd::micro_f32::<F32_MR, 2, { F32_MR == 4 }>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-        micro::micro_scalar::<f32, 6, 8>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
+        micro::micro_scalar::<f32, F32_MR, 8>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
     }
 }
 
@@ -81,7 +90,7 @@ impl GemmFloat for f64 {
     #[inline(always)]
     unsafe fn micro(kc: usize, a: *const f64, b: *const f64, c: *mut f64, rsc: isize, csc: isize, mr: usize, nr: usize, alpha: f64, beta: f64) {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        micro::simd::micro_f64::<4, 2>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
+        micro::simd::micro_f64::<4, 2, true>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         micro::micro_scalar::<f64, 4, 4>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
     }
@@ -152,7 +161,8 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
     let kc = T::KC.min(k);
     let mc = round_up(T::MC.min(m), T::MR);
     let nc = round_up(T::NC.min(n), T::NR);
-    with_pack_buffers::<T, _>(mc * kc, nc * kc, |ap, bp| {
+    // 4 values of slack: a microkernel may read a whole vector past a panel's last row
+    with_pack_buffers::<T, _>(mc * kc + 4, nc * kc, |ap, bp| {
         let mut jc = 0;
         while jc < n {
             let nb = T::NC.min(n - jc);

@@ -88,15 +88,39 @@ pub mod simd {
         }
     }
 
+    /// Lane `l` of `v` in every lane (an f32x4 / f64x2 splat by shuffle).
+    #[inline(always)]
+    fn lane4(v: v128, l: usize) -> v128 {
+        match l {
+            0 => i32x4_shuffle::<0, 0, 0, 0>(v, v),
+            1 => i32x4_shuffle::<1, 1, 1, 1>(v, v),
+            2 => i32x4_shuffle::<2, 2, 2, 2>(v, v),
+            _ => i32x4_shuffle::<3, 3, 3, 3>(v, v),
+        }
+    }
+    #[inline(always)]
+    fn lane2(v: v128, l: usize) -> v128 {
+        match l {
+            0 => i64x2_shuffle::<0, 0>(v, v),
+            _ => i64x2_shuffle::<1, 1>(v, v),
+        }
+    }
+
     /// Generates an MR x (NV * lanes) kernel for one element type. The accumulators are
     /// plain arrays indexed by constants, which LLVM keeps in wasm locals (registers).
+    ///
+    /// Register budget: V8 (TurboFan) schedules a step's loads before its arithmetic,
+    /// and x64 gives it 15 vector registers. With SPLAT_LOADS each A value is its own
+    /// broadcast load (MR registers held across the step); otherwise A comes as whole
+    /// vectors split by shuffles at their use (ceil(MR/lanes) registers).
     macro_rules! micro_kernel {
-        ($name:ident, $t:ty, $lanes:expr, $splat_load:ident, $splat:ident, $mul:ident, $add:ident, $madd:ident) => {
+        ($name:ident, $t:ty, $lanes:expr, $splat_load:ident, $lane:ident, $splat:ident, $mul:ident, $add:ident, $madd:ident) => {
             /// # Safety
-            /// `a` holds kc*MR values, `b` kc*NV*lanes values; `c` covers the mr x nr tile.
+            /// `a` holds kc*MR values (plus `lanes` of slack past the end), `b`
+            /// kc*NV*lanes values; `c` covers the mr x nr tile.
             #[allow(clippy::too_many_arguments)]
             #[inline(always)]
-            pub unsafe fn $name<const MR: usize, const NV: usize>(
+            pub unsafe fn $name<const MR: usize, const NV: usize, const SPLAT_LOADS: bool>(
                 kc: usize, a: *const $t, b: *const $t, c: *mut $t, rsc: isize, csc: isize, mr: usize, nr: usize,
                 alpha: $t, beta: $t,
             ) {
@@ -104,43 +128,32 @@ pub mod simd {
                 let mut acc = [[zero; NV]; MR];
                 let mut pa = a;
                 let mut pb = b as *const v128;
-                // two k steps per iteration: fewer loop branches, more loads in flight
-                let mut k = kc;
-                while k >= 2 {
+                for _ in 0..kc {
                     let mut bv = [zero; NV];
                     for v in 0..NV {
                         bv[v] = v128_load(pb.add(v));
                     }
-                    for i in 0..MR {
-                        let ai = $splat_load(pa.add(i) as *const _);
-                        for v in 0..NV {
-                            acc[i][v] = $madd(ai, bv[v], acc[i][v]);
+                    if SPLAT_LOADS {
+                        for i in 0..MR {
+                            let ai = $splat_load(pa.add(i) as *const _);
+                            for v in 0..NV {
+                                acc[i][v] = $madd(ai, bv[v], acc[i][v]);
+                            }
+                        }
+                    } else {
+                        let mut av = [zero; 4];
+                        for q in 0..MR.div_ceil($lanes) {
+                            av[q] = v128_load(pa.add(q * $lanes) as *const v128);
+                        }
+                        for i in 0..MR {
+                            let ai = $lane(av[i / $lanes], i % $lanes);
+                            for v in 0..NV {
+                                acc[i][v] = $madd(ai, bv[v], acc[i][v]);
+                            }
                         }
                     }
-                    for v in 0..NV {
-                        bv[v] = v128_load(pb.add(NV + v));
-                    }
-                    for i in 0..MR {
-                        let ai = $splat_load(pa.add(MR + i) as *const _);
-                        for v in 0..NV {
-                            acc[i][v] = $madd(ai, bv[v], acc[i][v]);
-                        }
-                    }
-                    pa = pa.add(2 * MR);
-                    pb = pb.add(2 * NV);
-                    k -= 2;
-                }
-                if k == 1 {
-                    let mut bv = [zero; NV];
-                    for v in 0..NV {
-                        bv[v] = v128_load(pb.add(v));
-                    }
-                    for i in 0..MR {
-                        let ai = $splat_load(pa.add(i) as *const _);
-                        for v in 0..NV {
-                            acc[i][v] = $madd(ai, bv[v], acc[i][v]);
-                        }
-                    }
+                    pa = pa.add(MR);
+                    pb = pb.add(NV);
                 }
                 let va = $splat(alpha);
                 if mr == MR && nr == NV * $lanes && csc == 1 {
@@ -174,6 +187,6 @@ pub mod simd {
         };
     }
 
-    micro_kernel!(micro_f32, f32, 4, v128_load32_splat, f32x4_splat, f32x4_mul, f32x4_add, madd_f32);
-    micro_kernel!(micro_f64, f64, 2, v128_load64_splat, f64x2_splat, f64x2_mul, f64x2_add, madd_f64);
+    micro_kernel!(micro_f32, f32, 4, v128_load32_splat, lane4, f32x4_splat, f32x4_mul, f32x4_add, madd_f32);
+    micro_kernel!(micro_f64, f64, 2, v128_load64_splat, lane2, f64x2_splat, f64x2_mul, f64x2_add, madd_f64);
 }
