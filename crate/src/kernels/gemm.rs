@@ -168,7 +168,7 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
             let nb = T::NC.min(n - jc);
             let mut pc = 0;
             while pc < k {
-                let kb = T::KC.min(k - pc);
+                let kb = kc.min(k - pc);
                 T::pack_b(b, pc, kb, jc, nb, bp);
                 let beta_eff = if pc == 0 { beta } else { T::ONE };
                 let mut ic = 0;
