@@ -256,8 +256,62 @@ const recipes: Record<string, Recipe> = {
   'normal.float_Tensor': zeroGrad((x) => torch.normal(0, x.abs().add(0.5))),
 };
 
+// nn ops (torch.nn.functional): each reached through its F function; the *_backward
+// ops through second derivatives.
+const F = torch.nn.functional;
+const img = (shape = [2, 2, 5, 5], seed = 1): T => leaf(shape, -1, 1, seed);
+const fixed = (shape: number[], seed: number): T => leaf(shape, -1, 1, seed).detach();
+Object.assign(recipes, {
+  convolution: () =>
+    gradcheck((x, w, b) => F.conv2d(x, w, b, { stride: 2, padding: 1, groups: 2 }), [img([1, 4, 5, 5]), img([6, 2, 3, 3], 2), img([6], 3)]) &&
+    gradcheck((x, w) => F.conv2d(x, w, null, { padding: 'same', dilation: 2 }), [img([1, 2, 5, 4]), img([3, 2, 3, 2], 2)]) &&
+    gradcheck((x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), [img([1, 2, 3, 3]), img([2, 3, 3, 3], 2), img([3], 3)]) &&
+    gradcheck((x, w) => F.conv1d(x, w, null, { stride: 2 }), [img([2, 3, 7]), img([2, 3, 3], 2)]),
+  convolution_backward: () => {
+    const w = fixed([3, 2, 3, 3], 2);
+    return gradgradcheck((x) => F.conv2d(x, w.requiresGrad_(true), null, { padding: 1 }), img([1, 2, 4, 4]));
+  },
+  max_pool2d_with_indices: unary((x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), -1, 1, [2, 2, 6, 5]),
+  max_pool2d_with_indices_backward: () => gradgradcheck((x) => F.maxPool2d(x, 2).pow(2), img()),
+  avg_pool2d: unary((x) => F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), -1, 1, [2, 2, 6, 5]),
+  avg_pool2d_backward: () => gradgradcheck((x) => F.avgPool2d(x, 2).pow(2), img()),
+  _adaptive_avg_pool2d: unary((x) => F.adaptiveAvgPool2d(x, [3, 2]), -1, 1, [2, 2, 5, 5]),
+  _adaptive_avg_pool2d_backward: () => gradgradcheck((x) => F.adaptiveAvgPool2d(x, [2, 3]).pow(2), img()),
+  adaptive_max_pool2d: unary((x) => F.adaptiveMaxPool2d(x, [3, 2]), -1, 1, [2, 2, 5, 5]),
+  adaptive_max_pool2d_backward: () => gradgradcheck((x) => F.adaptiveMaxPool2d(x, [2, 3]).pow(2), img()),
+  _upsample: () =>
+    unary((x) => F.interpolate(x, { size: [7, 4], mode: 'bilinear' }), -1, 1, [1, 2, 3, 3])() &&
+    unary((x) => F.interpolate(x, { size: [5, 5], mode: 'bicubic', alignCorners: true }), -1, 1, [1, 1, 3, 4])() &&
+    unary((x) => F.interpolate(x, { scaleFactor: 2, mode: 'nearest' }), -1, 1, [1, 2, 3, 3])() &&
+    unary((x) => F.interpolate(x, { size: 6, mode: 'linear' }), -1, 1, [2, 2, 4])(),
+  _upsample_backward: () => gradgradcheck((x) => F.interpolate(x, { size: [5, 4], mode: 'bilinear' }).pow(2), img([1, 2, 3, 3])),
+  constant_pad_nd: unary((x) => F.pad(x, [1, -1, 2, 0], { value: 0.5 })),
+  _pad_mode: () => ['reflect', 'replicate', 'circular'].every((mode) => unary((x) => F.pad(x, [2, 1, 1, 2], { mode }), -1, 1, [1, 2, 4, 4])()),
+  _pad_mode_backward: () => gradgradcheck((x) => F.pad(x, [2, 1, 1, 2], { mode: 'reflect' }).pow(2), img([1, 2, 4, 4])),
+  native_batch_norm: () =>
+    gradcheck((x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }), [img([4, 3, 2, 2]), img([3], 2), img([3], 3)]) &&
+    gradcheck((x, w) => F.batchNorm(x, torch.zeros(3, { dtype: f64 }), torch.ones(3, { dtype: f64 }), { weight: w }), [img([4, 3, 2]), img([3], 2)]),
+  native_batch_norm_backward: () => {
+    const w = fixed([3], 2);
+    return gradgradcheck((x) => F.batchNorm(x, null, null, { weight: w.requiresGrad_(true), training: true }), img([4, 3, 2, 2]));
+  },
+  native_layer_norm: () => gradcheck((x, w, b) => F.layerNorm(x, [4], { weight: w, bias: b }), [img([3, 4]), img([4], 2), img([4], 3)]),
+  native_layer_norm_backward: () => {
+    const w = fixed([2, 3], 2);
+    return gradgradcheck((x) => F.layerNorm(x, [2, 3], { weight: w.requiresGrad_(true) }), img([2, 2, 3]));
+  },
+  native_group_norm: () => gradcheck((x, w, b) => F.groupNorm(x, 2, { weight: w, bias: b }), [img([2, 4, 3]), img([4], 2), img([4], 3)]),
+  native_group_norm_backward: () => {
+    const w = fixed([4], 2);
+    return gradgradcheck((x) => F.groupNorm(x, 2, { weight: w.requiresGrad_(true) }), img([2, 4, 3]));
+  },
+  embedding: unary((w) => F.embedding(idx([[1, 2], [0, 1]]), w), -1, 1, [4, 3]),
+  embedding_dense_backward: () => gradgradcheck((w) => F.embedding(idx([[1, 2], [0, 1]]), w).pow(2), img([4, 3])),
+  linear: () => gradcheck((x, w, b) => F.linear(x, w, b), [img([2, 3]), img([4, 3], 2), img([4], 3)]),
+} satisfies Record<string, Recipe>);
+
 describe('gradcheck sweep over every differentiable op', () => {
-  const differentiable = [...torch._ops.entries()].filter(([, info]) => info.grad).map(([name]) => name);
+  const differentiable = [...torch._ops.entries()].filter(([, info]) => info.grad || info.gradAll).map(([name]) => name);
 
   it('has a recipe for every differentiable op', () => {
     expect(differentiable.filter((n) => !(n in recipes))).toEqual([]);

@@ -3,10 +3,13 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { DType, bool, canCast, float16, bfloat16, float32 } from '../tensor/dtype.js';
-import { broadcastShapes, shapeEquals, RuntimeError } from '../tensor/shape.js';
+import { broadcastShapes, shapeEquals, isContiguousLayout, RuntimeError } from '../tensor/shape.js';
 import {
   Operand, binaryInto, compareInto, unaryInto, predicateInto, whereInto, withDtype, release, copyInto, contiguousCopy,
+  checkStatus, scalarSlot,
 } from './kernels.js';
+import { K } from '../wasm/heap.js';
+import { writeFlatDesc } from '../tensor/layout.js';
 import { resultType } from './promotion.js';
 
 export const shapeOf = (x: Operand): readonly number[] => (x instanceof Tensor ? x._shape : []);
@@ -91,9 +94,35 @@ export function binary(
   p = 1,
   dtypeRule: (dt: DType) => DType = (d) => d,
 ): Tensor {
+  const fast = out === null ? binaryContiguous(kop, a, b, p, dtypeRule) : null;
+  if (fast !== null) return fast;
   const dt = dtypeRule(resultType(a, b));
   const kd = computeDtype(dt);
   return runElementwise([a, b], kd, dt, out, (o, x, y) => binaryInto(kop, kd, o, x, y, p, name), kd);
+}
+
+/**
+ * The small-op fast path: a contiguous tensor with a same-shape, same-dtype contiguous
+ * tensor or a JS number, computing in that dtype. One flat kernel call, no temporaries.
+ * null when the general path is needed (promotion, broadcasting, strides).
+ */
+function binaryContiguous(kop: number, a: Operand, b: Operand, p: number, dtypeRule: (dt: DType) => DType): Tensor | null {
+  if (!(a instanceof Tensor) || a.ndim === 0 || !isContiguousLayout(a._shape, a._strides)) return null;
+  const dt = a.dtype;
+  if (dtypeRule(dt) !== dt || computeDtype(dt) !== dt) return null;
+  let pb: number;
+  if (b instanceof Tensor) {
+    if (b.dtype !== dt || !shapeEquals(a._shape, b._shape) || !isContiguousLayout(b._shape, b._strides)) return null;
+    pb = b._ptr;
+  } else if (typeof b === 'number' && dt.isFloatingPoint) {
+    pb = scalarSlot(b, dt, 1);
+  } else {
+    return null;
+  }
+  const r = Tensor._empty(a._shape, dt);
+  const n = r.numel();
+  if (n > 0) checkStatus(K.ew_binary(kop, dt.code, 1, writeFlatDesc(n, b instanceof Tensor ? 1 : 0), r._ptr, a._ptr, pb, p), 'binary');
+  return r;
 }
 
 /** A comparison: computes in the promoted dtype, writes bool. */

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { canCast } from '../tensor/dtype.js';
 import { shapeEquals, contiguousStrides, numelOf, RuntimeError } from '../tensor/shape.js';
 import { Storage } from '../tensor/storage.js';
-import { keep, scoped } from '../tensor/scope.js';
+import { keep, scoped, openScope, closeScope } from '../tensor/scope.js';
 import { isGradEnabled, noGrad, enableGrad } from '../autograd/grad_mode.js';
 import { Node, Edge, AccumulateGrad } from '../autograd/node.js';
 import { bindArgs, camelCase, isPlainObject, Param, parseSignature } from './signature.js';
@@ -31,6 +31,10 @@ export interface OpSpec {
   /** Backward formula per differentiable input param. Without it the op is composite:
    * its forward calls other ops, which record the graph themselves. */
   grad?: Record<string, GradFormula>;
+  /** One formula for several inputs at once, when they share work (PyTorch's
+   * "input, weight, bias: convolution_backward(...)"): returns gradients by param name.
+   * `ctx.needs[name]` says which inputs want one. */
+  gradAll?: { inputs: string[]; formula: (g: Tensor, ctx: GradCtx, grads: (Tensor | null)[]) => Record<string, Tensor | null> };
   /** Params (or 'result') the formulas read; saved with version checks. */
   save?: string[];
   /** Autograd node name; default PascalCase(name) + 'Backward0'. */
@@ -174,7 +178,12 @@ export class OpNode extends Node {
       if (sl.elem < 0) meta[name] = sl.meta;
       else ((meta[name] ??= []) as InputMeta[])[sl.elem] = sl.meta;
     }
-    const ctx: Record<string, unknown> = { meta };
+    const needs: Record<string, boolean> = {};
+    this.slots.forEach((sl, k) => {
+      const name = this.info.params[sl.param].name;
+      needs[name] = needs[name] === true || this.next[k] !== null;
+    });
+    const ctx: Record<string, unknown> = { meta, needs };
     const saved = this.saved;
     if (saved === null) throw new RuntimeError(releasedMessage);
     const params = this.info.params;
@@ -196,6 +205,8 @@ export class OpNode extends Node {
     if (this.saved === null && this.hadSaved) throw new RuntimeError(releasedMessage);
     const ctx = this.ctx();
     const g = gradOutputs[0];
+    const all = this.info.gradAll;
+    const shared = all ? scoped(() => all.formula(g as Tensor, ctx, gradOutputs)) : null;
     const out: (Tensor | null)[] = [];
     for (let k = 0; k < this.slots.length; k++) {
       if (this.next[k] === null) {
@@ -203,7 +214,8 @@ export class OpNode extends Node {
         continue;
       }
       const slot = this.slots[k];
-      const formula = this.info.grad![this.info.params[slot.param].name];
+      const name = this.info.params[slot.param].name;
+      const formula = shared ? () => shared[name] ?? null : this.info.grad![name];
       const c = slot.elem >= 0 ? Object.assign(Object.create(ctx), { index: slot.elem }) : ctx;
       const gi = scoped(() => {
         let r = formula(g as Tensor, c, gradOutputs);
@@ -290,14 +302,50 @@ function record(info: OpInfo, vals: unknown[], inputs: [number, number, Tensor][
   }
 }
 
+/** Whether grad mode is on and a differentiable input requires grad (allocates nothing). */
+function anyRequiresGrad(info: OpInfo, vals: unknown[]): boolean {
+  if (!isGradEnabled()) return false;
+  const diff = info.diff;
+  for (let k = 0; k < diff.length; k++) {
+    const v = vals[diff[k]];
+    if (v instanceof Tensor) {
+      if (v._requiresGrad) return true;
+    } else if (Array.isArray(v)) {
+      for (let j = 0; j < v.length; j++) if (v[j] instanceof Tensor && (v[j] as Tensor)._requiresGrad) return true;
+    }
+  }
+  return false;
+}
+
+/** The forward inside an op scope (its temporaries are freed, the result kept). */
+function callForward(info: OpInfo, vals: unknown[]): unknown {
+  const scope = openScope();
+  let result: unknown;
+  try {
+    result = info.forward(...vals);
+  } catch (e) {
+    closeScope(scope, null);
+    throw e;
+  }
+  closeScope(scope, result);
+  return result;
+}
+
 function run(info: OpInfo, args: unknown[]): unknown {
-  const [pos, kw, out] = splitKwargs(args);
-  const vals = bindArgs(info.name, info.params, pos, kw);
-  if (out !== null) return runOut(info, vals, out);
-  if (!info.grad) return scoped(() => info.forward(...vals));
+  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  if (last !== undefined && !(last instanceof Tensor) && isPlainObject(last)) {
+    const [pos, kw, out] = splitKwargs(args);
+    const vals = bindArgs(info.name, info.params, pos, kw);
+    if (out !== null) return runOut(info, vals, out);
+    return runBound(info, vals);
+  }
+  return runBound(info, bindArgs(info.name, info.params, args, null));
+}
+
+function runBound(info: OpInfo, vals: unknown[]): unknown {
+  if (info.diff.length === 0 || !anyRequiresGrad(info, vals)) return callForward(info, vals);
   const inputs = diffInputs(info, vals);
-  if (!needsGrad(inputs)) return scoped(() => info.forward(...vals));
-  const result = noGrad(() => scoped(() => info.forward(...vals)));
+  const result = noGrad(() => callForward(info, vals));
   record(info, vals, inputs, result);
   if (info.view) markViews(result, vals[0] as Tensor);
   return result;
@@ -348,7 +396,7 @@ function runInplace(info: OpInfo, args: unknown[]): Tensor {
   if (out !== null) throw new TypeError(`${info.name}_() got an unexpected keyword argument 'out'`);
   const vals = bindArgs(`${info.name}_`, info.params, pos, kw);
   const self = vals[0] as Tensor;
-  const inputs = info.grad ? diffInputs(info, vals) : [];
+  const inputs = info.diff.length ? diffInputs(info, vals) : [];
   const grad = needsGrad(inputs);
   if (isGradEnabled() && self._requiresGrad && self._gradFn === null) {
     throw new RuntimeError('a leaf Variable that requires grad is being used in an in-place operation.');
@@ -416,7 +464,8 @@ export function callOp(info: OpInfo, ...args: unknown[]): any {
 export function defineOp<F extends (...args: any[]) => any = (...args: any[]) => any>(spec: OpSpec): F {
   if (ops.has(spec.name)) throw new Error(`op ${spec.name} is defined twice`);
   const params = parseSignature(spec.sig);
-  const diff = spec.grad ? params.map((p, i) => (spec.grad![p.name] ? i : -1)).filter((i) => i >= 0) : [];
+  const differentiable = (name: string): boolean => !!spec.grad?.[name] || !!spec.gradAll?.inputs.includes(name);
+  const diff = params.map((p, i) => (differentiable(p.name) ? i : -1)).filter((i) => i >= 0);
   const info: OpInfo = { ...spec, params, diff };
   ops.set(spec.name, info);
   const fn = (...args: unknown[]): unknown => run(info, args);

@@ -176,8 +176,8 @@ function convert(op: string, p: Param, v: unknown, pos: number): unknown {
  */
 export function bindArgs(op: string, params: Param[], args: unknown[], kwargs: Record<string, unknown> | null): unknown[] {
   const n = params.length;
+  // vals[i] !== undefined marks a given argument (an undefined argument counts as not given)
   const vals = new Array<unknown>(n);
-  const given = new Array<boolean>(n).fill(false);
   let ai = 0;
   let nPositional = 0;
   while (nPositional < n && !params[nPositional].kwOnly) nPositional++;
@@ -187,14 +187,10 @@ export function bindArgs(op: string, params: Param[], args: unknown[], kwargs: R
     // size-like int lists may be given as varargs: zeros(2, 3), x.view(2, -1), x.permute(1, 0)
     if (p.type === 'int[]' && i === nPositional - 1 && isInt(a) && args.length - ai > 1 && !p.fixedLen) {
       vals[i] = args.slice(ai);
-      given[i] = true;
       ai = args.length;
       break;
     }
-    if (a !== undefined) {
-      vals[i] = a;
-      given[i] = true;
-    }
+    if (a !== undefined) vals[i] = a;
     ai++;
   }
   if (ai < args.length) {
@@ -206,16 +202,17 @@ export function bindArgs(op: string, params: Param[], args: unknown[], kwargs: R
       if (v === undefined) continue;
       const idx = params.findIndex((p) => p.camel === key || p.name === key);
       if (idx < 0) throw new TypeError(`${op}() got an unexpected keyword argument '${key}'`);
-      if (given[idx]) throw new TypeError(`${op}() got multiple values for argument '${params[idx].name}'`);
+      if (vals[idx] !== undefined) throw new TypeError(`${op}() got multiple values for argument '${params[idx].name}'`);
       vals[idx] = v;
-      given[idx] = true;
     }
   }
   for (let i = 0; i < n; i++) {
     const p = params[i];
-    if (!given[i]) {
+    if (vals[i] === undefined) {
       if (p.hasDefault) {
-        vals[i] = Array.isArray(p.def) ? [...p.def] : p.def;
+        // a scalar default of a list param means that value repeated ("int[2] padding=0" is [0, 0])
+        const list = typeof p.def === 'number' && (p.type === 'int[]' || p.type === 'float[]');
+        vals[i] = Array.isArray(p.def) ? [...p.def] : list ? new Array(p.fixedLen || 1).fill(p.def) : p.def;
         continue;
       }
       if (p.optional) {

@@ -62,3 +62,15 @@ export function writeDescRaw(shape: readonly number[], strides: readonly (readon
   }
   return nd;
 }
+
+/** The descriptor of a flat index space of n elements over (out, a, b): out and a
+ * contiguous, b contiguous (bStride 1) or a broadcast scalar (0). Returns its address. */
+export function writeFlatDesc(n: number, bStride: number): number {
+  const h = heapI32();
+  const base = scratch >> 2;
+  h[base] = n;
+  h[base + 1] = 1;
+  h[base + 2] = 1;
+  h[base + 3] = bStride;
+  return scratch;
+}

@@ -59,14 +59,21 @@ function collect(x: unknown, into: Set<Tensor>, depth = 0): void {
 function close(scope: Tensor[], result: unknown): void {
   scopes.pop();
   if (scope.length === 0) return;
-  let kept: Set<Tensor> | null = null;
+  const parent = scopes[scopes.length - 1];
   if (isTensorFn(result)) {
-    kept = new Set([result]);
-  } else if (result !== null && typeof result === 'object') {
+    // the common op case: one tensor out, no set needed
+    for (let i = 0; i < scope.length; i++) {
+      const t = scope[i];
+      if (t === result) parent?.push(t);
+      else t.dispose();
+    }
+    return;
+  }
+  let kept: Set<Tensor> | null = null;
+  if (result !== null && typeof result === 'object') {
     kept = new Set();
     collect(result, kept);
   }
-  const parent = scopes[scopes.length - 1];
   for (const t of scope) {
     if (kept !== null && kept.has(t)) parent?.push(t);
     else t.dispose();
@@ -99,5 +106,38 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-/** @internal tidy() for op implementations. */
-export const scoped = tidy;
+// Op scopes reuse one array per nesting depth: running an op allocates no scope.
+const pool: Tensor[][] = [];
+let depth = 0;
+
+/** @internal Opens an op scope; every tensor created until closeScope is collected. */
+export function openScope(): Tensor[] {
+  const scope = pool[depth] ?? (pool[depth] = []);
+  depth++;
+  scopes.push(scope);
+  return scope;
+}
+
+/** @internal Closes the innermost op scope: disposes its tensors except those in `result`. */
+export function closeScope(scope: Tensor[], result: unknown): void {
+  try {
+    close(scope, result);
+  } finally {
+    scope.length = 0;
+    depth--;
+  }
+}
+
+/** @internal tidy() for op implementations (synchronous functions only). */
+export function scoped<T>(fn: () => T): T {
+  const scope = openScope();
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    closeScope(scope, null);
+    throw e;
+  }
+  closeScope(scope, result);
+  return result;
+}

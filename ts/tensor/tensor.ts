@@ -11,28 +11,31 @@ import { isInferenceModeEnabled } from '../autograd/grad_mode.js';
 
 /**
  * What a tensor holds that must be let go when it is disposed or collected: its
- * storage reference and its use of the graph node that made it (nodes free their
- * saved tensors when no tensor or node uses them any more).
+ * storage reference (null once let go) and its use of the graph node that made it
+ * (nodes free their saved tensors when no tensor or node uses them any more).
  */
 interface Holdings {
-  s: Storage;
+  s: Storage | null;
   fn: Node | null;
 }
 
 function letGo(h: Holdings): void {
+  const s = h.s;
+  if (s === null) return;
+  h.s = null;
   stats.liveTensors--;
-  h.s.release();
+  s.release();
   const fn = h.fn;
   h.fn = null;
   fn?.drop();
 }
 
+// Tensors are never unregistered: letting go empties the holdings instead, which is
+// much cheaper than unregister's token lookup, and the finalizer then does nothing.
 // Cloudflare Workers before compatibility date 2025-05-05 have no FinalizationRegistry:
 // there, memory is freed by dispose(), tidy() and `using` only.
-const registry: Pick<FinalizationRegistry<Holdings>, 'register' | 'unregister'> =
-  typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<Holdings>(letGo)
-    : { register: () => undefined, unregister: () => false };
+const registry: Pick<FinalizationRegistry<Holdings>, 'register'> =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Holdings>(letGo) : { register: () => undefined };
 
 /** Hooks other modules plug in (printing, copies), to keep this file free of cycles. */
 export const tensorHooks = {
@@ -75,13 +78,15 @@ export class Tensor {
     this._offset = offset;
     storage.retain();
     stats.liveTensors++;
-    registry.register(this, this._h, this);
+    registry.register(this, this._h);
     track(this);
   }
 
   /** @internal */
   get _s(): Storage {
-    return this._h.s;
+    const s = this._h.s;
+    if (s === null) throw new Error('tensor: this tensor was disposed and can no longer be used');
+    return s;
   }
   set _s(s: Storage) {
     this._h.s = s;
@@ -229,7 +234,6 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    registry.unregister(this);
     letGo(this._h);
     if (this._grad !== null && this._grad !== this) {
       this._grad.dispose();

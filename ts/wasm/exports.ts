@@ -72,6 +72,16 @@ export interface KernelExports {
   select_line(op: number, dt: number, nd: number, desc: number, len: number, si: number, vals: number, idx: number, a: number, k: number): number;
   line_grad(op: number, dt: number, nd: number, desc: number, len: number, so: number, sx: number, sg: number, o: number, x: number, g: number): number;
   ew_ternary(op: number, dt: number, nd: number, desc: number, o: number, a: number, b: number, c: number, p: number): number;
+  conv2d(kind: number, dt: number, geom: number, a: number, b: number, bias: number, out: number): number;
+  pool2d(op: number, dt: number, desc: number, x: number, y: number, idx: number): number;
+  norm_stats(dt: number, desc: number, x: number, eps: number, mean: number, rstd: number, variance: number): number;
+  norm_apply(dt: number, desc: number, x: number, mean: number, rstd: number, w: number, b: number, y: number): number;
+  norm_backward(
+    dt: number, desc: number, gy: number, x: number, mean: number, rstd: number, w: number, statsConst: number,
+    gx: number, gw: number, gb: number,
+  ): number;
+  resample(dir: number, dt: number, planes: number, nd: number, desc: number, a: number, b: number): number;
+  embedding_renorm(dt: number, w: number, rows: number, dim: number, idx: number, n: number, maxNorm: number, normType: number): number;
   // Areas added later register their functions here too.
   // random (crate/src/abi/random.rs): g is a generator's address
   rng_new(seed: bigint): number;

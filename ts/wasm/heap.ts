@@ -23,14 +23,17 @@ function refresh(): void {
   i64v = new BigInt64Array(buffer);
 }
 
-export const heapU8 = (): Uint8Array => (K.memory.buffer !== buffer && refresh(), u8v);
-export const heapI8 = (): Int8Array => (K.memory.buffer !== buffer && refresh(), i8v);
-export const heapI16 = (): Int16Array => (K.memory.buffer !== buffer && refresh(), i16v);
-export const heapU16 = (): Uint16Array => (K.memory.buffer !== buffer && refresh(), u16v);
-export const heapI32 = (): Int32Array => (K.memory.buffer !== buffer && refresh(), i32v);
-export const heapF32 = (): Float32Array => (K.memory.buffer !== buffer && refresh(), f32v);
-export const heapF64 = (): Float64Array => (K.memory.buffer !== buffer && refresh(), f64v);
-export const heapI64 = (): BigInt64Array => (K.memory.buffer !== buffer && refresh(), i64v);
+// Growing a (non-shared) wasm memory detaches its old buffer, and views of a detached
+// buffer have length 0: checking that is cheaper than the memory.buffer getter.
+const stale = (): boolean => buffer === null || u8v.length === 0;
+export const heapU8 = (): Uint8Array => (stale() && refresh(), u8v);
+export const heapI8 = (): Int8Array => (stale() && refresh(), i8v);
+export const heapI16 = (): Int16Array => (stale() && refresh(), i16v);
+export const heapU16 = (): Uint16Array => (stale() && refresh(), u16v);
+export const heapI32 = (): Int32Array => (stale() && refresh(), i32v);
+export const heapF32 = (): Float32Array => (stale() && refresh(), f32v);
+export const heapF64 = (): Float64Array => (stale() && refresh(), f64v);
+export const heapI64 = (): BigInt64Array => (stale() && refresh(), i64v);
 
 /** Scratch area for kernel descriptors and scalar operands (one call at a time). */
 export let scratch = 0;

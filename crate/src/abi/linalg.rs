@@ -20,11 +20,11 @@ pub unsafe extern "C" fn gemm_batched(
         match dt {
             F32 => {
                 let (a, b, c) = (a as *const f32, b as *const f32, c as *mut f32);
-                gemm::gemm_float::<f32>(m, n, k, alpha as f32, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta as f32, c.offset(i * bsc), rsc, csc)
+                gemm::gemm_strided::<f32>(m, n, k, alpha as f32, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta as f32, c.offset(i * bsc), rsc, csc)
             }
             F64 => {
                 let (a, b, c) = (a as *const f64, b as *const f64, c as *mut f64);
-                gemm::gemm_float::<f64>(m, n, k, alpha, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta, c.offset(i * bsc), rsc, csc)
+                gemm::gemm_strided::<f64>(m, n, k, alpha, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta, c.offset(i * bsc), rsc, csc)
             }
             _ => {
                 let r: i32 = with_dtype!(dt, T => {

@@ -15,3 +15,7 @@ mod reduce;
 mod sort;
 mod linalg_decomp;
 mod random;
+mod conv;
+mod norm;
+mod pool;
+mod resample;

@@ -1,12 +1,298 @@
-//! General matrix multiply C = alpha * A @ B + beta * C with arbitrary (row, col) strides.
-//! A is m x k, B is k x n, C is m x n. beta == 0 ignores C's old contents (NaN included).
+//! General matrix multiply C = alpha * A @ B + beta * C with arbitrary strides
+//! (A: m x k, B: k x n, C: m x n). beta == 0 ignores C's old contents (NaN included);
+//! alpha == 0 (or k == 0) leaves A and B unread, as BLAS does.
+//!
+//! float32/float64 follow the Goto/BLIS scheme: B is packed per KC x NC block into
+//! NR-wide panels, A per MC x KC block into MR-high panels (transposed or strided
+//! operands are absorbed by the packing, never copied whole), and a register-tiled
+//! microkernel runs over the panels. Packing goes through the PackA/PackB traits, so
+//! convolution packs im2col panels straight from the image. Other dtypes use a
+//! reference loop accumulating in f64 / i64.
+
+mod micro;
+pub mod pack;
 
 use crate::dtype::Elem;
+use crate::num::Float;
+use core::cell::RefCell;
+pub use pack::{PackA, PackB, Strided};
 
-const KC: usize = 256;
-const NC: usize = 512;
+/// The blocked path's per-type parameters and microkernel.
+pub trait GemmFloat: Float {
+    /// Microkernel tile: MR rows x NR columns.
+    const MR: usize;
+    const NR: usize;
+    /// Block sizes: KC x NR B panels stay in L1, MC x KC A blocks in L2.
+    const KC: usize;
+    const MC: usize;
+    const NC: usize;
+    /// C tile (mr x nr of the MR x NR tile) = alpha * Apanel @ Bpanel + beta * C.
+    ///
+    /// # Safety
+    /// `a` holds kc*MR values, `b` kc*NR values; `c` covers the tile.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn micro(kc: usize, a: *const Self, b: *const Self, c: *mut Self, rsc: isize, csc: isize, mr: usize, nr: usize, alpha: Self, beta: Self);
+    /// `a.pack_a::<MR>` and `b.pack_b::<NR>` (associated consts cannot be const arguments).
+    ///
+    /// # Safety
+    /// As PackA::pack_a / PackB::pack_b.
+    unsafe fn pack_a<A: PackA<Self>>(a: &A, i0: usize, mb: usize, k0: usize, kb: usize, dst: *mut Self);
+    /// # Safety
+    /// As PackB::pack_b.
+    unsafe fn pack_b<B: PackB<Self>>(b: &B, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut Self);
+}
 
-/// Generic reference path for every dtype: accumulates in f64 or i64.
+macro_rules! packers {
+    ($mr:expr, $nr:expr) => {
+        #[inline(always)]
+        unsafe fn pack_a<A: PackA<Self>>(a: &A, i0: usize, mb: usize, k0: usize, kb: usize, dst: *mut Self) {
+            a.pack_a::<$mr>(i0, mb, k0, kb, dst)
+        }
+        #[inline(always)]
+        unsafe fn pack_b<B: PackB<Self>>(b: &B, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut Self) {
+            b.pack_b::<$nr>(k0, kb, j0, nb, dst)
+        }
+    };
+}
+
+// Tile shapes are chosen so that no accumulator spills under V8 (x64: 15 vector
+// registers, a step's loads scheduled before its arithmetic): 4x8 with broadcast loads
+// for mul+add (8 accumulators, 2 B vectors, 4 A broadcasts, 1 product), 5x8 with
+// shuffled A vectors where the fused multiply-add needs no product register.
+#[cfg(not(target_feature = "relaxed-simd"))]
+const F32_MR: usize = 4;
+#[cfg(target_feature = "relaxed-simd")]
+const F32_MR: usize = 5;
+
+impl GemmFloat for f32 {
+    const MR: usize = F32_MR;
+    const NR: usize = 8;
+    const KC: usize = 512;
+    const MC: usize = 120;
+    const NC: usize = 2048;
+    packers!(F32_MR, 8);
+    #[inline(always)]
+    unsafe fn micro(kc: usize, a: *const f32, b: *const f32, c: *mut f32, rsc: isize, csc: isize, mr: usize, nr: usize, alpha: f32, beta: f32) {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        micro::simd::micro_f32::<F32_MR, 2, { F32_MR == 4 }>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        micro::micro_scalar::<f32, F32_MR, 8>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
+    }
+}
+
+impl GemmFloat for f64 {
+    const MR: usize = 4;
+    const NR: usize = 4;
+    const KC: usize = 256;
+    const MC: usize = 96;
+    const NC: usize = 1024;
+    packers!(4, 4);
+    #[inline(always)]
+    unsafe fn micro(kc: usize, a: *const f64, b: *const f64, c: *mut f64, rsc: isize, csc: isize, mr: usize, nr: usize, alpha: f64, beta: f64) {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        micro::simd::micro_f64::<4, 2, true>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        micro::micro_scalar::<f64, 4, 4>(kc, a, b, c, rsc, csc, mr, nr, alpha, beta);
+    }
+}
+
+const fn round_up(x: usize, m: usize) -> usize {
+    x.div_ceil(m) * m
+}
+
+thread_local! {
+    /// Packing buffers reused across calls (16-byte aligned); a nested call that finds
+    /// them in use allocates its own.
+    static PACK: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with two scratch buffers of `la` and `lb` elements of T.
+fn with_pack_buffers<T, R>(la: usize, lb: usize, f: impl FnOnce(*mut T, *mut T) -> R) -> R {
+    let words = |n: usize| (n * core::mem::size_of::<T>()).div_ceil(16);
+    let (wa, wb) = (words(la), words(lb));
+    PACK.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            if buf.len() < wa + wb {
+                buf.resize(wa + wb, 0);
+            }
+            let p = buf.as_mut_ptr();
+            f(p as *mut T, unsafe { p.add(wa) } as *mut T)
+        }
+        Err(_) => {
+            let mut buf = vec![0u128; wa + wb];
+            let p = buf.as_mut_ptr();
+            f(p as *mut T, unsafe { p.add(wa) } as *mut T)
+        }
+    })
+}
+
+/// C = beta * C (beta == 0: zeros, ignoring NaN).
+///
+/// # Safety
+/// `c` covers the m x n matrix.
+pub unsafe fn scale_c<T: Float>(m: usize, n: usize, beta: T, c: *mut T, rsc: isize, csc: isize) {
+    if beta == T::ONE {
+        return;
+    }
+    for i in 0..m {
+        let row = c.offset(i as isize * rsc);
+        for j in 0..n {
+            let p = row.offset(j as isize * csc);
+            *p = if beta == T::ZERO { T::ZERO } else { beta * *p };
+        }
+    }
+}
+
+/// The blocked GEMM over any operand sources.
+///
+/// # Safety
+/// The sources cover m x k and k x n; `c` covers m x n and overlaps neither.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
+    m: usize, n: usize, k: usize, alpha: T, a: &A, b: &B, beta: T, c: *mut T, rsc: isize, csc: isize,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 || alpha == T::ZERO {
+        scale_c(m, n, beta, c, rsc, csc);
+        return;
+    }
+    let kc = T::KC.min(k);
+    let mc = round_up(T::MC.min(m), T::MR);
+    let nc = round_up(T::NC.min(n), T::NR);
+    // 4 values of slack: a microkernel may read a whole vector past a panel's last row
+    with_pack_buffers::<T, _>(mc * kc + 4, nc * kc, |ap, bp| {
+        let mut jc = 0;
+        while jc < n {
+            let nb = T::NC.min(n - jc);
+            let mut pc = 0;
+            while pc < k {
+                let kb = kc.min(k - pc);
+                T::pack_b(b, pc, kb, jc, nb, bp);
+                let beta_eff = if pc == 0 { beta } else { T::ONE };
+                let mut ic = 0;
+                while ic < m {
+                    let mb = T::MC.min(m - ic);
+                    T::pack_a(a, ic, mb, pc, kb, ap);
+                    macro_kernel::<T>(mb, nb, kb, alpha, ap, bp, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
+                    ic += mb;
+                }
+                pc += kb;
+            }
+            jc += nb;
+        }
+    });
+}
+
+/// Runs the microkernel over every (NR panel, MR panel) pair of a packed block.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn macro_kernel<T: GemmFloat>(
+    mb: usize, nb: usize, kb: usize, alpha: T, ap: *const T, bp: *const T, beta: T, c: *mut T, rsc: isize, csc: isize,
+) {
+    let mut jr = 0;
+    while jr < nb {
+        let nr = T::NR.min(nb - jr);
+        let b = bp.add(jr * kb);
+        let mut ir = 0;
+        while ir < mb {
+            let mr = T::MR.min(mb - ir);
+            T::micro(kb, ap.add(ir * kb), b, c.offset(ir as isize * rsc + jr as isize * csc), rsc, csc, mr, nr, alpha, beta);
+            ir += T::MR;
+        }
+        jr += T::NR;
+    }
+}
+
+/// Matrix-vector shapes (n == 1 or m == 1), where a microkernel tile would be mostly
+/// padding: dot products, or row axpys when B's rows are contiguous.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemv<T: Float>(
+    m: usize, n: usize, k: usize, alpha: T,
+    a: *const T, rsa: isize, csa: isize,
+    b: *const T, rsb: isize, csb: isize,
+    beta: T, c: *mut T, rsc: isize, csc: isize,
+) {
+    if n == 1 {
+        for i in 0..m {
+            let p = c.offset(i as isize * rsc);
+            *p = combine(alpha * dot(a.offset(i as isize * rsa), csa, b, rsb, k), beta, *p);
+        }
+    } else if csb == 1 {
+        // c[j] = sum_p a[p] * B[p, j]: accumulate whole rows of B
+        let mut acc = vec![T::ZERO; n];
+        for p in 0..k {
+            let av = *a.offset(p as isize * csa);
+            let row = core::slice::from_raw_parts(b.offset(p as isize * rsb), n);
+            for (x, y) in acc.iter_mut().zip(row) {
+                *x = *x + av * *y;
+            }
+        }
+        for (j, v) in acc.iter().enumerate() {
+            let p = c.offset(j as isize * csc);
+            *p = combine(alpha * *v, beta, *p);
+        }
+    } else {
+        for j in 0..n {
+            let p = c.offset(j as isize * csc);
+            *p = combine(alpha * dot(a, csa, b.offset(j as isize * csb), rsb, k), beta, *p);
+        }
+    }
+}
+
+#[inline(always)]
+fn combine<T: Float>(v: T, beta: T, old: T) -> T {
+    if beta == T::ZERO {
+        v
+    } else if beta == T::ONE {
+        old + v
+    } else {
+        beta * old + v
+    }
+}
+
+/// Dot product of two strided vectors with eight partial sums.
+#[inline(always)]
+unsafe fn dot<T: Float>(x: *const T, sx: isize, y: *const T, sy: isize, k: usize) -> T {
+    let mut s = [T::ZERO; 8];
+    let mut p = 0;
+    if sx == 1 && sy == 1 {
+        while p + 8 <= k {
+            for (l, acc) in s.iter_mut().enumerate() {
+                *acc = *acc + *x.add(p + l) * *y.add(p + l);
+            }
+            p += 8;
+        }
+    }
+    while p < k {
+        s[p & 7] = s[p & 7] + *x.offset(p as isize * sx) * *y.offset(p as isize * sy);
+        p += 1;
+    }
+    ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+}
+
+/// The blocked GEMM over strided matrices (the ABI's entry for float32/float64).
+///
+/// # Safety
+/// The pointers cover the strided matrices; C does not overlap A or B.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn gemm_strided<T: GemmFloat>(
+    m: usize, n: usize, k: usize, alpha: T,
+    a: *const T, rsa: isize, csa: isize,
+    b: *const T, rsb: isize, csb: isize,
+    beta: T, c: *mut T, rsc: isize, csc: isize,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if (n == 1 || m == 1) && k > 0 && alpha != T::ZERO {
+        return gemv(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+    }
+    gemm(m, n, k, alpha, &Strided::new(a, rsa, csa), &Strided::new(b, rsb, csb), beta, c, rsc, csc);
+}
+
+/// Reference path for every other dtype: accumulates in f64 (floats) or i64 (integers).
 ///
 /// # Safety
 /// The pointers cover the strided matrices.
@@ -36,69 +322,5 @@ pub unsafe fn gemm_generic<T: Elem>(
                 *pc = T::from_i64((alpha as i64).wrapping_mul(s).wrapping_add(old));
             }
         }
-    }
-}
-
-/// float32/float64: B is packed per (KC x NC) block into a contiguous panel, then each row
-/// of C accumulates a * B-row with a vectorisable axpy.
-///
-/// # Safety
-/// The pointers cover the strided matrices; C does not overlap A or B.
-#[allow(clippy::too_many_arguments)]
-pub unsafe fn gemm_float<T: crate::num::Float>(
-    m: usize, n: usize, k: usize, alpha: T,
-    a: *const T, rsa: isize, csa: isize,
-    b: *const T, rsb: isize, csb: isize,
-    beta: T, c: *mut T, rsc: isize, csc: isize,
-) {
-    // scale (or clear) C first so the blocks below can accumulate
-    for i in 0..m as isize {
-        for j in 0..n as isize {
-            let pc = c.offset(i * rsc + j * csc);
-            *pc = if beta == T::ZERO { T::ZERO } else { beta * *pc };
-        }
-    }
-    if k == 0 || m == 0 || n == 0 {
-        return;
-    }
-    let mut panel: Vec<T> = vec![T::ZERO; KC.min(k) * NC.min(n)];
-    let mut row: Vec<T> = vec![T::ZERO; NC.min(n)];
-    let mut jc = 0;
-    while jc < n {
-        let nb = NC.min(n - jc);
-        let mut pc = 0;
-        while pc < k {
-            let kb = KC.min(k - pc);
-            for p in 0..kb {
-                let src = b.offset((pc + p) as isize * rsb + jc as isize * csb);
-                let dst = &mut panel[p * nb..(p + 1) * nb];
-                if csb == 1 {
-                    dst.copy_from_slice(core::slice::from_raw_parts(src, nb));
-                } else {
-                    for (j, x) in dst.iter_mut().enumerate() {
-                        *x = *src.offset(j as isize * csb);
-                    }
-                }
-            }
-            for i in 0..m {
-                let r = &mut row[..nb];
-                r.iter_mut().for_each(|x| *x = T::ZERO);
-                let arow = a.offset(i as isize * rsa + pc as isize * csa);
-                for p in 0..kb {
-                    let av = *arow.offset(p as isize * csa);
-                    let bp = &panel[p * nb..(p + 1) * nb];
-                    for (x, y) in r.iter_mut().zip(bp) {
-                        *x = *x + av * *y;
-                    }
-                }
-                let crow = c.offset(i as isize * rsc + jc as isize * csc);
-                for (j, x) in r.iter().enumerate() {
-                    let pc = crow.offset(j as isize * csc);
-                    *pc = *pc + alpha * *x;
-                }
-            }
-            pc += kb;
-        }
-        jc += nb;
     }
 }

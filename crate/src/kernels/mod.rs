@@ -15,3 +15,7 @@ pub mod rng_mathfun;
 pub mod rng_sample;
 pub mod crmath;
 pub mod ternary;
+pub mod conv;
+pub mod norm;
+pub mod pool;
+pub mod resample;

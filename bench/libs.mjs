@@ -1,0 +1,57 @@
+// The libraries under comparison, each set up once per process: our runtime (dist/),
+// TensorFlow.js with its WebAssembly backend (XNNPACK, one thread in Node) and its
+// plain-JS CPU backend, and onnxruntime-web (wasm, one thread) with the ONNX graphs of
+// /work/shared/bench/models.
+
+import { createRequire } from 'node:module';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '..', 'package.json'));
+export const MODELS_DIR = process.env.BENCH_MODELS ?? '/work/shared/bench/models';
+
+export async function loadOurs() {
+  return import('../dist/index.js');
+}
+
+/** tfjs-core with a backend made current: 'wasm' or 'cpu'. Tensors belong to the backend
+ * that was current when they were made, so callers switch with use(). */
+export async function loadTfjs() {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+  // silence tfjs' "hi there" banner and platform warnings
+  const [log, warn] = [console.log, console.warn];
+  console.log = console.warn = () => {};
+  try {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    await tf.setBackend('cpu');
+    await tf.ready();
+  } finally {
+    [console.log, console.warn] = [log, warn];
+  }
+  return {
+    tf,
+    async use(name) {
+      if (tf.getBackend() !== name) await tf.setBackend(name);
+    },
+  };
+}
+
+export async function loadOrt() {
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = 'error';
+  return {
+    ort,
+    async session(file) {
+      const path = join(MODELS_DIR, file);
+      if (!existsSync(path)) return null;
+      return ort.InferenceSession.create(readFileSync(path), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    },
+  };
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// npm run bench: our runtime against tfjs-backend-wasm, tfjs-backend-cpu and
+// onnxruntime-web in one process, interleaved rounds (every library runs each workload
+// once per round), medians. Prints a table and writes bench/results.json.
+//
+// Environment:
+//   BENCH_FILTER=<regex>   only workloads whose name matches
+//   BENCH_ROUNDS=<n>       rounds (default 5)
+//   BENCH_SAMPLE_MS=<ms>   time per sample: a sample repeats the workload this long (default 200)
+//   BENCH_RELAXED=0        skip the relaxed-SIMD rows (a child process with
+//                          --experimental-wasm-relaxed-simd running our relaxed build)
+//   BENCH_OUT=<file>       results file (default bench/results.json)
+// Flag --only-ours: run just our runtime (the relaxed child uses it with --json).
+
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadOurs, loadTfjs, loadOrt } from './libs.mjs';
+import { allWorkloads } from './workloads.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const onlyOurs = argv.includes('--only-ours');
+const jsonOut = argv.includes('--json');
+const filter = process.env.BENCH_FILTER ? new RegExp(process.env.BENCH_FILTER) : null;
+/** Workloads that get a relaxed-SIMD row. */
+const RELAXED_SET = new RegExp(process.env.BENCH_RELAXED_FILTER ?? '^(sgemm_|conv3x3_64x56x56$|mlp_train_step$)');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const sampleMs = Number(process.env.BENCH_SAMPLE_MS ?? 200);
+const LIBS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web'];
+const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
+
+/** Mean ms per run over repeated runs lasting at least `ms` (at least one run). */
+async function sample(impl, ms) {
+  if (impl.before) await impl.before();
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    const r = impl.run();
+    if (r instanceof Promise) await r;
+    n++;
+    t = performance.now();
+  } while (t - t0 < ms);
+  return (t - t0) / n;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function toUnit(w, msPerRun) {
+  if (w.unit === 'GFLOP/s') return w.work / (msPerRun * 1e6);
+  if (w.unit === 'us') return (msPerRun * 1000) / (w.opsPerRun ?? 1);
+  return msPerRun;
+}
+
+async function measure() {
+  const ctx = { torch: await loadOurs() };
+  if (!onlyOurs) {
+    ctx.tfjs = await loadTfjs();
+    ctx.ort = await loadOrt();
+  }
+  const workloads = allWorkloads(ctx).filter((w) => (!filter || filter.test(w.name)) && (!jsonOut || RELAXED_SET.test(w.name)));
+  // set up every (workload, library) pair once; a failed setup is reported, not fatal
+  const cells = [];
+  for (const w of workloads) {
+    for (const lib of LIBS) {
+      const make = w.impls[lib];
+      if (!make || (onlyOurs && lib !== 'ours')) continue;
+      const cell = { w, lib, samples: [], error: null, impl: null };
+      try {
+        cell.impl = await make();
+        await sample(cell.impl, 0); // warm-up run
+      } catch (e) {
+        cell.error = String(e?.message ?? e).slice(0, 120);
+      }
+      cells.push(cell);
+    }
+  }
+  for (let r = 0; r < rounds; r++) {
+    log(`round ${r + 1}/${rounds}`);
+    for (const cell of cells) {
+      if (cell.error) continue;
+      // very slow cells (seconds per run) sample only three rounds
+      if (r >= 3 && cell.samples.length && cell.samples[0] > 1500) continue;
+      try {
+        cell.samples.push(await sample(cell.impl, sampleMs));
+      } catch (e) {
+        cell.error = String(e?.message ?? e).slice(0, 120);
+      }
+    }
+  }
+  return workloads.map((w) => {
+    const row = { name: w.name, unit: w.unit, higher_is_better: w.higherIsBetter, ours: null, peers: {} };
+    if (w.note) row.note = w.note;
+    for (const cell of cells.filter((c) => c.w === w)) {
+      const v = cell.error || !cell.samples.length ? null : toUnit(w, median(cell.samples));
+      if (cell.lib === 'ours') {
+        row.ours = v;
+        if (cell.error) row.ours_error = cell.error;
+      } else {
+        row.peers[cell.lib] = v;
+        if (cell.error) (row.peer_errors ??= {})[cell.lib] = cell.error;
+      }
+    }
+    return row;
+  });
+}
+
+/** Rows of our relaxed-SIMD build, measured in a child process with the V8 flag. */
+function relaxedRows() {
+  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url), '--only-ours', '--json'], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) {
+    log(`relaxed run failed (status ${r.status})`);
+    return [];
+  }
+  const out = JSON.parse(r.stdout);
+  if (!out.relaxed) {
+    log('relaxed run did not load the relaxed build; no relaxed rows');
+    return [];
+  }
+  return out.rows.map((row) => ({ ...row, name: `${row.name}_relaxed`, peers: {} }));
+}
+
+const fmt = (v, unit) => (v === null || v === undefined ? 'n/a' : unit === 'GFLOP/s' ? v.toFixed(2) : unit === 'us' ? v.toFixed(2) : v.toFixed(3));
+
+function ratio(row, peer) {
+  const p = row.peers[peer];
+  if (row.ours === null || p === null || p === undefined) return '';
+  const r = row.higher_is_better ? row.ours / p : p / row.ours;
+  return `${r.toFixed(2)}x`;
+}
+
+function printTable(rows) {
+  const peers = LIBS.slice(1);
+  const head = ['workload', 'unit', 'ours', ...peers.flatMap((p) => [p, 'ratio'])];
+  const lines = rows.map((r) => [r.name, r.unit, fmt(r.ours, r.unit), ...peers.flatMap((p) => [fmt(r.peers[p], r.unit), ratio(r, p)])]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const line = (cols) => cols.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  for (const l of lines) console.log(line(l));
+  console.log('ratio = how many times better ours is than that peer (higher GFLOP/s, or lower ms/us)');
+  for (const r of rows) {
+    if (r.note) console.log(`${r.name}: ${r.note}`);
+    if (r.ours_error) console.log(`${r.name} (ours): ${r.ours_error}`);
+    for (const [p, e] of Object.entries(r.peer_errors ?? {})) console.log(`${r.name} (${p}): ${e}`);
+  }
+}
+
+const t0 = Date.now();
+const load0 = os.loadavg()[0];
+const rows = await measure();
+if (jsonOut) {
+  const { torch } = { torch: await loadOurs() };
+  process.stdout.write(JSON.stringify({ relaxed: torch.relaxedSimdSupported(), rows }));
+} else {
+  if (!onlyOurs && process.env.BENCH_RELAXED !== '0') rows.push(...relaxedRows());
+  const cpu = os.cpus();
+  const results = {
+    machine: {
+      cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, os: `${os.type()} ${os.release()}`, node: process.version,
+      loadavg_start: load0, loadavg_end: os.loadavg()[0],
+    },
+    date: new Date().toISOString(),
+    seconds: Math.round((Date.now() - t0) / 1000),
+    workloads: rows,
+  };
+  printTable(rows);
+  const out = process.env.BENCH_OUT ?? join(here, 'results.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`wrote ${out} (${results.seconds} s, load average ${load0.toFixed(1)} -> ${results.machine.loadavg_end.toFixed(1)})`);
+}

@@ -1,0 +1,190 @@
+//! 2-d pooling (1-d is h = 1) over contiguous planes [P, H, W] -> [P, OH, OW]:
+//! max (with int64 indices into the plane, as PyTorch returns them), average
+//! (count_include_pad, divisor_override, ceil_mode through the output size) and their
+//! adaptive forms, forward and backward.
+//!
+//! Each output row/column has one input window per axis: the valid positions
+//! start, start + step, ... (count of them). Regular and adaptive pooling differ only
+//! in how those windows are laid out, so one set of loops serves both.
+
+use crate::num::Float;
+
+/// The input positions one output index reads along an axis.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Window {
+    /// First valid input index.
+    pub start: usize,
+    pub count: usize,
+    pub step: usize,
+    /// avg_pool's count_include_pad size: the window clipped to the padded input only.
+    pub padded: usize,
+}
+
+/// Windows of a regular pooling axis (kernel k, stride s, padding p, dilation d).
+pub fn regular_axis(len: usize, out: usize, k: usize, s: usize, p: usize, d: usize) -> Vec<Window> {
+    (0..out)
+        .map(|o| {
+            let base = (o * s) as isize - p as isize;
+            let d_ = d as isize;
+            let lo = if base >= 0 { 0 } else { (-base + d_ - 1) / d_ };
+            let last = len as isize - 1 - base;
+            let hi = if last < 0 { 0 } else { (last / d_ + 1).min(k as isize) };
+            let count = (hi - lo).max(0) as usize;
+            let end_padded = (base + k as isize).min((len + p) as isize);
+            Window { start: (base + lo * d_).max(0) as usize, count, step: d, padded: (end_padded - base).max(0) as usize }
+        })
+        .collect()
+}
+
+/// Windows of an adaptive axis: [floor(o*len/out), ceil((o+1)*len/out)).
+pub fn adaptive_axis(len: usize, out: usize) -> Vec<Window> {
+    (0..out)
+        .map(|o| {
+            let start = o * len / out;
+            let end = ((o + 1) * len).div_ceil(out);
+            Window { start, count: end - start, step: 1, padded: end - start }
+        })
+        .collect()
+}
+
+/// The per-axis windows and plane sizes of one pooling call.
+pub struct Plan {
+    pub planes: usize,
+    pub h: usize,
+    pub w: usize,
+    pub ys: Vec<Window>,
+    pub xs: Vec<Window>,
+}
+
+impl Plan {
+    fn in_plane(&self) -> usize {
+        self.h * self.w
+    }
+    fn out_plane(&self) -> usize {
+        self.ys.len() * self.xs.len()
+    }
+}
+
+/// Max over each window; `idx` gets the argmax's index in the plane (iy * W + ix).
+/// NaN propagates, as in PyTorch.
+///
+/// # Safety
+/// x covers P*H*W values, y and idx P*OH*OW.
+pub unsafe fn max_forward<T: Float>(pl: &Plan, x: *const T, y: *mut T, idx: *mut i64) {
+    let (ip, op) = (pl.in_plane(), pl.out_plane());
+    for p in 0..pl.planes {
+        let xp = x.add(p * ip);
+        let mut o = p * op;
+        for wy in &pl.ys {
+            for wx in &pl.xs {
+                // PyTorch's rule: strictly greater, or NaN (so the last NaN wins)
+                let mut best = -T::INF;
+                let mut at = wy.start * pl.w + wx.start;
+                for a in 0..wy.count {
+                    let row = (wy.start + a * wy.step) * pl.w;
+                    for b in 0..wx.count {
+                        let i = row + wx.start + b * wx.step;
+                        let v = *xp.add(i);
+                        if v > best || v.is_nan() {
+                            best = v;
+                            at = i;
+                        }
+                    }
+                }
+                *y.add(o) = best;
+                *idx.add(o) = at as i64;
+                o += 1;
+            }
+        }
+    }
+}
+
+/// gx = 0, then gx[plane, idx] += gy for every output (max pooling's backward).
+/// False (gx untouched) when an index lies outside the plane.
+///
+/// # Safety
+/// gy and idx cover planes*out_plane values, gx planes*in_plane.
+pub unsafe fn max_backward<T: Float>(planes: usize, in_plane: usize, out_plane: usize, gy: *const T, idx: *const i64, gx: *mut T) -> bool {
+    let all = core::slice::from_raw_parts(idx, planes * out_plane);
+    if all.iter().any(|&i| i < 0 || i as usize >= in_plane) {
+        return false;
+    }
+    core::slice::from_raw_parts_mut(gx, planes * in_plane).fill(T::ZERO);
+    for p in 0..planes {
+        let g = gx.add(p * in_plane);
+        for o in p * out_plane..(p + 1) * out_plane {
+            let q = g.add(all[o] as usize);
+            *q = *q + *gy.add(o);
+        }
+    }
+    true
+}
+
+/// How avg pooling divides a window's sum.
+#[derive(Clone, Copy)]
+pub enum Divisor {
+    /// the valid elements only
+    Valid,
+    /// the window clipped to the padded input (count_include_pad)
+    Padded,
+    Fixed(f64),
+}
+
+fn divisor(d: Divisor, wy: &Window, wx: &Window) -> f64 {
+    match d {
+        Divisor::Valid => (wy.count * wx.count) as f64,
+        Divisor::Padded => (wy.padded * wx.padded) as f64,
+        Divisor::Fixed(v) => v,
+    }
+}
+
+/// Mean (sum / divisor) over each window.
+///
+/// # Safety
+/// x covers P*H*W values, y P*OH*OW.
+pub unsafe fn avg_forward<T: Float>(pl: &Plan, div: Divisor, x: *const T, y: *mut T) {
+    let (ip, op) = (pl.in_plane(), pl.out_plane());
+    for p in 0..pl.planes {
+        let xp = x.add(p * ip);
+        let mut o = p * op;
+        for wy in &pl.ys {
+            for wx in &pl.xs {
+                let mut s = T::ZERO;
+                for a in 0..wy.count {
+                    let row = xp.add((wy.start + a * wy.step) * pl.w + wx.start);
+                    for b in 0..wx.count {
+                        s = s + *row.add(b * wx.step);
+                    }
+                }
+                *y.add(o) = s / T::f(divisor(div, wy, wx));
+                o += 1;
+            }
+        }
+    }
+}
+
+/// gx = 0, then every window gets its output's gradient / divisor.
+///
+/// # Safety
+/// gy covers P*OH*OW values, gx P*H*W.
+pub unsafe fn avg_backward<T: Float>(pl: &Plan, div: Divisor, gy: *const T, gx: *mut T) {
+    let (ip, op) = (pl.in_plane(), pl.out_plane());
+    core::slice::from_raw_parts_mut(gx, pl.planes * ip).fill(T::ZERO);
+    for p in 0..pl.planes {
+        let gp = gx.add(p * ip);
+        let mut o = p * op;
+        for wy in &pl.ys {
+            for wx in &pl.xs {
+                let v = *gy.add(o) / T::f(divisor(div, wy, wx));
+                for a in 0..wy.count {
+                    let row = gp.add((wy.start + a * wy.step) * pl.w + wx.start);
+                    for b in 0..wx.count {
+                        let q = row.add(b * wx.step);
+                        *q = *q + v;
+                    }
+                }
+                o += 1;
+            }
+        }
+    }
+}
