@@ -1,25 +1,42 @@
 // The libraries under comparison, each set up once per process: our runtime (dist/),
 // TensorFlow.js with its WebAssembly backend (XNNPACK, one thread in Node) and its
 // plain-JS CPU backend, and onnxruntime-web (wasm, one thread) with the ONNX graphs of
-// /work/shared/bench/models.
+// ../shared/bench/models (or $BENCH_MODELS).
 
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import os from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', 'package.json'));
-export const MODELS_DIR = process.env.BENCH_MODELS ?? '/work/shared/bench/models';
+export const MODELS_DIR = process.env.BENCH_MODELS ?? join(here, '..', '..', 'shared', 'bench', 'models');
 
 export async function loadOurs() {
   return import('../dist/index.js');
+}
+
+/**
+ * tfjs-core alone registers no gradients: the @tensorflow/tfjs umbrella package imports
+ * dist/register_all_gradients, whose extensionless ESM imports Node cannot resolve, so
+ * it is bundled with esbuild first. Registrations go to tfjs' global registry.
+ */
+async function registerTfjsGradients() {
+  const { build } = await import('esbuild');
+  const out = join(os.tmpdir(), 'torchwasm-bench-tfjs-gradients.mjs');
+  await build({
+    entryPoints: [require.resolve('@tensorflow/tfjs-core/dist/register_all_gradients.js')],
+    bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error',
+  });
+  await import(pathToFileURL(out).href);
 }
 
 /** tfjs-core with a backend made current: 'wasm' or 'cpu'. Tensors belong to the backend
  * that was current when they were made, so callers switch with use(). */
 export async function loadTfjs() {
   const tf = await import('@tensorflow/tfjs-core');
+  await registerTfjsGradients();
   await import('@tensorflow/tfjs-backend-cpu');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');

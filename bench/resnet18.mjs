@@ -1,34 +1,34 @@
-// torchvision's ResNet-18 (eval mode) written with our functional ops, over a
-// state_dict of tensors (the keys of /work/shared/conformance/models/resnet18.pt).
+// ResNet-18 for the benchmark: the weights of ../shared/conformance/models/resnet18.pt
+// (or $CONFORMANCE_DIR/models) read with torch.load, run by torch.models.resnetForward,
+// and checked against PyTorch's logits for resnet18_input.bin.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const RESNET18_PT = process.env.RESNET18_PT ?? '/work/shared/conformance/models/resnet18.pt';
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const modelsDir = join(process.env.CONFORMANCE_DIR ?? join(repo, '..', 'shared', 'conformance'), 'models');
 
-/** The state_dict as {name: Tensor}, or null while the runtime has no .pt reader. */
-export async function loadResnet18Params(torch) {
-  if (typeof torch.load !== 'function' || !existsSync(RESNET18_PT)) return null;
-  const sd = await torch.load(RESNET18_PT);
-  return sd instanceof Map ? Object.fromEntries(sd) : sd;
+const floats = (file) => {
+  const b = readFileSync(join(modelsDir, file));
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+};
+
+/** The state_dict as {name: Tensor}; throws when the fixture is missing. */
+export function loadResnet18(torch) {
+  const pt = join(modelsDir, 'resnet18.pt');
+  if (!existsSync(pt)) throw new Error(`n/a: ${pt} not found (set CONFORMANCE_DIR)`);
+  return torch.load(new Uint8Array(readFileSync(pt)));
 }
 
-export function resnet18Forward(torch, P, x) {
-  const F = torch.nn.functional;
-  const relu = F.relu ?? torch.relu;
-  if (typeof relu !== 'function') throw new Error('n/a: relu is not in this build');
-  const bn = (t, p) => F.batchNorm(t, P[`${p}.running_mean`], P[`${p}.running_var`], { weight: P[`${p}.weight`], bias: P[`${p}.bias`], training: false, eps: 1e-5 });
-  const block = (t, p, stride) => {
-    let out = relu(bn(F.conv2d(t, P[`${p}.conv1.weight`], null, { stride, padding: 1 }), `${p}.bn1`));
-    out = bn(F.conv2d(out, P[`${p}.conv2.weight`], null, { padding: 1 }), `${p}.bn2`);
-    const id = P[`${p}.downsample.0.weight`] ? bn(F.conv2d(t, P[`${p}.downsample.0.weight`], null, { stride }), `${p}.downsample.1`) : t;
-    return relu(out.add(id));
-  };
-  let h = relu(bn(F.conv2d(x, P['conv1.weight'], null, { stride: 2, padding: 3 }), 'bn1'));
-  h = F.maxPool2d(h, 3, { stride: 2, padding: 1 });
-  for (const [layer, stride] of [[1, 1], [2, 2], [3, 2], [4, 2]]) {
-    h = block(h, `layer${layer}.0`, stride);
-    h = block(h, `layer${layer}.1`, 1);
-  }
-  h = F.adaptiveAvgPool2d(h, 1).flatten(1);
-  return F.linear(h, P['fc.weight'], P['fc.bias']);
+/** Largest |ours - PyTorch| over the 1000 logits of resnet18_input.bin. */
+export function resnet18LogitsError(torch, sd) {
+  const expected = floats('resnet18_logits.bin');
+  return torch.tidy(() => {
+    const x = torch.fromArray(floats('resnet18_input.bin').slice(), [1, 3, 224, 224]);
+    const got = torch.noGrad(() => torch.models.resnetForward(sd, x)).toTypedArray();
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+    return worst;
+  });
 }

@@ -98,6 +98,7 @@ async function measure() {
   return workloads.map((w) => {
     const row = { name: w.name, unit: w.unit, higher_is_better: w.higherIsBetter, ours: null, peers: {} };
     if (w.note) row.note = w.note;
+    if (w.logits_max_abs_diff !== undefined) row.logits_max_abs_diff = w.logits_max_abs_diff;
     for (const cell of cells.filter((c) => c.w === w)) {
       const v = cell.error || !cell.samples.length ? null : toUnit(w, median(cell.samples));
       if (cell.lib === 'ours') {

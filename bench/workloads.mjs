@@ -2,7 +2,7 @@
 // { before?, run } (run may return a promise); the driver times run() repeatedly.
 // Inputs are made once in setup; results are disposed inside run, so memory stays flat.
 
-import { resnet18Forward, loadResnet18Params } from './resnet18.mjs';
+import { loadResnet18, resnet18LogitsError } from './resnet18.mjs';
 
 /** Reproducible uniform values in [-1, 1). */
 export function values(n, seed = 1) {
@@ -121,19 +121,22 @@ function convFwdBwd(ctx) {
 }
 
 function resnet(ctx) {
-  return {
+  const w = {
     name: 'resnet18_forward', unit: 'ms', higherIsBetter: false,
     impls: {
       ours: async () => {
         const { torch } = ctx;
-        const params = await loadResnet18Params(torch);
-        if (!params) throw new Error('n/a: no .pt loader yet (torch.load)');
+        const sd = loadResnet18(torch);
+        const err = resnet18LogitsError(torch, sd);
+        w.note = `our logits vs PyTorch's resnet18_logits.bin: max |diff| ${err.toExponential(2)} (${err <= 1e-3 ? 'within' : 'NOT within'} 1e-3)`;
+        w.logits_max_abs_diff = err;
         const x = ours(torch, [1, 3, 224, 224], 1);
-        return { run: () => torch.noGrad(() => torch.tidy(() => void resnet18Forward(torch, params, x))) };
+        return { run: () => torch.noGrad(() => void torch.models.resnetForward(sd, x).dispose()) };
       },
       'onnxruntime-web': ortImpl(ctx, 'resnet18.onnx', { input: [[1, 3, 224, 224], 1] }),
     },
   };
+  return w;
 }
 
 function add2x2(ctx, grad) {
@@ -227,31 +230,26 @@ function softmax(ctx) {
  */
 function mlp(ctx) {
   const { torch } = ctx;
-  const relu = pick(torch, 'relu');
-  const ce = pick(torch, 'crossEntropy');
-  const note = `${relu ? 'relu' : 'no activation (relu missing)'}, ${ce ? 'cross-entropy' : 'MSE (cross_entropy missing)'}`;
   const [B, I, H, O] = [64, 784, 256, 10];
   const lr = 0.01;
   const labels = Array.from({ length: B }, (_, i) => (i * 7) % O);
   const onehot = new Float32Array(B * O);
   labels.forEach((l, i) => (onehot[i * O + l] = 1));
   return {
-    name: 'mlp_train_step', unit: 'ms', higherIsBetter: false, note,
+    name: 'mlp_train_step', unit: 'ms', higherIsBetter: false,
+    note: 'linear-relu-linear, softmax cross-entropy (ours: -log_softmax(out).gather(labels).mean()), SGD',
     impls: {
       ours: async () => {
         const F = torch.nn.functional;
         const ps = [ours(torch, [H, I], 1).mul(0.05), ours(torch, [H], 2).mul(0.05), ours(torch, [O, H], 3).mul(0.1), ours(torch, [O], 4).mul(0.1)];
         for (const p of ps) p.requiresGrad = true;
         const x = ours(torch, [B, I], 5);
-        const y = torch.tensor(labels);
-        const yOne = torch.fromArray(onehot, [B, O]);
-        const loss = (out) => (ce ? ce(out, y) : out.sub(yOne).mul(out.sub(yOne)).mean());
+        const y = torch.tensor(labels).unsqueeze(1);
         return {
           run: () => {
             torch.tidy(() => {
-              let h = F.linear(x, ps[0], ps[1]);
-              if (relu) h = relu(h);
-              loss(F.linear(h, ps[2], ps[3])).backward();
+              const out = F.linear(F.relu(F.linear(x, ps[0], ps[1])), ps[2], ps[3]);
+              F.logSoftmax(out, 1).gather(1, y).mean().neg().backward();
               torch.noGrad(() => {
                 for (const p of ps) p.sub_(p.grad, { alpha: lr });
               });
@@ -263,14 +261,14 @@ function mlp(ctx) {
           },
         };
       },
-      'tfjs-wasm': tfImpl(ctx, 'wasm', (tf) => mlpTf(tf, relu !== null, ce !== null, onehot, [B, I, H, O], lr)),
-      'tfjs-cpu': tfImpl(ctx, 'cpu', (tf) => mlpTf(tf, relu !== null, ce !== null, onehot, [B, I, H, O], lr)),
+      'tfjs-wasm': tfImpl(ctx, 'wasm', (tf) => mlpTf(tf, onehot, [B, I, H, O], lr)),
+      'tfjs-cpu': tfImpl(ctx, 'cpu', (tf) => mlpTf(tf, onehot, [B, I, H, O], lr)),
     },
   };
 }
 
-function mlpTf(tf, useRelu, useCe, onehot, [B, I, H, O], lr) {
-  const v = (shape, seed, scale) => tf.variable(tf.tensor(values(prod(shape), seed), shape).mul(scale));
+function mlpTf(tf, onehot, [B, I, H, O], lr) {
+  const v = (shape, seed, scale) => tf.variable(tf.mul(tf.tensor(values(prod(shape), seed), shape), scale));
   // tfjs weights are [in, out]
   const w1 = v([I, H], 1, 0.05);
   const b1 = v([H], 2, 0.05);
@@ -281,10 +279,8 @@ function mlpTf(tf, useRelu, useCe, onehot, [B, I, H, O], lr) {
   const opt = tf.train.sgd(lr);
   return () => {
     const loss = opt.minimize(() => {
-      let h = x.matMul(w1).add(b1);
-      if (useRelu) h = h.relu();
-      const out = h.matMul(w2).add(b2);
-      return useCe ? tf.losses.softmaxCrossEntropy(y, out) : tf.losses.meanSquaredError(y, out);
+      const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
+      return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(h, w2), b2));
     }, true);
     loss.dispose();
   };

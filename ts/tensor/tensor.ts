@@ -53,20 +53,20 @@ export type Scalar = number | boolean | bigint;
 export class Tensor {
   /** @internal storage and graph node, shared with the FinalizationRegistry */ _h: Holdings;
   /** @internal grad_fn of a saved output: not counted as a use (it would keep its own node alive) */
-  _weakFn: Node | null = null;
+  declare _weakFn: Node | null;
   readonly dtype: DType;
   /** @internal */ _shape: readonly number[];
   /** @internal */ _strides: readonly number[];
   /** @internal in elements */ _offset: number;
   /** @internal */ _disposed = false;
   /** @internal */ _requiresGrad = false;
-  /** @internal */ _grad: Tensor | null = null;
-  /** @internal which output of _gradFn this tensor is */ _outputNr = 0;
-  /** @internal the tensor this one is a view of (autograd view tracking) */ _base: Tensor | null = null;
-  /** @internal */ _retainsGrad = false;
-  /** @internal */ _hooks: ((grad: Tensor) => Tensor | void)[] | null = null;
-  /** @internal AccumulateGrad node of a leaf, created on first use */ _gradAccumulator: Node | null = null;
-  /** @internal */ _name: string | null = null;
+  /** @internal */ declare _grad: Tensor | null;
+  /** @internal which output of _gradFn this tensor is */ declare _outputNr: number;
+  /** @internal the tensor this one is a view of (autograd view tracking) */ declare _base: Tensor | null;
+  /** @internal */ declare _retainsGrad: boolean;
+  /** @internal */ declare _hooks: ((grad: Tensor) => Tensor | void)[] | null;
+  /** @internal AccumulateGrad node of a leaf, created on first use */ declare _gradAccumulator: Node | null;
+  /** @internal */ declare _name: string | null;
   /** @internal made inside inferenceMode() */ _inference = isInferenceModeEnabled();
 
   /** @internal Use torch.* factories; this wraps an existing storage. */
@@ -344,6 +344,13 @@ export class Tensor {
     return 'Tensor';
   }
 }
+
+// Defaults of the fields most tensors never set live on the prototype: a tensor made by
+// an op carries only the fields every tensor uses, which keeps small ops cheap to
+// allocate and collect. Setting one adds it to that tensor alone.
+Object.assign(Tensor.prototype, {
+  _weakFn: null, _grad: null, _outputNr: 0, _base: null, _retainsGrad: false, _hooks: null, _gradAccumulator: null, _name: null,
+});
 
 function liveView(t: Tensor): TypedArray {
   const n = t.numel();
