@@ -19,3 +19,5 @@ pub mod conv;
 pub mod norm;
 pub mod pool;
 pub mod resample;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod softmax_simd;
