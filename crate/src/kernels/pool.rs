@@ -77,18 +77,20 @@ pub unsafe fn max_forward<T: Float>(pl: &Plan, x: *const T, y: *mut T, idx: *mut
         let mut o = p * op;
         for wy in &pl.ys {
             for wx in &pl.xs {
-                // PyTorch's rule: strictly greater, or NaN (so the last NaN wins)
+                // PyTorch's rule: strictly greater, or NaN (so the last NaN wins). The
+                // update is written as selects: a branch on random data mispredicts.
                 let mut best = -T::INF;
                 let mut at = wy.start * pl.w + wx.start;
                 for a in 0..wy.count {
-                    let row = (wy.start + a * wy.step) * pl.w;
+                    let row = (wy.start + a * wy.step) * pl.w + wx.start;
+                    let rp = xp.add(row);
                     for b in 0..wx.count {
-                        let i = row + wx.start + b * wx.step;
-                        let v = *xp.add(i);
-                        if v > best || v.is_nan() {
-                            best = v;
-                            at = i;
-                        }
+                        let off = b * wx.step;
+                        let v = *rp.add(off);
+                        #[allow(clippy::eq_op)]
+                        let take = (v > best) | (v != v);
+                        best = if take { v } else { best };
+                        at = if take { row + off } else { at };
                     }
                 }
                 *y.add(o) = best;
