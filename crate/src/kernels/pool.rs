@@ -76,28 +76,101 @@ pub unsafe fn max_forward<T: Float>(pl: &Plan, x: *const T, y: *mut T, idx: *mut
         let xp = x.add(p * ip);
         let mut o = p * op;
         for wy in &pl.ys {
-            for wx in &pl.xs {
-                // PyTorch's rule: strictly greater, or NaN (so the last NaN wins). The
-                // update is written as selects: a branch on random data mispredicts.
-                let mut best = -T::INF;
-                let mut at = wy.start * pl.w + wx.start;
-                for a in 0..wy.count {
-                    let row = (wy.start + a * wy.step) * pl.w + wx.start;
-                    let rp = xp.add(row);
-                    for b in 0..wx.count {
-                        let off = b * wx.step;
-                        let v = *rp.add(off);
-                        #[allow(clippy::eq_op)]
-                        let take = (v > best) | (v != v);
-                        best = if take { v } else { best };
-                        at = if take { row + off } else { at };
+            let mut ox = 0;
+            while ox < pl.xs.len() {
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                if core::mem::size_of::<T>() == 4 {
+                    if let Some(stride) = simd::regular_quad(&pl.xs, ox) {
+                        simd::max_quad(xp as *const f32, pl.w, wy, &pl.xs[ox], stride, y.add(o) as *mut f32, idx.add(o));
+                        ox += 4;
+                        o += 4;
+                        continue;
                     }
                 }
-                *y.add(o) = best;
+                let (v, at) = max_window(xp, pl.w, wy, &pl.xs[ox]);
+                *y.add(o) = v;
                 *idx.add(o) = at as i64;
+                ox += 1;
                 o += 1;
             }
         }
+    }
+}
+
+/// The max of one window and its index in the plane, scanning rows then columns.
+#[inline(always)]
+unsafe fn max_window<T: Float>(xp: *const T, w: usize, wy: &Window, wx: &Window) -> (T, usize) {
+    // PyTorch's rule: strictly greater, or NaN (so the last NaN wins). The update is
+    // written as selects: a branch on random data mispredicts.
+    let mut best = -T::INF;
+    let mut at = wy.start * w + wx.start;
+    for a in 0..wy.count {
+        let row = (wy.start + a * wy.step) * w + wx.start;
+        let rp = xp.add(row);
+        for b in 0..wx.count {
+            let off = b * wx.step;
+            let v = *rp.add(off);
+            #[allow(clippy::eq_op)]
+            let take = (v > best) | (v != v);
+            best = if take { v } else { best };
+            at = if take { row + off } else { at };
+        }
+    }
+    (best, at)
+}
+
+/// Four adjacent float32 outputs at once, for windows of one shape whose starts step
+/// by 1 or 2 (the interior of a regular pooling row): the same scan, lane by lane.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use super::Window;
+    use core::arch::wasm32::*;
+
+    /// The start step when xs[ox..ox + 4] have one count and step and starts 1 or 2 apart.
+    #[inline(always)]
+    pub fn regular_quad(xs: &[Window], ox: usize) -> Option<usize> {
+        if ox + 4 > xs.len() {
+            return None;
+        }
+        let w0 = &xs[ox];
+        let s = xs[ox + 1].start.wrapping_sub(w0.start);
+        if !(s == 1 || s == 2) || w0.count == 0 {
+            return None;
+        }
+        (1..4).all(|j| { let wj = &xs[ox + j]; wj.count == w0.count && wj.step == w0.step && wj.start == w0.start + j * s }).then_some(s)
+    }
+
+    /// Four values starting at p, `s` apart (s = 1 or 2), reading no further than the last.
+    #[inline(always)]
+    unsafe fn load4(p: *const f32, s: usize) -> v128 {
+        if s == 1 {
+            v128_load(p as *const v128)
+        } else {
+            // p0..p3 and p3..p6: lanes 0, 2 of the first and 1, 3 of the second
+            let (lo, hi) = (v128_load(p as *const v128), v128_load(p.add(3) as *const v128));
+            i32x4_shuffle::<0, 2, 5, 7>(lo, hi)
+        }
+    }
+
+    /// y[0..4] and idx[0..4] for the windows (wy, wx0 + j * s).
+    pub unsafe fn max_quad(xp: *const f32, w: usize, wy: &Window, wx0: &Window, s: usize, y: *mut f32, idx: *mut i64) {
+        let first = (wy.start * w + wx0.start) as i32;
+        let lane_off = i32x4(0, s as i32, 2 * s as i32, 3 * s as i32);
+        let mut best = f32x4_splat(f32::NEG_INFINITY);
+        let mut at = i32x4_add(i32x4_splat(first), lane_off);
+        for a in 0..wy.count {
+            let row = (wy.start + a * wy.step) * w + wx0.start;
+            for b in 0..wx0.count {
+                let off = row + b * wx0.step;
+                let v = load4(xp.add(off), s);
+                let take = v128_or(f32x4_gt(v, best), f32x4_ne(v, v));
+                best = v128_bitselect(v, best, take);
+                at = v128_bitselect(i32x4_add(i32x4_splat(off as i32), lane_off), at, take);
+            }
+        }
+        v128_store(y as *mut v128, best);
+        v128_store(idx as *mut v128, i64x2_extend_low_i32x4(at));
+        v128_store(idx.add(2) as *mut v128, i64x2_extend_high_i32x4(at));
     }
 }
 
