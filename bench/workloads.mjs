@@ -3,6 +3,7 @@
 // Inputs are made once in setup; results are disposed inside run, so memory stays flat.
 
 import { loadResnet18, resnet18LogitsError } from './resnet18.mjs';
+import { peakKernel } from './peak.mjs';
 
 /** Reproducible uniform values in [-1, 1). */
 export function values(n, seed = 1) {
@@ -286,8 +287,26 @@ function mlpTf(tf, onehot, [B, I, H, O], lr) {
   };
 }
 
+/** The f32x4 multiply-add ceiling (bench/peak.mjs): context for the GFLOP/s rows. */
+function simdPeak() {
+  const iterations = 100_000;
+  const w = {
+    name: 'simd_peak', unit: 'GFLOP/s', higherIsBetter: true,
+    impls: {
+      ours: async () => {
+        const k = await peakKernel();
+        w.work = iterations * k.flopsPerIteration;
+        w.note = `register-resident f32x4 ${k.relaxed ? 'relaxed_madd' : 'mul + add'} loop: the ceiling of a wasm kernel here`;
+        return { run: () => void k.run(iterations) };
+      },
+    },
+  };
+  return w;
+}
+
 export function allWorkloads(ctx) {
   return [
+    simdPeak(),
     sgemm(ctx, 128), sgemm(ctx, 256), sgemm(ctx, 512), sgemm(ctx, 1024),
     conv(ctx), convFwdBwd(ctx), resnet(ctx), add2x2(ctx, false), add2x2(ctx, true),
     add1m(ctx), mlp(ctx), softmax(ctx), sum1m(ctx),
