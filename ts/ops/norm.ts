@@ -8,7 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { float64 } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
 import { K } from '../wasm/heap.js';
-import { defineOp } from './registry.js';
+import { defineOp, type GradCtx } from './registry.js';
 import { checkStatus, contiguous, unaryInto, binaryInto, copyInto } from './kernels.js';
 import { BIN, UN } from './codes.js';
 import { noGrad, isGradEnabled } from '../autograd/grad_mode.js';
@@ -83,6 +83,31 @@ function bnLayout(input: Tensor): Layout {
   return { n: input._shape[0], c: input._shape[1], hw, groups: 1, perSample: false };
 }
 
+/**
+ * The input, weight and bias gradients of a norm op: the native backward kernel, or,
+ * when the backward pass is itself recorded (createGraph), the composite of
+ * norm_composite.ts, whose ops give the higher derivatives.
+ */
+function normGrads(
+  view: (c: GradCtx) => NormView,
+  statsConst: (c: GradCtx) => boolean,
+  native: (g: Tensor, c: GradCtx, mask: boolean[]) => (Tensor | null)[],
+) {
+  return {
+    inputs: ['input', 'weight', 'bias'],
+    formula: (g: Tensor | null, c: GradCtx) => {
+      // the saved statistics (outputs 1 and 2) are not differentiable outputs, as in PyTorch
+      if (g === null) return { input: null, weight: null, bias: null };
+      // (layer norm may have no weight or bias)
+      const mask = [!!c.needs.input, !!c.needs.weight && c.weight !== null, !!c.needs.bias && c.bias !== null];
+      const [gi, gw, gb] = isGradEnabled()
+        ? normGradsComposite(g, c.input, c.weight, c.result[1], c.result[2], view(c), statsConst(c), mask)
+        : native(g, c, mask);
+      return { input: gi, weight: gw, bias: gb };
+    },
+  };
+}
+
 /** The composite gradients' views (norm_composite.ts) of each norm. */
 function bnView(input: Tensor): NormView {
   const l = bnLayout(input);
@@ -146,18 +171,10 @@ export const nativeBatchNorm: OpAny = defineOp({
     }
     return [apply(x, l, mean, rstd, w, b), mean, rstd];
   },
-  gradAll: {
-    inputs: ['input', 'weight', 'bias'],
-    formula: (g, c) => {
-      // the saved statistics (outputs 1 and 2) are not differentiable outputs, as in PyTorch
-      if (g === null) return { input: null, weight: null, bias: null };
-      const mask = [!!c.needs.input, !!c.needs.weight, !!c.needs.bias];
-      const [gi, gw, gb] = isGradEnabled()
-        ? normGradsComposite(g, c.input, c.weight, c.result[1], c.result[2], bnView(c.input), !c.training, mask)
-        : nativeBatchNormBackward(g, c.input, c.weight, c.result[1], c.result[2], c.training, c.eps, mask);
-      return { input: gi, weight: gw, bias: gb };
-    },
-  },
+  gradAll: normGrads(
+    (c) => bnView(c.input), (c) => !c.training,
+    (g, c, mask) => nativeBatchNormBackward(g, c.input, c.weight, c.result[1], c.result[2], c.training, c.eps, mask),
+  ),
 });
 
 /** native_batch_norm_backward with the statistics native_batch_norm returned. */
@@ -205,18 +222,10 @@ export const nativeLayerNorm: OpAny = defineOp({
     const [mean, rstd] = stats(x, l, eps, lnStatShape(input, normalizedShape.length));
     return [apply(x, l, mean, rstd, weight ? contiguous(weight) : null, bias ? contiguous(bias) : null), mean, rstd];
   },
-  gradAll: {
-    inputs: ['input', 'weight', 'bias'],
-    formula: (g, c) => {
-      // the saved statistics (outputs 1 and 2) are not differentiable outputs, as in PyTorch
-      if (g === null) return { input: null, weight: null, bias: null };
-      const mask = [!!c.needs.input, !!c.needs.weight && c.weight !== null, !!c.needs.bias && c.bias !== null];
-      const [gi, gw, gb] = isGradEnabled()
-        ? normGradsComposite(g, c.input, c.weight, c.result[1], c.result[2], lnView(c.input, c.normalized_shape), false, mask)
-        : nativeLayerNormBackward(g, c.input, c.normalized_shape, c.result[1], c.result[2], c.weight, c.bias, mask);
-      return { input: gi, weight: gw, bias: gb };
-    },
-  },
+  gradAll: normGrads(
+    (c) => lnView(c.input, c.normalized_shape), () => false,
+    (g, c, mask) => nativeLayerNormBackward(g, c.input, c.normalized_shape, c.result[1], c.result[2], c.weight, c.bias, mask),
+  ),
 });
 
 export const nativeLayerNormBackward: OpAny = defineOp({
@@ -255,18 +264,10 @@ export const nativeGroupNorm: OpAny = defineOp({
     const [mean, rstd] = stats(x, l, eps, [l.n, group]);
     return [apply(x, l, mean, rstd, weight ? contiguous(weight) : null, bias ? contiguous(bias) : null), mean, rstd];
   },
-  gradAll: {
-    inputs: ['input', 'weight', 'bias'],
-    formula: (g, c) => {
-      // the saved statistics (outputs 1 and 2) are not differentiable outputs, as in PyTorch
-      if (g === null) return { input: null, weight: null, bias: null };
-      const mask = [!!c.needs.input, !!c.needs.weight, !!c.needs.bias];
-      const [gi, gw, gb] = isGradEnabled()
-        ? normGradsComposite(g, c.input, c.weight, c.result[1], c.result[2], gnView(c.input, c.group), false, mask)
-        : nativeGroupNormBackward(g, c.input, c.result[1], c.result[2], c.weight, c.group, mask);
-      return { input: gi, weight: gw, bias: gb };
-    },
-  },
+  gradAll: normGrads(
+    (c) => gnView(c.input, c.group), () => false,
+    (g, c, mask) => nativeGroupNormBackward(g, c.input, c.result[1], c.result[2], c.weight, c.group, mask),
+  ),
 });
 
 export const nativeGroupNormBackward: OpAny = defineOp({
