@@ -6,6 +6,27 @@ const F = torch.nn.functional;
 const gc = torch.autograd.gradcheck;
 
 describe('max pooling', () => {
+  it('float32 (four outputs per SIMD step) gives the float64 (scalar) values and indices, ties and NaN included', () => {
+    let configs = 0;
+    for (const [h, w] of [[23, 23], [13, 9], [7, 30]]) {
+      for (const [k, s, p, d, ceilMode] of [[3, 2, 1, 1, false], [2, 2, 0, 1, true], [3, 1, 1, 1, false], [3, 2, 1, 2, true], [2, 3, 1, 1, false]] as const) {
+        torch.tidy(() => {
+          torch.manualSeed(configs);
+          const x = torch.randn([2, 3, h, w]).relu().mul(2).round(); // many ties
+          x.view(-1).set(5, NaN);
+          x.view(-1).set(77, NaN);
+          const opts = { stride: s, padding: p, dilation: d, ceilMode, returnIndices: true };
+          const [y32, i32] = F.maxPool2d(x, k, opts) as torch.Tensor[];
+          const [y64, i64] = F.maxPool2d(x.double(), k, opts) as torch.Tensor[];
+          expect(i32.equal(i64), `h=${h} w=${w} k=${k} s=${s}`).toBe(true);
+          expect(y32.double().isnan().equal(y64.isnan())).toBe(true);
+          expect(y32.double().nanToNum().equal(y64.nanToNum())).toBe(true);
+        });
+        configs++;
+      }
+    }
+  });
+
   it('returns values and plane indices, NaN propagating', () => {
     const x = torch.tensor([[[1, 5, 2], [7, 3, NaN], [0, 4, 6]]]);
     const [y, idx] = F.maxPool2d(x, 2, { stride: 1, returnIndices: true });

@@ -343,6 +343,24 @@ describe('cumulative ops', () => {
 });
 
 describe('softmax and log_softmax', () => {
+  it('contiguous float32 lines (SIMD path) match the strided (scalar) path bit for bit', () => {
+    torch.tidy(() => {
+      torch.manualSeed(3);
+      for (const n of [1, 3, 4, 7, 1003]) {
+        const a = torch.randn([5, n]).mul(20);
+        a.set(1, 0, NaN);
+        a.set(2, 0, -Infinity);
+        const strided = a.t().contiguous().t(); // same values, column-major: the scalar loop
+        for (const f of ['softmax', 'logSoftmax'] as const) {
+          const fast = a[f](1);
+          const slow = strided[f](1);
+          expect(fast.isnan().equal(slow.isnan()), `${f} n=${n}`).toBe(true);
+          expect(fast.nanToNum().equal(slow.nanToNum()), `${f} n=${n}`).toBe(true);
+        }
+      }
+    });
+  });
+
   it('are stable with correct first and second order gradients', () => {
     const x = leaf([3, 4, 5], 61);
     expect(gradcheck((a) => torch.softmax(a, 1), [x])).toBe(true);
