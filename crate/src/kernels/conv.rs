@@ -10,6 +10,7 @@
 //! (see ts/ops/conv.ts). Depthwise shapes (one input channel per group) use direct
 //! row-axpy kernels instead: their GEMMs would be 1-row matrices.
 
+use crate::kernels::conv_winograd;
 use crate::kernels::gemm::{gemm, GemmFloat, PackB, Strided};
 
 /// Shape and hyper-parameters of one convolution. Channel counts are per group.
@@ -196,6 +197,10 @@ impl<T: GemmFloat> PackB<T> for Im2colT<T> {
 /// # Safety
 /// Pointers cover contiguous x, w, y of the geometry's shapes (bias: G*OC values).
 pub unsafe fn forward<T: GemmFloat>(g: &Geom, x: *const T, w: *const T, bias: *const T, y: *mut T) {
+    if core::mem::size_of::<T>() == 4 && conv_winograd::applies(g) && !g.is_depthwise() && winograd_pays(g) {
+        // T is f32 (the only 4-byte GemmFloat)
+        return conv_winograd::forward(g, x as *const f32, w as *const f32, bias as *const f32, y as *mut f32);
+    }
     let (plane, oplane, ckk) = (g.in_plane(), g.out_plane(), g.ckk());
     for n in 0..g.n {
         for gr in 0..g.groups {
@@ -222,6 +227,11 @@ pub unsafe fn forward<T: GemmFloat>(g: &Geom, x: *const T, w: *const T, bias: *c
             }
         }
     }
+}
+
+/// Whether Winograd F(4x4, 3x3) beats im2col + GEMM on a 3x3 stride-1 shape.
+fn winograd_pays(_g: &Geom) -> bool {
+    true
 }
 
 /// dx = the gradient of conv(x, w) with respect to x, given dy (overwrites dx).

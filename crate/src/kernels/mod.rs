@@ -19,3 +19,4 @@ pub mod conv;
 pub mod norm;
 pub mod pool;
 pub mod resample;
+pub mod conv_winograd;
