@@ -188,6 +188,8 @@ fn winograd_odd_sizes_padding_groups_batch() {
 fn winograd_blocks_and_accuracy() {
     // enough tile rows and output channels to split into several tile and OC blocks
     check_winograd(g3(2, 1, 300, 20, 9, 70, 1), true, 201, 1e-4);
+    // C > KC: the GEMM splits the reduction and copies the pre-packed panels
+    check_winograd(g3(1, 1, 600, 6, 7, 10, 1), true, 204, 1e-4);
     // ResNet-like depth: C = 512 with normal data stays within 1e-4 of the RMS
     let e = check_winograd(g3(1, 1, 512, 9, 9, 8, 1), false, 202, 1e-4);
     eprintln!("winograd C=512 worst error / rms: {e:.2e}");

@@ -6,7 +6,9 @@
 //! position k of the 6x6 transformed tile:
 //!   U[k] (OC x C) = weight transforms, V[k] (C x tiles) = input transforms,
 //!   M[k] (OC x tiles) = U[k] @ V[k]   (through gemm::gemm),
-//! so the layouts [k][OC][C], [k][C][tiles], [k][OC][tiles] need no transposes.
+//! so the layouts [k][OC][C], [k][C][tiles], [k][OC][tiles] need no transposes. U and V
+//! are written straight in the GEMM's packed panel layout (`Panels`), which it reads
+//! in place: a separate packing pass over them cost as much as their transforms.
 //! The transforms run on 4 lanes at once (`F4`: SIMD128 on wasm, an array elsewhere):
 //! 4 adjacent tiles of one tile row for inputs and outputs, 4 input channels for weights.
 //!
@@ -14,7 +16,7 @@
 //! in blocks, so the scratch stays a few MB whatever the batch or width.
 
 use crate::kernels::conv::Geom;
-use crate::kernels::gemm::{gemm, Strided};
+use crate::kernels::gemm::{gemm, GemmFloat, PackA, PackB};
 use f4::F4;
 
 /// Scratch budget per buffer (U block, V block, M block), in floats.
@@ -43,9 +45,10 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
     // tile rows per block: V and M blocks within budget
     let rb = (BUDGET / (36 * g.c.max(ob) * tx)).clamp(1, rows);
     let tb_max = rb * tx;
-    // +4: the output transform reads whole vectors past a row's last tile
-    let mut u = vec![0f32; 36 * ob * g.c];
-    let mut v = vec![0f32; 36 * g.c * tb_max + 4];
+    let (mr, nr) = (<f32 as GemmFloat>::MR, <f32 as GemmFloat>::NR);
+    // +4: the microkernel and the output transform read a vector past the end
+    let mut u = vec![0f32; 36 * ob.next_multiple_of(mr) * g.c + 4];
+    let mut v = vec![0f32; 36 * g.c * tb_max.next_multiple_of(nr) + 4];
     let mut m = vec![0f32; 36 * ob * tb_max + 4];
     let wb = tx.next_multiple_of(4) * 4 + 4; // padded input row width (multiple of 4)
     let mut rowbuf = vec![0f32; 6 * wb + 6 * wb];
@@ -54,58 +57,107 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
         let mut u_block = usize::MAX; // which OC block `u` holds
         let mut r0 = 0;
         while r0 < rows {
-            let nr = rb.min(rows - r0);
-            let tb = nr * tx;
+            let nrows = rb.min(rows - r0);
+            let tb = nrows * tx;
+            let vs = tb.next_multiple_of(nr) * g.c; // stride between V[k]
             for c in 0..g.c {
-                for r in 0..nr {
+                for r in 0..nrows {
                     let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
                     let plane = x.add(((n * g.groups + gr) * g.c + c) * g.h * g.w);
-                    input_row(g, plane, tyi, tx, wb, &mut rowbuf, v.as_mut_ptr().add(c * tb + r * tx), g.c * tb);
+                    let dst = VDst { v: v.as_mut_ptr(), stride: vs, c, cdim: g.c, t0: r * tx };
+                    input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
                 }
             }
             for blk in 0..oc_blocks {
                 let o0 = blk * ob;
                 let oc = ob.min(g.oc - o0);
+                let us = oc.next_multiple_of(mr) * g.c; // stride between U[k]
                 if u_block != blk {
-                    weights(wg.add(o0 * g.c * 9), oc, g.c, u.as_mut_ptr());
+                    weights(wg.add(o0 * g.c * 9), oc, g.c, u.as_mut_ptr(), us);
                     u_block = blk;
                 }
                 for k in 0..36 {
-                    let a = Strided::new(u.as_ptr().add(k * oc * g.c), g.c as isize, 1);
-                    let b = Strided::new(v.as_ptr().add(k * g.c * tb), tb as isize, 1);
+                    let a = Panels { ptr: u.as_ptr().add(k * us), k: g.c };
+                    let b = Panels { ptr: v.as_ptr().add(k * vs), k: g.c };
                     gemm(oc, tb, g.c, 1.0, &a, &b, 0.0, m.as_mut_ptr().add(k * oc * tb), tb as isize, 1);
                 }
                 for o in 0..oc {
                     let og = gr * g.oc + o0 + o;
                     let b = if bias.is_null() { 0.0 } else { *bias.add(og) };
-                    for r in 0..nr {
+                    for r in 0..nrows {
                         let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
                         let out = y.add((n * g.groups * g.oc + og) * g.oh * g.ow);
                         output_row(g, m.as_ptr().add(o * tb + r * tx), oc * tb, tyi, tx, b, out);
                     }
                 }
             }
-            r0 += nr;
+            r0 += nrows;
         }
     }
 }
 
-/// U[k][o][c] = (G g G^T)[k] for `oc` output channels x `c` input channels (w: [oc][c][3][3]).
-unsafe fn weights(w: *const f32, oc: usize, c: usize, u: *mut f32) {
-    let ks = oc * c; // stride between the 36 positions
-    for o in 0..oc {
-        let mut c0 = 0;
-        while c0 < c {
-            let lanes = 4.min(c - c0);
-            // g[i][j] for `lanes` channels (lane = channel)
-            let mut gv = [F4::splat(0.0); 9];
-            for (t, gt) in gv.iter_mut().enumerate() {
-                let mut a = [0f32; 4];
-                for (l, al) in a.iter_mut().enumerate().take(lanes) {
-                    *al = *w.add((o * c + c0 + l) * 9 + t);
-                }
-                *gt = F4::new(a);
-            }
+/// Offset of element (row, k) of a matrix stored as W-wide panels over `kdim` (see Panels).
+#[inline(always)]
+fn panel_index(row: usize, k: usize, kdim: usize, w: usize) -> usize {
+    (row / w * kdim + k) * w + row % w
+}
+
+/// A GEMM operand stored as its packed panels: panel p (W rows of A, or W columns of B)
+/// holds, for each of the `k` reduction indices, its W values (gemm's block starts are
+/// multiples of W). Blocks spanning the whole reduction are read in place; split ones
+/// (k > KC) are copied panel by panel.
+struct Panels {
+    ptr: *const f32,
+    k: usize,
+}
+
+impl Panels {
+    unsafe fn copy<const W: usize>(&self, i0: usize, n: usize, k0: usize, kb: usize, dst: *mut f32) {
+        for p in 0..n.div_ceil(W) {
+            core::ptr::copy_nonoverlapping(self.ptr.add(((i0 / W + p) * self.k + k0) * W), dst.add(p * W * kb), W * kb);
+        }
+    }
+    unsafe fn in_place<const W: usize>(&self, i0: usize, k0: usize, kb: usize) -> *const f32 {
+        if k0 == 0 && kb == self.k {
+            self.ptr.add(i0 / W * W * self.k)
+        } else {
+            core::ptr::null()
+        }
+    }
+}
+
+impl PackA<f32> for Panels {
+    unsafe fn pack_a<const MR: usize>(&self, i0: usize, mb: usize, k0: usize, kb: usize, dst: *mut f32) {
+        self.copy::<MR>(i0, mb, k0, kb, dst)
+    }
+    unsafe fn packed_a<const MR: usize>(&self, i0: usize, k0: usize, kb: usize) -> *const f32 {
+        self.in_place::<MR>(i0, k0, kb)
+    }
+}
+
+impl PackB<f32> for Panels {
+    unsafe fn pack_b<const NR: usize>(&self, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut f32) {
+        self.copy::<NR>(j0, nb, k0, kb, dst)
+    }
+    unsafe fn packed_b<const NR: usize>(&self, k0: usize, kb: usize, j0: usize) -> *const f32 {
+        self.in_place::<NR>(j0, k0, kb)
+    }
+}
+
+/// U[k] = (G g G^T)[k] for `oc` output x `c` input channels (w: [oc][c][3][3]), as
+/// MR-row panels over c, U[k] at `u + k*ks`. Lanes are 4 output channels, so with
+/// MR = 4 each result is one vector store.
+unsafe fn weights(w: *const f32, oc: usize, c: usize, u: *mut f32, ks: usize) {
+    let mr = <f32 as GemmFloat>::MR;
+    let mut o0 = 0;
+    while o0 < oc {
+        let lanes = 4.min(oc - o0);
+        let whole = lanes == 4 && o0 % mr + 4 <= mr;
+        for ci in 0..c {
+            // g[t] for `lanes` output channels
+            let gv: [F4; 9] = core::array::from_fn(|t| {
+                F4::new(core::array::from_fn(|l| if l < lanes { *w.add(((o0 + l) * c + ci) * 9 + t) } else { 0.0 }))
+            });
             // G g: 6 x 3, then (G g) G^T: 6 x 6
             let mut t1 = [[F4::splat(0.0); 3]; 6];
             for j in 0..3 {
@@ -115,13 +167,19 @@ unsafe fn weights(w: *const f32, oc: usize, c: usize, u: *mut f32) {
                 }
             }
             for (i, row) in t1.iter().enumerate() {
-                let out = g6(*row);
-                for (j, val) in out.iter().enumerate() {
-                    val.store_n(u.add((i * 6 + j) * ks + o * c + c0), lanes);
+                for (j, val) in g6(*row).iter().enumerate() {
+                    let uk = u.add((i * 6 + j) * ks);
+                    if whole {
+                        val.store(uk.add(panel_index(o0, ci, c, mr)));
+                    } else {
+                        for (l, x) in val.lanes().iter().enumerate().take(lanes) {
+                            *uk.add(panel_index(o0 + l, ci, c, mr)) = *x;
+                        }
+                    }
                 }
             }
-            c0 += 4;
         }
+        o0 += 4;
     }
 }
 
@@ -170,12 +228,22 @@ fn at6([m0, m1, m2, m3, m4, m5]: [F4; 6]) -> [F4; 4] {
     [m0 + s12 + s34, d12 + d34 * 2.0, s12 + s34 * 4.0, d12 + d34 * 8.0 + m5]
 }
 
-/// Input transforms of one tile row (tile row `tyi` of one channel plane): writes
-/// V[k][t] at `dst + k*ks + t` for the row's `tx` tiles.
+/// Where input transforms go: V[k] (C x tiles, NR-column panels) at `v + k*stride`;
+/// this channel `c` of `cdim`, the tile row starting at tile `t0`.
+struct VDst {
+    v: *mut f32,
+    stride: usize,
+    c: usize,
+    cdim: usize,
+    t0: usize,
+}
+
+/// Input transforms of one tile row (tile row `tyi` of one channel plane) into `dst`.
 ///
 /// The B^T pass runs along whole padded rows (4 columns per vector); the B pass then
 /// takes 4 tiles at a time, whose columns are a 4x4 transpose of the row apart.
-unsafe fn input_row(g: &Geom, plane: *const f32, tyi: usize, tx: usize, wb: usize, buf: &mut [f32], dst: *mut f32, ks: usize) {
+unsafe fn input_row(g: &Geom, plane: *const f32, tyi: usize, tx: usize, wb: usize, buf: &mut [f32], dst: &VDst) {
+    let nr = <f32 as GemmFloat>::NR;
     let (rows, t1) = buf.split_at_mut(6 * wb);
     // rows[r][xb] = input (4*tyi + r - ph, xb - pw), zero outside the image
     let n = g.w.min(wb - g.pw);
@@ -209,8 +277,18 @@ unsafe fn input_row(g: &Geom, plane: *const f32, tyi: usize, tx: usize, wb: usiz
             let [c0, c1, c2, c3] = F4::transpose(F4::load(p), F4::load(p.add(4)), F4::load(p.add(8)), F4::load(p.add(12)));
             let v4 = F4::load(p.add(16));
             let cols = [c0, c1, c2, c3, F4::next0(c0, v4), F4::next1(c1, v4)];
+            // 4 tiles from a multiple of 4 lie in one NR-panel (NR is a multiple of 4)
+            let t_abs = dst.t0 + t;
+            let whole = lanes == 4 && t_abs % 4 == 0;
             for (j, val) in bt6(cols).iter().enumerate() {
-                val.store_n(dst.add((i * 6 + j) * ks + t), lanes);
+                let vk = dst.v.add((i * 6 + j) * dst.stride);
+                if whole {
+                    val.store(vk.add(panel_index(t_abs, dst.c, dst.cdim, nr)));
+                } else {
+                    for (l, x) in val.lanes().iter().enumerate().take(lanes) {
+                        *vk.add(panel_index(t_abs + l, dst.c, dst.cdim, nr)) = *x;
+                    }
+                }
             }
         }
         t += 4;
@@ -309,7 +387,7 @@ mod f4 {
         pub fn next1(a: F4, b: F4) -> F4 {
             F4(i32x4_shuffle::<1, 2, 3, 5>(a.0, b.0))
         }
-        fn lanes(self) -> [f32; 4] {
+        pub fn lanes(self) -> [f32; 4] {
             let mut a = [0f32; 4];
             unsafe { v128_store(a.as_mut_ptr() as *mut v128, self.0) };
             a
@@ -377,7 +455,7 @@ mod f4 {
         pub fn next1(a: F4, b: F4) -> F4 {
             F4([a.0[1], a.0[2], a.0[3], b.0[1]])
         }
-        fn lanes(self) -> [f32; 4] {
+        pub fn lanes(self) -> [f32; 4] {
             self.0
         }
     }
