@@ -19,8 +19,33 @@ use crate::kernels::conv::Geom;
 use crate::kernels::gemm::{gemm, GemmFloat, PackA, PackB};
 use f4::F4;
 
-/// Scratch budget per buffer (U block, V block, M block), in floats.
-const BUDGET: usize = 1 << 20;
+/// Scratch budget per buffer (U block, V block, M block), in floats: 768 KB, so the
+/// three fit the 2 MB L2 of a core.
+const BUDGET: usize = 3 << 16;
+
+/// Extra floats between the 36 matrices of U, V and M (one cache line): the transforms
+/// touch all 36 at once, and power-of-two strides would put them in the same few L1 sets.
+const SKEW: usize = 16;
+
+// PROFILE-TEMP
+pub static mut SKIP: u32 = 0;
+#[no_mangle]
+pub unsafe extern "C" fn wino_profile(c: u32, hw: u32, reps: u32, skip: u32) {
+    let (c, hw) = (c as usize, hw as usize);
+    let g = Geom { n: 1, groups: 1, c, h: hw, w: hw, oc: c, oh: hw, ow: hw, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1 };
+    let x = vec![0.5f32; c * hw * hw];
+    let w = vec![0.25f32; c * c * 9];
+    let mut y = vec![0f32; c * hw * hw];
+    SKIP = skip;
+    for _ in 0..reps {
+        if skip == 255 {
+            crate::kernels::conv::forward(&g, x.as_ptr(), w.as_ptr(), core::ptr::null(), y.as_mut_ptr());
+        } else {
+            forward(&g, x.as_ptr(), w.as_ptr(), core::ptr::null(), y.as_mut_ptr());
+        }
+    }
+    SKIP = 0;
+}
 
 /// Whether the Winograd kernel computes this convolution (3x3, stride 1, dilation 1,
 /// any padding, groups and channel counts).
@@ -38,60 +63,73 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
     if rows == 0 || tx == 0 || g.oc == 0 {
         return;
     }
-    // output-channel block: U block within budget, a multiple of 8 (the GEMM tile rows)
-    let ob = (BUDGET / (36 * g.c.max(1))).max(8) / 8 * 8;
-    let ob = ob.min(g.oc);
-    let oc_blocks = g.oc.div_ceil(ob);
-    // tile rows per block: V and M blocks within budget
-    let rb = (BUDGET / (36 * g.c.max(ob) * tx)).clamp(1, rows);
-    let tb_max = rb * tx;
     let (mr, nr) = (<f32 as GemmFloat>::MR, <f32 as GemmFloat>::NR);
+    // Output channels in even blocks (multiples of 8) whose U fits the budget, tile
+    // rows in even blocks whose V and M fit it: the three stay in L2 from transform to
+    // GEMM to output (streaming U for 256 channels through memory cost as much as its GEMMs).
+    let cw = g.c.max(1);
+    let oc_blocks = (36 * g.oc * cw).div_ceil(BUDGET).min(g.oc.div_ceil(8));
+    let ob = g.oc.div_ceil(oc_blocks).next_multiple_of(8).min(g.oc);
+    let oc_blocks = g.oc.div_ceil(ob);
+    let tile_blocks = (36 * cw.max(ob) * rows * tx).div_ceil(BUDGET).min(rows);
+    let rb = rows.div_ceil(tile_blocks);
+    let tile_blocks = rows.div_ceil(rb);
+    let tb_max = rb * tx;
+    // With several blocks of both, one transform is redone per block of the other:
+    // redo the cheaper one (weights: OC*C per tile block, inputs: C*tiles per OC block).
+    let tiles_outer = (tile_blocks - 1) * g.oc <= (oc_blocks - 1) * rows * tx;
     // +4: the microkernel and the output transform read a vector past the end
-    let mut u = vec![0f32; 36 * ob.next_multiple_of(mr) * g.c + 4];
-    let mut v = vec![0f32; 36 * g.c * tb_max.next_multiple_of(nr) + 4];
-    let mut m = vec![0f32; 36 * ob * tb_max + 4];
+    let mut u = vec![0f32; 36 * (ob.next_multiple_of(mr) * g.c + SKEW) + 4];
+    let mut v = vec![0f32; 36 * (g.c * tb_max.next_multiple_of(nr) + SKEW) + 4];
+    let mut m = vec![0f32; 36 * (ob * tb_max + SKEW) + 4];
     let wb = tx.next_multiple_of(4) * 4 + 4; // padded input row width (multiple of 4)
     let mut rowbuf = vec![0f32; 6 * wb + 6 * wb];
+    let (outer, inner) = if tiles_outer { (tile_blocks, oc_blocks) } else { (oc_blocks, tile_blocks) };
     for gr in 0..g.groups {
         let wg = w.add(gr * g.oc * g.c * 9);
-        let mut u_block = usize::MAX; // which OC block `u` holds
-        let mut r0 = 0;
-        while r0 < rows {
+        // which blocks `u` and `v` hold
+        let (mut u_block, mut v_block) = (usize::MAX, usize::MAX);
+        for i in 0..outer * inner {
+            let (tbk, blk) = if tiles_outer { (i / inner, i % inner) } else { (i % inner, i / inner) };
+            let r0 = tbk * rb;
             let nrows = rb.min(rows - r0);
             let tb = nrows * tx;
-            let vs = tb.next_multiple_of(nr) * g.c; // stride between V[k]
-            for c in 0..g.c {
-                for r in 0..nrows {
-                    let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
-                    let plane = x.add(((n * g.groups + gr) * g.c + c) * g.h * g.w);
-                    let dst = VDst { v: v.as_mut_ptr(), stride: vs, c, cdim: g.c, t0: r * tx };
-                    input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
-                }
-            }
-            for blk in 0..oc_blocks {
-                let o0 = blk * ob;
-                let oc = ob.min(g.oc - o0);
-                let us = oc.next_multiple_of(mr) * g.c; // stride between U[k]
-                if u_block != blk {
-                    weights(wg.add(o0 * g.c * 9), oc, g.c, u.as_mut_ptr(), us);
-                    u_block = blk;
-                }
-                for k in 0..36 {
-                    let a = Panels { ptr: u.as_ptr().add(k * us), k: g.c };
-                    let b = Panels { ptr: v.as_ptr().add(k * vs), k: g.c };
-                    gemm(oc, tb, g.c, 1.0, &a, &b, 0.0, m.as_mut_ptr().add(k * oc * tb), tb as isize, 1);
-                }
-                for o in 0..oc {
-                    let og = gr * g.oc + o0 + o;
-                    let b = if bias.is_null() { 0.0 } else { *bias.add(og) };
+            let vs = tb.next_multiple_of(nr) * g.c + SKEW; // stride between V[k]
+            if v_block != tbk && SKIP & 1 == 0 {
+                for c in 0..g.c {
                     for r in 0..nrows {
                         let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
-                        let out = y.add((n * g.groups * g.oc + og) * g.oh * g.ow);
-                        output_row(g, m.as_ptr().add(o * tb + r * tx), oc * tb, tyi, tx, b, out);
+                        let plane = x.add(((n * g.groups + gr) * g.c + c) * g.h * g.w);
+                        let dst = VDst { v: v.as_mut_ptr(), stride: vs, c, cdim: g.c, t0: r * tx };
+                        input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
                     }
                 }
+                v_block = tbk;
             }
-            r0 += nrows;
+            let o0 = blk * ob;
+            let oc = ob.min(g.oc - o0);
+            let us = oc.next_multiple_of(mr) * g.c + SKEW; // stride between U[k]
+            let ms = oc * tb + SKEW; // stride between M[k]
+            if u_block != blk && SKIP & 2 == 0 {
+                weights(wg.add(o0 * g.c * 9), oc, g.c, u.as_mut_ptr(), us);
+                u_block = blk;
+            }
+            for k in 0..36 {
+                if SKIP & 4 != 0 { break; }
+                let a = Panels { ptr: u.as_ptr().add(k * us), k: g.c };
+                let b = Panels { ptr: v.as_ptr().add(k * vs), k: g.c };
+                gemm(oc, tb, g.c, 1.0, &a, &b, 0.0, m.as_mut_ptr().add(k * ms), tb as isize, 1);
+            }
+            for o in 0..oc {
+                if SKIP & 8 != 0 { break; }
+                let og = gr * g.oc + o0 + o;
+                let b = if bias.is_null() { 0.0 } else { *bias.add(og) };
+                for r in 0..nrows {
+                    let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
+                    let out = y.add((n * g.groups * g.oc + og) * g.oh * g.ow);
+                    output_row(g, m.as_ptr().add(o * tb + r * tx), ms, tyi, tx, b, out);
+                }
+            }
         }
     }
 }
