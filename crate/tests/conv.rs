@@ -187,7 +187,9 @@ fn winograd_odd_sizes_padding_groups_batch() {
 #[test]
 fn winograd_blocks_and_accuracy() {
     // enough tile rows and output channels to split into several tile and OC blocks
+    // (several of both; OC blocks outer, then tile blocks outer)
     check_winograd(g3(2, 1, 300, 20, 9, 70, 1), true, 201, 1e-4);
+    check_winograd(g3(2, 1, 300, 20, 9, 100, 2), false, 205, 1e-4);
     // C > KC: the GEMM splits the reduction and copies the pre-packed panels
     check_winograd(g3(1, 1, 600, 6, 7, 10, 1), true, 204, 1e-4);
     // ResNet-like depth: C = 512 with normal data stays within 1e-4 of the RMS

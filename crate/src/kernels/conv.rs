@@ -230,8 +230,19 @@ pub unsafe fn forward<T: GemmFloat>(g: &Geom, x: *const T, w: *const T, bias: *c
 }
 
 /// Whether Winograd F(4x4, 3x3) beats im2col + GEMM on a 3x3 stride-1 shape.
-fn winograd_pays(_g: &Geom) -> bool {
-    true
+///
+/// Per (input, output) channel pair Winograd costs ~10 ns (weight transform) plus ~3 ns
+/// per 4x4 tile, im2col + GEMM ~0.6 ns per output pixel (wasm SIMD, one core; both
+/// summed over the batch). Measured (ms, batch 1, padding 1, im2col -> Winograd):
+/// C=OC=64 at 56x56 7.43 -> 2.23, 128 at 28x28 6.83 -> 2.59, 256 at 14x14 6.75 -> 2.53,
+/// 512 at 7x7 7.70 -> 5.76, 512 at 9x9 11.4 -> 9.96; losses: 512 at 6x6 5.56 -> 6.37,
+/// at 5x5 4.45 -> 5.72, at 4x4 2.66 -> 5.57, 64 at 4x4 0.083 -> 0.115, 256 at 7x7
+/// unpadded 1.25 -> 1.51. Small channel counts win from 8x8 up (C=16: 0.033 -> 0.019,
+/// 3->16 at 112x112: 0.61 -> 0.35, 2->2 at 32x32: 0.034 -> 0.014).
+fn winograd_pays(g: &Geom) -> bool {
+    let tiles = g.n * g.oh.div_ceil(4) * g.ow.div_ceil(4);
+    let pixels = g.n * g.oh * g.ow;
+    100 + 30 * tiles < 6 * pixels
 }
 
 /// dx = the gradient of conv(x, w) with respect to x, given dy (overwrites dx).

@@ -27,26 +27,6 @@ const BUDGET: usize = 3 << 16;
 /// touch all 36 at once, and power-of-two strides would put them in the same few L1 sets.
 const SKEW: usize = 16;
 
-// PROFILE-TEMP
-pub static mut SKIP: u32 = 0;
-#[no_mangle]
-pub unsafe extern "C" fn wino_profile(c: u32, hw: u32, reps: u32, skip: u32) {
-    let (c, hw) = (c as usize, hw as usize);
-    let g = Geom { n: 1, groups: 1, c, h: hw, w: hw, oc: c, oh: hw, ow: hw, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1 };
-    let x = vec![0.5f32; c * hw * hw];
-    let w = vec![0.25f32; c * c * 9];
-    let mut y = vec![0f32; c * hw * hw];
-    SKIP = skip;
-    for _ in 0..reps {
-        if skip == 255 {
-            crate::kernels::conv::forward(&g, x.as_ptr(), w.as_ptr(), core::ptr::null(), y.as_mut_ptr());
-        } else {
-            forward(&g, x.as_ptr(), w.as_ptr(), core::ptr::null(), y.as_mut_ptr());
-        }
-    }
-    SKIP = 0;
-}
-
 /// Whether the Winograd kernel computes this convolution (3x3, stride 1, dilation 1,
 /// any padding, groups and channel counts).
 pub fn applies(g: &Geom) -> bool {
@@ -95,7 +75,7 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
             let nrows = rb.min(rows - r0);
             let tb = nrows * tx;
             let vs = tb.next_multiple_of(nr) * g.c + SKEW; // stride between V[k]
-            if v_block != tbk && SKIP & 1 == 0 {
+            if v_block != tbk {
                 for c in 0..g.c {
                     for r in 0..nrows {
                         let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
@@ -110,18 +90,16 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
             let oc = ob.min(g.oc - o0);
             let us = oc.next_multiple_of(mr) * g.c + SKEW; // stride between U[k]
             let ms = oc * tb + SKEW; // stride between M[k]
-            if u_block != blk && SKIP & 2 == 0 {
+            if u_block != blk {
                 weights(wg.add(o0 * g.c * 9), oc, g.c, u.as_mut_ptr(), us);
                 u_block = blk;
             }
             for k in 0..36 {
-                if SKIP & 4 != 0 { break; }
                 let a = Panels { ptr: u.as_ptr().add(k * us), k: g.c };
                 let b = Panels { ptr: v.as_ptr().add(k * vs), k: g.c };
                 gemm(oc, tb, g.c, 1.0, &a, &b, 0.0, m.as_mut_ptr().add(k * ms), tb as isize, 1);
             }
             for o in 0..oc {
-                if SKIP & 8 != 0 { break; }
                 let og = gr * g.oc + o0 + o;
                 let b = if bias.is_null() { 0.0 } else { *bias.add(og) };
                 for r in 0..nrows {
