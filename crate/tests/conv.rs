@@ -204,4 +204,8 @@ fn forward_dispatch_matches_reference_on_winograd_shapes() {
     // through conv::forward (whatever path the heuristic picks), float32 and float64
     check(geom(1, 1, 16, 20, 20, 16, (3, 3), (1, 1), (1, 1), (1, 1)), true, 301);
     check(geom(2, 2, 8, 9, 13, 8, (3, 3), (1, 1), (0, 0), (1, 1)), false, 302);
+    // backward_data through Winograd with padding 2 (flipped padding 0), and padding 3
+    // (no flipped form: the im2col path); unequal channel counts
+    check(geom(1, 1, 6, 10, 12, 9, (3, 3), (1, 1), (2, 1), (1, 1)), true, 303);
+    check(geom(1, 1, 6, 10, 12, 9, (3, 3), (1, 1), (3, 0), (1, 1)), true, 304);
 }

@@ -250,6 +250,9 @@ fn winograd_pays(g: &Geom) -> bool {
 /// # Safety
 /// Pointers cover contiguous dy, w, dx of the geometry's shapes.
 pub unsafe fn backward_data<T: GemmFloat>(g: &Geom, dy: *const T, w: *const T, dx: *mut T) {
+    if core::mem::size_of::<T>() == 4 && winograd_backward_data(g, dy as *const f32, w as *const f32, dx as *mut f32) {
+        return;
+    }
     let (plane, oplane, ckk) = (g.in_plane(), g.out_plane(), g.ckk());
     let mut col: Vec<T> = if g.is_depthwise() || g.is_pointwise() { Vec::new() } else { vec![T::ZERO; ckk * oplane] };
     for n in 0..g.n {
@@ -269,6 +272,34 @@ pub unsafe fn backward_data<T: GemmFloat>(g: &Geom, dy: *const T, w: *const T, d
             }
         }
     }
+}
+
+/// For a 3x3 stride-1 convolution with padding p <= 2, dx is the forward convolution of
+/// dy with the weights flipped spatially and in/out channels swapped, padding 2 - p:
+/// computed by Winograd when that pays. Returns whether it did.
+unsafe fn winograd_backward_data(g: &Geom, dy: *const f32, w: *const f32, dx: *mut f32) -> bool {
+    if !conv_winograd::applies(g) || g.is_depthwise() || g.ph > 2 || g.pw > 2 {
+        return false;
+    }
+    let t = Geom { c: g.oc, h: g.oh, w: g.ow, oc: g.c, oh: g.h, ow: g.w, ph: 2 - g.ph, pw: 2 - g.pw, ..*g };
+    if !winograd_pays(&t) {
+        return false;
+    }
+    // wt[gr][c][o][ky][kx] = w[gr][o][c][2-ky][2-kx]
+    let mut wt = vec![0f32; g.groups * g.oc * g.c * 9];
+    for gr in 0..g.groups {
+        for o in 0..g.oc {
+            for c in 0..g.c {
+                let src = w.add(((gr * g.oc + o) * g.c + c) * 9);
+                let dst = &mut wt[((gr * g.c + c) * g.oc + o) * 9..][..9];
+                for (i, d) in dst.iter_mut().enumerate() {
+                    *d = *src.add(8 - i);
+                }
+            }
+        }
+    }
+    conv_winograd::forward(&t, dy, wt.as_ptr(), core::ptr::null(), dx);
+    true
 }
 
 /// Scatter-adds im2col columns back into the image (overwrites the image).
