@@ -293,9 +293,11 @@ unsafe fn input_row(g: &Geom, plane: *const f32, tyi: usize, tx: usize, wb: usiz
             let [c0, c1, c2, c3] = F4::transpose(F4::load(p), F4::load(p.add(4)), F4::load(p.add(8)), F4::load(p.add(12)));
             let v4 = F4::load(p.add(16));
             let cols = [c0, c1, c2, c3, F4::next0(c0, v4), F4::next1(c1, v4)];
-            // 4 tiles from a multiple of 4 lie in one NR-panel (NR is a multiple of 4)
+            // One vector store when the 4 slots lie in one NR-wide panel. Lanes past the
+            // row's last tile land on slots the next tile row (written later) or the
+            // panel's padding owns.
             let t_abs = dst.t0 + t;
-            let whole = lanes == 4 && t_abs % 4 == 0;
+            let whole = t_abs % nr + 4 <= nr;
             for (j, val) in bt6(cols).iter().enumerate() {
                 let vk = dst.v.add((i * 6 + j) * dst.stride);
                 if whole {
