@@ -6,9 +6,12 @@
 //!   im2col panels packed straight from the image (no im2col buffer);
 //! - `backward_data`: dx = col2im(w^T @ dy);
 //! - `backward_weight`: dw = sum over images of dy @ im2col(x)^T.
+//!
 //! A transposed convolution is backward_data forward and the other two backward
 //! (see ts/ops/conv.ts). Depthwise shapes (one input channel per group) use direct
-//! row-axpy kernels instead: their GEMMs would be 1-row matrices.
+//! row-axpy kernels instead: their GEMMs would be 1-row matrices. float32 3x3 stride-1
+//! shapes go through Winograd F(4x4, 3x3) (conv_winograd.rs) where `winograd_pays`,
+//! forward and (as a flipped forward) backward_data.
 
 use crate::kernels::conv_winograd;
 use crate::kernels::gemm::{gemm, GemmFloat, PackB, Strided};

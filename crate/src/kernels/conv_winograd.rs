@@ -8,12 +8,16 @@
 //!   M[k] (OC x tiles) = U[k] @ V[k]   (through gemm::gemm),
 //! so the layouts [k][OC][C], [k][C][tiles], [k][OC][tiles] need no transposes. U and V
 //! are written straight in the GEMM's packed panel layout (`Panels`), which it reads
-//! in place: a separate packing pass over them cost as much as their transforms.
-//! The transforms run on 4 lanes at once (`F4`: SIMD128 on wasm, an array elsewhere):
-//! 4 adjacent tiles of one tile row for inputs and outputs, 4 input channels for weights.
+//! in place, saving a copy of each. The transforms run on 4 lanes at once (`F4`:
+//! SIMD128 on wasm, an array elsewhere): 4 adjacent tiles of one tile row for inputs
+//! and outputs, 4 output channels for weights.
 //!
 //! Tiles are processed in blocks of whole tile rows (over images) and output channels
-//! in blocks, so the scratch stays a few MB whatever the batch or width.
+//! in blocks, sized so U, V and M stay in L2 from transform to GEMM to output, and the
+//! scratch (allocated per call) stays ~2 MB whatever the batch or width.
+//!
+//! Accuracy (float32, N(0,1) data, against a float64 direct sum): worst error 3e-5 of
+//! the output's RMS at C = 64, 5e-5 at C = 512 (crate/tests/conv.rs).
 
 use crate::kernels::conv::Geom;
 use crate::kernels::gemm::{gemm, GemmFloat, PackA, PackB};
