@@ -319,6 +319,7 @@ unsafe fn input_row(g: &Geom, plane: *const f32, tyi: usize, tx: usize, wb: usiz
 
 /// Output transforms of one tile row of one output channel: M[k][t] at `m + k*ks + t`,
 /// plus `bias`, written into the output plane `out` (partial tiles clipped).
+#[allow(clippy::needless_range_loop)] // j indexes the 6x6 layout
 unsafe fn output_row(g: &Geom, m: *const f32, ks: usize, tyi: usize, tx: usize, bias: f32, out: *mut f32) {
     let mut t = 0;
     while t < tx {
