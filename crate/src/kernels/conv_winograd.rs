@@ -174,10 +174,17 @@ unsafe fn weights(w: *const f32, oc: usize, c: usize, u: *mut f32, ks: usize) {
         let lanes = 4.min(oc - o0);
         let whole = lanes == 4 && o0 % mr + 4 <= mr;
         for ci in 0..c {
-            // g[t] for `lanes` output channels
-            let gv: [F4; 9] = core::array::from_fn(|t| {
-                F4::new(core::array::from_fn(|l| if l < lanes { *w.add(((o0 + l) * c + ci) * 9 + t) } else { 0.0 }))
-            });
+            // g[t] for `lanes` output channels: with all 4, taps 0-3 and 4-7 of each
+            // channel as vectors, transposed to lane = channel
+            let p: [*const f32; 4] = core::array::from_fn(|l| w.add(((o0 + l.min(lanes - 1)) * c + ci) * 9));
+            let gv: [F4; 9] = if lanes == 4 {
+                let lo = F4::transpose(F4::load(p[0]), F4::load(p[1]), F4::load(p[2]), F4::load(p[3]));
+                let hi = F4::transpose(F4::load(p[0].add(4)), F4::load(p[1].add(4)), F4::load(p[2].add(4)), F4::load(p[3].add(4)));
+                let last = F4::new([*p[0].add(8), *p[1].add(8), *p[2].add(8), *p[3].add(8)]);
+                [lo[0], lo[1], lo[2], lo[3], hi[0], hi[1], hi[2], hi[3], last]
+            } else {
+                core::array::from_fn(|t| F4::new(core::array::from_fn(|l| if l < lanes { *p[l].add(t) } else { 0.0 })))
+            };
             // G g: 6 x 3, then (G g) G^T: 6 x 6
             let mut t1 = [[F4::splat(0.0); 3]; 6];
             for j in 0..3 {
