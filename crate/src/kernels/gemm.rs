@@ -40,6 +40,14 @@ pub trait GemmFloat: Float {
     /// # Safety
     /// As PackB::pack_b.
     unsafe fn pack_b<B: PackB<Self>>(b: &B, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut Self);
+    /// `a.packed_a::<MR>` / `b.packed_b::<NR>`: a block already in panel layout, or null.
+    ///
+    /// # Safety
+    /// As PackA::packed_a / PackB::packed_b.
+    unsafe fn packed_a<A: PackA<Self>>(a: &A, i0: usize, k0: usize, kb: usize) -> *const Self;
+    /// # Safety
+    /// As PackB::packed_b.
+    unsafe fn packed_b<B: PackB<Self>>(b: &B, k0: usize, kb: usize, j0: usize) -> *const Self;
 }
 
 macro_rules! packers {
@@ -51,6 +59,14 @@ macro_rules! packers {
         #[inline(always)]
         unsafe fn pack_b<B: PackB<Self>>(b: &B, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut Self) {
             b.pack_b::<$nr>(k0, kb, j0, nb, dst)
+        }
+        #[inline(always)]
+        unsafe fn packed_a<A: PackA<Self>>(a: &A, i0: usize, k0: usize, kb: usize) -> *const Self {
+            a.packed_a::<$mr>(i0, k0, kb)
+        }
+        #[inline(always)]
+        unsafe fn packed_b<B: PackB<Self>>(b: &B, k0: usize, kb: usize, j0: usize) -> *const Self {
+            b.packed_b::<$nr>(k0, kb, j0)
         }
     };
 }
@@ -169,13 +185,22 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
             let mut pc = 0;
             while pc < k {
                 let kb = kc.min(k - pc);
-                T::pack_b(b, pc, kb, jc, nb, bp);
+                // operands already in panel layout are read in place
+                let mut pb = T::packed_b(b, pc, kb, jc);
+                if pb.is_null() {
+                    T::pack_b(b, pc, kb, jc, nb, bp);
+                    pb = bp;
+                }
                 let beta_eff = if pc == 0 { beta } else { T::ONE };
                 let mut ic = 0;
                 while ic < m {
                     let mb = T::MC.min(m - ic);
-                    T::pack_a(a, ic, mb, pc, kb, ap);
-                    macro_kernel::<T>(mb, nb, kb, alpha, ap, bp, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
+                    let mut pa = T::packed_a(a, ic, pc, kb);
+                    if pa.is_null() {
+                        T::pack_a(a, ic, mb, pc, kb, ap);
+                        pa = ap;
+                    }
+                    macro_kernel::<T>(mb, nb, kb, alpha, pa, pb, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
                     ic += mb;
                 }
                 pc += kb;

@@ -9,6 +9,14 @@ pub trait PackA<T> {
     /// # Safety
     /// `dst` has room for ceil(mb/MR) * MR * kb values; the source covers the block.
     unsafe fn pack_a<const MR: usize>(&self, i0: usize, mb: usize, k0: usize, kb: usize, dst: *mut T);
+    /// The block (rows from i0, cols [k0, k0+kb)) if the source already holds it in
+    /// pack_a's layout, read in place; null (the default) to pack it.
+    ///
+    /// # Safety
+    /// As pack_a.
+    unsafe fn packed_a<const MR: usize>(&self, _i0: usize, _k0: usize, _kb: usize) -> *const T {
+        core::ptr::null()
+    }
 }
 
 /// A source of B (k x n): packs rows [k0, k0+kb) x cols [j0, j0+nb) into NR-col panels.
@@ -17,6 +25,14 @@ pub trait PackB<T> {
     /// # Safety
     /// `dst` has room for ceil(nb/NR) * NR * kb values; the source covers the block.
     unsafe fn pack_b<const NR: usize>(&self, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut T);
+    /// The block (rows [k0, k0+kb), cols from j0) if the source already holds it in
+    /// pack_b's layout, read in place; null (the default) to pack it.
+    ///
+    /// # Safety
+    /// As pack_b.
+    unsafe fn packed_b<const NR: usize>(&self, _k0: usize, _kb: usize, _j0: usize) -> *const T {
+        core::ptr::null()
+    }
 }
 
 /// A matrix read through element strides: element (r, c) is at ptr + r*rs + c*cs.
