@@ -35,6 +35,9 @@ const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 /** Mean ms per run over repeated runs lasting at least `ms` (at least one run). */
 async function sample(impl, ms) {
   if (impl.before) await impl.before();
+  // start from a collected heap, so garbage the previous library left is not charged
+  // to this one (node --expose-gc; npm run bench passes it)
+  globalThis.gc?.();
   let n = 0;
   const t0 = performance.now();
   let t = t0;
@@ -115,7 +118,7 @@ async function measure() {
 
 /** Rows of our relaxed-SIMD build, measured in a child process with the V8 flag. */
 function relaxedRows() {
-  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url), '--only-ours', '--json'], {
+  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--expose-gc', fileURLToPath(import.meta.url), '--only-ours', '--json'], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
   });
   if (r.status !== 0) {
