@@ -366,78 +366,69 @@ pub unsafe fn backward_weight<T: GemmFloat>(g: &Geom, dy: *const T, x: *const T,
 // and kernel tap the valid output columns form one range, so the inner loops are
 // contiguous axpys (stride 1) the compiler vectorises.
 
-unsafe fn depthwise_forward<T: GemmFloat>(g: &Geom, x: *const T, w: *const T, y: *mut T, accumulate: bool) {
-    let oplane = g.out_plane();
+/// Walks every (output channel o, output row, kernel tap) whose input row exists, with
+/// the tap's weight, the output row's offset in o's plane, the input row's offset in
+/// the image plane, the column shift and the valid output columns [lo, hi).
+#[inline(always)]
+unsafe fn depthwise_taps<T: GemmFloat>(g: &Geom, w: *const T, mut f: impl FnMut(usize, T, usize, isize, isize, usize, usize)) {
     for o in 0..g.oc {
-        let yp = y.add(o * oplane);
-        if !accumulate {
-            core::slice::from_raw_parts_mut(yp, oplane).fill(T::ZERO);
-        }
         let wo = w.add(o * g.kh * g.kw);
         for oy in 0..g.oh {
-            let yrow = yp.add(oy * g.ow);
             for ky in 0..g.kh {
                 let iy = (oy * g.sh + ky * g.dh) as isize - g.ph as isize;
                 if iy < 0 || iy >= g.h as isize {
                     continue;
                 }
-                let xrow = x.offset(iy * g.w as isize);
                 for kx in 0..g.kw {
-                    let wv = *wo.add(ky * g.kw + kx);
                     let off = (kx * g.dw) as isize - g.pw as isize;
                     let (lo, hi) = g.ox_range(off);
-                    if g.sw == 1 {
-                        let out = core::slice::from_raw_parts_mut(yrow.add(lo), hi - lo);
-                        let inp = core::slice::from_raw_parts(xrow.offset(lo as isize + off), hi - lo);
-                        for (a, b) in out.iter_mut().zip(inp) {
-                            *a = *a + wv * *b;
-                        }
-                    } else {
-                        for ox in lo..hi {
-                            let p = yrow.add(ox);
-                            *p = *p + wv * *xrow.offset((ox * g.sw) as isize + off);
-                        }
-                    }
+                    f(o, *wo.add(ky * g.kw + kx), oy * g.ow, iy * g.w as isize, off, lo, hi);
                 }
             }
         }
     }
 }
 
+unsafe fn depthwise_forward<T: GemmFloat>(g: &Geom, x: *const T, w: *const T, y: *mut T, accumulate: bool) {
+    let oplane = g.out_plane();
+    if !accumulate {
+        core::slice::from_raw_parts_mut(y, g.oc * oplane).fill(T::ZERO);
+    }
+    depthwise_taps(g, w, |o, wv, yoff, xoff, off, lo, hi| {
+        let (yrow, xrow) = (y.add(o * oplane + yoff), x.offset(xoff));
+        if g.sw == 1 {
+            let out = core::slice::from_raw_parts_mut(yrow.add(lo), hi - lo);
+            let inp = core::slice::from_raw_parts(xrow.offset(lo as isize + off), hi - lo);
+            for (a, b) in out.iter_mut().zip(inp) {
+                *a = *a + wv * *b;
+            }
+        } else {
+            for ox in lo..hi {
+                let p = yrow.add(ox);
+                *p = *p + wv * *xrow.offset((ox * g.sw) as isize + off);
+            }
+        }
+    });
+}
+
 unsafe fn depthwise_backward_data<T: GemmFloat>(g: &Geom, dy: *const T, w: *const T, dx: *mut T) {
     core::slice::from_raw_parts_mut(dx, g.in_plane()).fill(T::ZERO);
     let oplane = g.out_plane();
-    for o in 0..g.oc {
-        let dyp = dy.add(o * oplane);
-        let wo = w.add(o * g.kh * g.kw);
-        for oy in 0..g.oh {
-            let grow = dyp.add(oy * g.ow);
-            for ky in 0..g.kh {
-                let iy = (oy * g.sh + ky * g.dh) as isize - g.ph as isize;
-                if iy < 0 || iy >= g.h as isize {
-                    continue;
-                }
-                let xrow = dx.offset(iy * g.w as isize);
-                for kx in 0..g.kw {
-                    let wv = *wo.add(ky * g.kw + kx);
-                    let off = (kx * g.dw) as isize - g.pw as isize;
-                    let (lo, hi) = g.ox_range(off);
-                    if g.sw == 1 {
-                        let out = core::slice::from_raw_parts_mut(xrow.offset(lo as isize + off), hi - lo);
-                        let inp = core::slice::from_raw_parts(grow.add(lo), hi - lo);
-                        for (a, b) in out.iter_mut().zip(inp) {
-                            *a = *a + wv * *b;
-                        }
-                    } else {
-                        for ox in lo..hi {
-                            let p = xrow.offset((ox * g.sw) as isize + off);
-                            *p = *p + wv * *grow.add(ox);
-                        }
-                    }
-                }
+    depthwise_taps(g, w, |o, wv, yoff, xoff, off, lo, hi| {
+        let (grow, xrow) = (dy.add(o * oplane + yoff), dx.offset(xoff));
+        if g.sw == 1 {
+            let out = core::slice::from_raw_parts_mut(xrow.offset(lo as isize + off), hi - lo);
+            let inp = core::slice::from_raw_parts(grow.add(lo), hi - lo);
+            for (a, b) in out.iter_mut().zip(inp) {
+                *a = *a + wv * *b;
+            }
+        } else {
+            for ox in lo..hi {
+                let p = xrow.offset((ox * g.sw) as isize + off);
+                *p = *p + wv * *grow.add(ox);
             }
         }
-    }
+    });
 }
 
 unsafe fn depthwise_backward_weight<T: GemmFloat>(g: &Geom, dy: *const T, x: *const T, dw: *mut T, accumulate: bool) {
