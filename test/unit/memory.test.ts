@@ -105,6 +105,59 @@ describe('long loops do not leak', () => {
   });
 });
 
+describe('training and inference loops keep the heap flat', () => {
+  const F = torch.nn.functional;
+
+  it('200 CNN training steps (Winograd and im2col convolutions, batch norm, pooling, SGD)', () => {
+    torch.manualSeed(0);
+    const ps = [
+      torch.randn([8, 3, 3, 3]).mul(0.2), torch.zeros(8), torch.ones(8), torch.zeros(8), // conv1, bn
+      torch.randn([8, 8, 3, 3]).mul(0.1), torch.randn([10, 8 * 4 * 4]).mul(0.05), torch.zeros(10),
+    ];
+    for (const p of ps) p.requiresGrad_(true);
+    const [rm, rv] = [torch.zeros(8), torch.ones(8)];
+    const x = torch.randn([4, 3, 16, 16]);
+    const y = torch.tensor([[1], [3], [5], [7]]);
+    const step = () =>
+      torch.tidy(() => {
+        let h = F.conv2d(x, ps[0], ps[1], { stride: 2, padding: 1 });
+        h = F.relu(F.batchNorm(h, rm, rv, { weight: ps[2], bias: ps[3], training: true }));
+        h = F.maxPool2d(F.conv2d(h, ps[4], null, { padding: 1 }), 2);
+        const loss = F.logSoftmax(F.linear(h.flatten(1), ps[5], ps[6]), 1).gather(1, y).mean().neg();
+        loss.backward();
+        torch.noGrad(() => {
+          for (const p of ps) {
+            p.sub_(p.grad!, { alpha: 0.01 });
+            p.grad!.zero_(); // zero_grad(set_to_none=False): the grads live across steps
+          }
+        });
+        return loss.item();
+      });
+    const first = step();
+    for (let i = 0; i < 10; i++) step(); // warm-up: scratch buffers reach their size
+    const start = mem();
+    let last = first;
+    for (let i = 0; i < 200; i++) last = step();
+    expect(last).toBeLessThan(first); // it trains
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+    expect(mem().wasmBytes).toBe(start.wasmBytes); // kernels' own scratch does not grow either
+  });
+
+  it('100 inferences of a 3x3 convolution stack through torch.noGrad', () => {
+    torch.manualSeed(1);
+    const w = torch.randn([32, 32, 3, 3]).mul(0.05);
+    const x = torch.randn([1, 32, 28, 28]);
+    const infer = () => torch.noGrad(() => torch.tidy(() => F.conv2d(F.relu(F.conv2d(x, w, null, { padding: 1 })), w, null, { padding: 1 }).sum().item()));
+    const expected = infer();
+    infer();
+    const start = mem();
+    for (let i = 0; i < 100; i++) expect(infer()).toBe(expected);
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+    expect(mem().wasmBytes).toBe(start.wasmBytes);
+  });
+});
+
 describe('FinalizationRegistry', () => {
   it('frees an unreferenced tensor when it is collected', async () => {
     const start = await settled();
