@@ -32,6 +32,28 @@ function gradOf(f: (x: T) => T, x0: number[], dtype = torch.float32): number[] {
   return values(x.grad!) as number[];
 }
 
+describe('float32 exp (polynomial, SIMD on contiguous rows)', () => {
+  it('is within 2 ulp of the exact value, layout-independent, with exact special cases', () => {
+    torch.tidy(() => {
+      torch.manualSeed(5);
+      const special = [0, -0, 1, -1, 88.7, 88.8, 89, 100, -87, -100, -103.9, -104, -110, Infinity, -Infinity, NaN];
+      const x = torch.cat([torch.tensor(special, { dtype: torch.float32 }), torch.randn(1001).mul(30)]);
+      const fast = x.exp();
+      const strided = torch.stack([x, x], 1).select(1, 0).exp(); // stride 2: the scalar loop
+      expect(fast.isnan().equal(strided.isnan())).toBe(true);
+      expect(fast.nanToNum().equal(strided.nanToNum())).toBe(true);
+      const exact = x.double().exp();
+      const ulp = exact.float().double().abs().mul(2 ** -23).clamp({ min: 2 ** -149 });
+      const err = fast.double().sub(exact.float().double()).abs().div(ulp).nanToNum({ nan: 0, posinf: 0 });
+      expect(err.max().item()).toBeLessThanOrEqual(2);
+      expect(fast.slice(0, 0, 4).tolist()).toEqual([1, 1, Math.fround(Math.E), Math.fround(1 / Math.E)]);
+      expect(fast.slice(0, 7, 8).item()).toBe(Infinity);
+      expect(fast.slice(0, 13, 15).tolist()).toEqual([Infinity, 0]);
+      expect(Number.isNaN(fast.slice(0, 15, 16).item())).toBe(true);
+    });
+  });
+});
+
 describe('unary math gradients (gradcheck, float64)', () => {
   const cases: [string, (x: T) => T, number, number, number[]][] = [
     ['exp', (x) => x.exp(), -2, 2, []],

@@ -173,21 +173,7 @@ impl SoftmaxExp for f64 {
     }
 }
 
-/// exp(x) = 2^n exp(r) with n = round(x / ln 2) and |r| <= ln(2)/2, exp(r) by the
-/// Cephes degree-6 polynomial; 2^n is applied in two halves so subnormal results and
-/// overflow to inf come out right. NaN passes through the clamps unchanged.
-#[inline(always)]
-pub fn exp_f32(x: f32) -> f32 {
-    let xc = if x > 89.0 { 89.0 } else if x < -104.0 { -104.0 } else { x };
-    let n = (xc * core::f32::consts::LOG2_E + 0.5).floor();
-    // ln 2 split in a part exact in f32 and a correction
-    let r = xc - n * 0.693_359_4 - n * -2.121_944_4e-4;
-    let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 5.000_000_1e-1;
-    let y = p * (r * r) + r + 1.0;
-    let ni = n as i32;
-    let (n1, n2) = (ni >> 1, ni - (ni >> 1));
-    y * f32::from_bits(((n1 + 127) as u32) << 23) * f32::from_bits(((n2 + 127) as u32) << 23)
-}
+pub use super::fastexp::exp_f32;
 
 /// softmax / log_softmax along lines, with the max subtracted for stability.
 /// A line holding a NaN gives NaN everywhere; an all -inf line gives NaN (0/0).

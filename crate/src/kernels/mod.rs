@@ -22,3 +22,4 @@ pub mod resample;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod softmax_simd;
 pub mod conv_winograd;
+pub mod fastexp;

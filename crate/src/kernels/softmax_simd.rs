@@ -3,26 +3,8 @@
 //! four max lanes, four sums in f64 combined as (s0 + s1) + (s2 + s3)), so both give
 //! bit-identical results; this one is about 8x faster.
 
+use super::fastexp::exp4;
 use core::arch::wasm32::*;
-
-/// exp_f32 (lines.rs) on four lanes, operation for operation.
-#[inline(always)]
-unsafe fn exp4(x: v128) -> v128 {
-    // pmin/pmax keep x when it is NaN, as the scalar comparisons do
-    let xc = f32x4_pmax(f32x4_pmin(x, f32x4_splat(89.0)), f32x4_splat(-104.0));
-    let n = f32x4_floor(f32x4_add(f32x4_mul(xc, f32x4_splat(core::f32::consts::LOG2_E)), f32x4_splat(0.5)));
-    let r = f32x4_sub(f32x4_sub(xc, f32x4_mul(n, f32x4_splat(0.693_359_4))), f32x4_mul(n, f32x4_splat(-2.121_944_4e-4)));
-    let mut p = f32x4_splat(1.987_569_2e-4);
-    for c in [1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1] {
-        p = f32x4_add(f32x4_mul(p, r), f32x4_splat(c));
-    }
-    let y = f32x4_add(f32x4_add(f32x4_mul(p, f32x4_mul(r, r)), r), f32x4_splat(1.0));
-    let ni = i32x4_trunc_sat_f32x4(n);
-    let n1 = i32x4_shr(ni, 1);
-    let n2 = i32x4_sub(ni, n1);
-    let bias = i32x4_splat(127);
-    f32x4_mul(f32x4_mul(y, i32x4_shl(i32x4_add(n1, bias), 23)), i32x4_shl(i32x4_add(n2, bias), 23))
-}
 
 /// The line a[0..len] into o[0..len] (they may be the same memory).
 ///
@@ -65,7 +47,7 @@ pub unsafe fn softmax_line_f32(log: bool, len: usize, o: *mut f32, a: *const f32
     }
     let mut s = (f64x2_extract_lane::<0>(s01) + f64x2_extract_lane::<1>(s01)) + (f64x2_extract_lane::<0>(s23) + f64x2_extract_lane::<1>(s23));
     for j in quads..len {
-        let e = super::lines::exp_f32(*a.add(j) - m);
+        let e = super::fastexp::exp_f32(*a.add(j) - m);
         s += e as f64;
         if !log {
             *o.add(j) = e;

@@ -163,6 +163,8 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
     match op {
         NEG => map1(d, o, a, |x: T| -x),
         ABS => map1(d, o, a, |x: T| x.abs()),
+        // float32: the polynomial exp, SIMD on contiguous rows (libm's expf is scalar)
+        EXP if core::mem::size_of::<T>() == 4 => super::fastexp::map_exp(d, o as *mut f32, a as *const f32),
         EXP => map1(d, o, a, |x: T| x.exp()),
         EXP2 => map1(d, o, a, |x: T| x.exp2()),
         EXPM1 => map1(d, o, a, |x: T| x.exp_m1()),
