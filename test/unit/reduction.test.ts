@@ -342,6 +342,27 @@ describe('cumulative ops', () => {
   });
 });
 
+describe('float32 logsumexp (SIMD runs merged into the running state)', () => {
+  it('matches float64 with special values and runs split across rows', () => {
+    torch.tidy(() => {
+      torch.manualSeed(4);
+      const x = torch.randn([6, 7, 37]).mul(30);
+      x.select(0, 1).fill_(-Infinity); // a whole slice of -inf
+      x.set(2, 3, 5, NaN);
+      x.set(3, 0, 0, Infinity);
+      x.set(4, 6, 36, -Infinity);
+      for (const dims of [[2], [1, 2], [0, 2]]) {
+        const got = x.logsumexp(dims).double();
+        const want = x.double().logsumexp(dims);
+        expect(got.isnan().equal(want.isnan()), `dims ${dims}`).toBe(true);
+        const finite = want.isfinite();
+        expect(got.where(finite, 0).sub(want.where(finite, 0)).abs().max().item(), `dims ${dims}`).toBeLessThan(1e-4);
+        expect(got.where(finite.logicalNot(), 0).nanToNum().equal(want.where(finite.logicalNot(), 0).nanToNum())).toBe(true);
+      }
+    });
+  });
+});
+
 describe('softmax and log_softmax', () => {
   it('contiguous float32 lines (SIMD path) match the strided (scalar) path bit for bit', () => {
     torch.tidy(() => {

@@ -301,6 +301,25 @@ impl<T: Elem> Reducer<T> for LogSumExp {
         let (m, sum) = s;
         Acc::F(if m.is_nan() || m.is_infinite() { m } else { m + sum.ln() })
     }
+    /// float32 runs: max, then the sum of exp(x - max) in SIMD (softmax's exp), merged
+    /// into the running state; runs holding NaN or +inf take the element steps.
+    #[inline(always)]
+    unsafe fn run(&self, s: &mut (f64, f64), p: *const T, n: usize) {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if core::mem::size_of::<T>() == 4 && T::FLOAT && !s.0.is_nan() {
+            if let Some((mx, sum)) = super::softmax_simd::max_and_exp_sum_f32(p as *const f32, n) {
+                let (m, acc) = *s;
+                if mx == f64::NEG_INFINITY {
+                    return; // every element is -inf: adds nothing
+                }
+                *s = if mx > m { (mx, acc * (m - mx).exp() + sum) } else { (m, acc + sum * (mx - m).exp()) };
+                return;
+            }
+        }
+        for i in 0..n {
+            self.step(s, *p.add(i));
+        }
+    }
 }
 
 /// Vector p-norms; `kind` picks the specialised loops of the common orders.

@@ -74,3 +74,50 @@ pub unsafe fn softmax_line_f32(log: bool, len: usize, o: *mut f32, a: *const f32
         }
     }
 }
+
+/// (max, sum of exp(x - max)) of a[0..n] (the sum in f64 like the softmax line), or
+/// None when the line holds a NaN or +inf (the caller's element steps handle those);
+/// an all -inf (or empty) line gives (-inf, 0).
+///
+/// # Safety
+/// `a` covers `n` floats.
+pub unsafe fn max_and_exp_sum_f32(a: *const f32, n: usize) -> Option<(f64, f64)> {
+    let quads = n / 4 * 4;
+    let load = |j: usize| v128_load(a.add(j) as *const v128);
+    let mut m4 = f32x4_splat(f32::NEG_INFINITY);
+    let mut bad4 = i32x4_splat(0);
+    for j in (0..quads).step_by(4) {
+        let x = load(j);
+        bad4 = v128_or(bad4, v128_or(f32x4_ne(x, x), f32x4_eq(x, f32x4_splat(f32::INFINITY))));
+        m4 = f32x4_pmax(m4, x);
+    }
+    if v128_any_true(bad4) {
+        return None;
+    }
+    let mut m = f32::NEG_INFINITY;
+    for mk in [f32x4_extract_lane::<0>(m4), f32x4_extract_lane::<1>(m4), f32x4_extract_lane::<2>(m4), f32x4_extract_lane::<3>(m4)] {
+        m = m.max(mk);
+    }
+    for j in quads..n {
+        let x = *a.add(j);
+        if x.is_nan() || x == f32::INFINITY {
+            return None;
+        }
+        m = m.max(x);
+    }
+    if m == f32::NEG_INFINITY {
+        return Some((f64::NEG_INFINITY, 0.0));
+    }
+    let mv = f32x4_splat(m);
+    let (mut s01, mut s23) = (f64x2_splat(0.0), f64x2_splat(0.0));
+    for j in (0..quads).step_by(4) {
+        let e = exp4(f32x4_sub(load(j), mv));
+        s01 = f64x2_add(s01, f64x2_promote_low_f32x4(e));
+        s23 = f64x2_add(s23, f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(e, e)));
+    }
+    let mut s = (f64x2_extract_lane::<0>(s01) + f64x2_extract_lane::<1>(s01)) + (f64x2_extract_lane::<0>(s23) + f64x2_extract_lane::<1>(s23));
+    for j in quads..n {
+        s += super::fastexp::exp_f32(*a.add(j) - m) as f64;
+    }
+    Some((m as f64, s))
+}
