@@ -342,6 +342,32 @@ describe('cumulative ops', () => {
   });
 });
 
+describe('float32 amax/amin (SIMD runs)', () => {
+  it('give the float64 results, NaN, infinities and signed zeros included', () => {
+    torch.tidy(() => {
+      torch.manualSeed(6);
+      const x = torch.randn([5, 3, 41]);
+      x.set(1, 2, 17, NaN);
+      x.set(2, 0, 40, Infinity);
+      x.set(2, 1, 3, -Infinity);
+      x.select(0, 3).fill_(0);
+      x.set(3, 1, 5, -0);
+      x.select(0, 4).fill_(-0);
+      x.set(4, 2, 30, 0);
+      for (const f of ['amax', 'amin'] as const) {
+        for (const dims of [[2], [1, 2], [0]]) {
+          const got = x[f](dims).double();
+          const want = x.double()[f](dims);
+          expect(got.isnan().equal(want.isnan()), `${f} ${dims}`).toBe(true);
+          const g = got.nanToNum().tolist() as number[] | number[][];
+          const w = want.nanToNum().tolist() as number[] | number[][];
+          expect(JSON.stringify(g.flat().map((v) => Object.is(v, -0) ? '-0' : v))).toBe(JSON.stringify(w.flat().map((v) => Object.is(v, -0) ? '-0' : v)));
+        }
+      }
+    });
+  });
+});
+
 describe('float32 logsumexp (SIMD runs merged into the running state)', () => {
   it('matches float64 with special values and runs split across rows', () => {
     torch.tidy(() => {

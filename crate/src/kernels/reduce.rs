@@ -193,6 +193,22 @@ impl<T: Elem> Reducer<T> for ExtremeF {
     fn finish(&self, s: f64, _: usize) -> Acc {
         Acc::F(s)
     }
+    /// float32 runs in SIMD; a zero result (where -0 and +0 would depend on the scan
+    /// order) takes the element steps.
+    #[inline(always)]
+    unsafe fn run(&self, s: &mut f64, p: *const T, n: usize) {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if core::mem::size_of::<T>() == 4 && T::FLOAT && n >= 8 {
+            let m = super::softmax_simd::extreme_f32(p as *const f32, n, self.max);
+            if m != 0.0 {
+                self.step(s, T::from_f64(m as f64));
+                return;
+            }
+        }
+        for i in 0..n {
+            self.step(s, *p.add(i));
+        }
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -121,3 +121,29 @@ pub unsafe fn max_and_exp_sum_f32(a: *const f32, n: usize) -> Option<(f64, f64)>
     }
     Some((m as f64, s))
 }
+
+/// The max (or min) of a[0..n], n >= 4, NaN when any element is NaN.
+///
+/// # Safety
+/// `a` covers `n` floats.
+pub unsafe fn extreme_f32(a: *const f32, n: usize, max: bool) -> f32 {
+    let quads = n / 4 * 4;
+    let mut m4 = v128_load(a as *const v128);
+    let mut nan4 = f32x4_ne(m4, m4);
+    for j in (4..quads).step_by(4) {
+        let x = v128_load(a.add(j) as *const v128);
+        nan4 = v128_or(nan4, f32x4_ne(x, x));
+        m4 = if max { f32x4_pmax(m4, x) } else { f32x4_pmin(m4, x) };
+    }
+    let mut m = f32x4_extract_lane::<0>(m4);
+    for mk in [f32x4_extract_lane::<1>(m4), f32x4_extract_lane::<2>(m4), f32x4_extract_lane::<3>(m4)] {
+        m = if (max && mk > m) || (!max && mk < m) { mk } else { m };
+    }
+    let mut nan = v128_any_true(nan4);
+    for j in quads..n {
+        let x = *a.add(j);
+        nan |= x.is_nan();
+        m = if (max && x > m) || (!max && x < m) { x } else { m };
+    }
+    if nan { f32::NAN } else { m }
+}
