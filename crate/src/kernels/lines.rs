@@ -186,7 +186,7 @@ pub unsafe fn softmax<T: SoftmaxExp>(log: bool, d: &Desc<2>, len: usize, so: isi
         if b == 1 {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             if core::mem::size_of::<T>() == 4 && so == 1 && si == 1 {
-                super::softmax_simd::softmax_line_f32(log, len, o.offset(oo) as *mut f32, a.offset(oi) as *const f32);
+                super::simd_lines::softmax_line_f32(log, len, o.offset(oo) as *mut f32, a.offset(oi) as *const f32);
                 return;
             }
             softmax_line(log, len, so, si, o.offset(oo), a.offset(oi));

@@ -20,6 +20,6 @@ pub mod norm;
 pub mod pool;
 pub mod resample;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub mod softmax_simd;
+pub mod simd_lines;
 pub mod conv_winograd;
 pub mod fastexp;

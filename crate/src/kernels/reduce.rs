@@ -199,7 +199,7 @@ impl<T: Elem> Reducer<T> for ExtremeF {
     unsafe fn run(&self, s: &mut f64, p: *const T, n: usize) {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if core::mem::size_of::<T>() == 4 && T::FLOAT && n >= 8 {
-            let m = super::softmax_simd::extreme_f32(p as *const f32, n, self.max);
+            let m = super::simd_lines::extreme_f32(p as *const f32, n, self.max);
             if m != 0.0 {
                 self.step(s, T::from_f64(m as f64));
                 return;
@@ -323,7 +323,7 @@ impl<T: Elem> Reducer<T> for LogSumExp {
     unsafe fn run(&self, s: &mut (f64, f64), p: *const T, n: usize) {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if core::mem::size_of::<T>() == 4 && T::FLOAT && !s.0.is_nan() {
-            if let Some((mx, sum)) = super::softmax_simd::max_and_exp_sum_f32(p as *const f32, n) {
+            if let Some((mx, sum)) = super::simd_lines::max_and_exp_sum_f32(p as *const f32, n) {
                 let (m, acc) = *s;
                 if mx == f64::NEG_INFINITY {
                     return; // every element is -inf: adds nothing
