@@ -249,10 +249,19 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
                 p.sin() / p
             }
         }),
-        CLAMP => {
-            let (has_lo, has_hi) = (!p1.is_nan(), !p2.is_nan());
-            map1(d, o, a, |x: T| clamp_f(x, q1, q2, has_lo, has_hi))
-        }
+        // one loop per bound combination, written as selects (they vectorise; branches on
+        // data mispredict); NaN stays NaN since every comparison with it is false
+        CLAMP => match (!p1.is_nan(), !p2.is_nan()) {
+            (true, true) if q1 <= q2 => map1(d, o, a, |x: T| {
+                let y = if x < q1 { q1 } else { x };
+                if y > q2 { q2 } else { y }
+            }),
+            // min > max: PyTorch gives max
+            (true, true) => map1(d, o, a, |x: T| if x.is_nan() { x } else { q2 }),
+            (true, false) => map1(d, o, a, |x: T| if x < q1 { q1 } else { x }),
+            (false, true) => map1(d, o, a, |x: T| if x > q2 { q2 } else { x }),
+            (false, false) => map1(d, o, a, |x: T| x),
+        },
         NAN_TO_NUM => map1(d, o, a, |x: T| {
             if x.is_nan() {
                 q1
