@@ -98,10 +98,46 @@ fn rsqrt_within_1_ulp() {
     check("rsqrt", rsqrt_f32, |x| 1.0 / x.sqrt(), 1);
 }
 
+fn gelu_exact(x: f64) -> f64 {
+    0.5 * x * torchwasm::kernels::special::erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
+}
+
+#[test]
+fn gelu_within_3_ulp() {
+    check("gelu", gelu_f32, gelu_exact, 3);
+    assert!(same(gelu_f32(0.0), 0.0) && same(gelu_f32(-0.0), -0.0));
+    assert!(same(gelu_f32(f32::INFINITY), f32::INFINITY) && same(gelu_f32(10.0), 10.0));
+    assert!(same(gelu_f32(-20.0), -0.0));
+    // -inf * (1 + erf(-inf)) is NaN in PyTorch too
+    assert!(gelu_f32(f32::NEG_INFINITY).is_nan() && gelu_f32(f32::NAN).is_nan());
+    // the tail below -3, where 1 + erf cancels, densely
+    let mut x = -3.0f32;
+    while x > -15.0 {
+        assert!(ulps(gelu_f32(x), gelu_exact(x as f64)) <= 3, "gelu({x})");
+        x = f32::from_bits(x.to_bits() + 97);
+    }
+}
+
+/// The tanh form keeps PyTorch's formula 0.5 x (1 + tanh(u)), whose 1 + tanh(u) cancels
+/// for negative x in float32 (PyTorch's own results do the same): checked above -0.5.
+#[test]
+fn gelu_tanh_within_3_ulp_above_minus_half() {
+    let exact = |x: f64| {
+        let u = 0.797_884_560_802_865_4 * (x + 0.044715 * x * x * x);
+        0.5 * x * (1.0 + u.tanh())
+    };
+    let worst = sweep().filter(|&x| !(x < -0.5)).map(|x| (ulps(gelu_tanh_f32(x), exact(x as f64)), x)).max_by_key(|w| w.0).unwrap();
+    println!("gelu tanh: max {} ulp at {:e}", worst.0, worst.1);
+    assert!(worst.0 <= 3);
+    assert!(same(gelu_tanh_f32(-0.0), -0.0) && same(gelu_tanh_f32(f32::INFINITY), f32::INFINITY));
+}
+
 /// The row drivers against the scalar functions, contiguous and strided, odd sizes.
 #[test]
 fn drivers_match_scalar_in_every_layout() {
-    let drivers: [(unsafe fn(&Desc<2>, *mut f32, *const f32), fn(f32) -> f32); 6] = [
+    let drivers: [(unsafe fn(&Desc<2>, *mut f32, *const f32), fn(f32) -> f32); 8] = [
+        (map_gelu, gelu_f32),
+        (map_gelu_tanh, gelu_tanh_f32),
         (map_sigmoid, sigmoid_f32),
         (map_silu, silu_f32),
         (map_tanh, tanh_f32),

@@ -1,5 +1,5 @@
-//! float32 sigmoid, silu, tanh, log, sqrt and rsqrt as branch-free polynomials built on
-//! fastexp, each in a scalar and a 4-lane SIMD form doing the same operations in the
+//! float32 sigmoid, silu, tanh, log, gelu, sqrt and rsqrt as branch-free polynomials
+//! (on fastexp; gelu in float64), each in a scalar and a 4-lane SIMD form doing the same operations in the
 //! same order (bit-identical), so results do not depend on the memory layout. Each is
 //! within 3 ulp of the correctly rounded result (crate/tests/fastmath.rs sweeps them).
 
@@ -207,6 +207,156 @@ pub unsafe fn log4(x: v128) -> v128 {
     v128_bitselect(r, special, finite_pos)
 }
 
+// ---- gelu ------------------------------------------------------------------------
+
+// Exact GELU x Phi(x) is evaluated in float64 from the float32 input and rounded once,
+// so the erf/erfc cancellations of 0.5 x (1 + erf(x / sqrt 2)) cost nothing:
+// |x| <= 3: Phi(x) = 1/2 + x P(x^2); |x| > 3: the tail q = phi(t) R(t), t = |x|, with
+// the Mills ratio R(t) = S(1/t) / t, and Phi = q (x < 0) or 1 - q. P and S are Chebyshev
+// interpolants (relative error < 2e-12, fitted with mpmath), in s on [-1, 1].
+/// P(u) = (Phi(sqrt u) - 1/2) / sqrt u on u in [0, 9], s = u 2/9 - 1.
+const GELU_P: [f64; 14] = [-1.2022761708768427e-08, 7.67702514998884e-08, -4.1533056685127673e-07, 2.2627425196608404e-06, -1.1404542253086559e-05, 5.23741049526806e-05, -0.00021822837088583585, 0.0008178767898957013, -0.0027291341264074295, 0.008021489848167829, -0.020571115577360622, 0.0459722434685845, -0.09283247990238903, 0.22771316680418716];
+/// S(w) = t R(t) with t = 1/w on w in [0, 1/3], s = 6 w - 1.
+const GELU_S: [f64; 15] = [-5.843544285040708e-08, 1.514294728776492e-08, 4.896789087884546e-07, -8.969188986960526e-07, -6.018994928054515e-07, 6.490171522665076e-06, -1.5301133493765685e-05, -4.5925569862983423e-07, 0.00012657261152731488, -0.00039755154560902373, -4.003484440156232e-05, 0.0051185695476922, -0.017451583293573644, -0.04784071907828429, 0.974265965381205];
+const GELU_SPLIT: f64 = 3.0;
+/// Beyond this |x| the tail is 0 in float64 already; keeps exp's scale in range.
+const GELU_T_MAX: f64 = 40.0;
+const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+const LN2_HI_D: f64 = 6.931_471_803_691_238_2e-1;
+const LN2_LO_D: f64 = 1.908_214_929_270_587_7e-10;
+/// 1/k! for k = 11 down to 0: exp(r) for |r| <= ln(2)/2 within 1e-14.
+const EXP_TAYLOR: [f64; 12] = [
+    2.505_210_838_544_172e-8, 2.755_731_922_398_589e-7, 2.755_731_922_398_589e-6, 2.480_158_730_158_730_2e-5, 1.984_126_984_126_984e-4,
+    1.388_888_888_888_889e-3, 8.333_333_333_333_333e-3, 4.166_666_666_666_666_4e-2, 1.666_666_666_666_666_6e-1, 0.5, 1.0, 1.0,
+];
+/// 2^52 + 1023: adding an integer n > -1023 puts n + 1023 in the low mantissa bits, which
+/// a shift by 52 moves to the exponent field (2^n without a float-to-int conversion).
+const POW2_MAGIC: f64 = 4_503_599_627_371_519.0;
+
+#[inline(always)]
+fn pow2_f64(n: f64) -> f64 {
+    f64::from_bits((n + POW2_MAGIC).to_bits() << 52)
+}
+
+/// exp(y) in float64 for y in [-800, 0] (relative error ~1e-14): 2^n e^r, 2^n in two halves.
+#[inline(always)]
+fn exp_neg_f64(y: f64) -> f64 {
+    let n = (y * core::f64::consts::LOG2_E + 0.5).floor();
+    let r = y - n * LN2_HI_D - n * LN2_LO_D;
+    let mut p = EXP_TAYLOR[0];
+    for c in &EXP_TAYLOR[1..] {
+        p = p * r + c;
+    }
+    let n1 = (n * 0.5).floor();
+    p * pow2_f64(n1) * pow2_f64(n - n1)
+}
+
+/// Exact (erf) GELU x Phi(x) for float32; gelu(-inf) is NaN as in PyTorch (-inf * 0).
+#[inline(always)]
+pub fn gelu_f32(x32: f32) -> f32 {
+    let x = x32 as f64;
+    let t = x.abs();
+    let phi = if t <= GELU_SPLIT {
+        let s = x * x * (2.0 / 9.0) - 1.0;
+        let mut p = GELU_P[0];
+        for c in &GELU_P[1..] {
+            p = p * s + c;
+        }
+        0.5 + x * p
+    } else {
+        let tc = if t > GELU_T_MAX { GELU_T_MAX } else { t };
+        let w = 1.0 / tc;
+        let s = w * 6.0 - 1.0;
+        let mut p = GELU_S[0];
+        for c in &GELU_S[1..] {
+            p = p * s + c;
+        }
+        let q = exp_neg_f64(tc * tc * -0.5) * INV_SQRT_2PI * (p * w);
+        if x < 0.0 {
+            q
+        } else {
+            1.0 - q
+        }
+    };
+    (x * phi) as f32
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn pow2_2(n: v128) -> v128 {
+    i64x2_shl(f64x2_add(n, f64x2_splat(POW2_MAGIC)), 52)
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn exp_neg_2(y: v128) -> v128 {
+    let n = f64x2_floor(f64x2_add(f64x2_mul(y, f64x2_splat(core::f64::consts::LOG2_E)), f64x2_splat(0.5)));
+    let r = f64x2_sub(f64x2_sub(y, f64x2_mul(n, f64x2_splat(LN2_HI_D))), f64x2_mul(n, f64x2_splat(LN2_LO_D)));
+    let mut p = f64x2_splat(EXP_TAYLOR[0]);
+    for c in &EXP_TAYLOR[1..] {
+        p = f64x2_add(f64x2_mul(p, r), f64x2_splat(*c));
+    }
+    let n1 = f64x2_floor(f64x2_mul(n, f64x2_splat(0.5)));
+    f64x2_mul(f64x2_mul(p, pow2_2(n1)), pow2_2(f64x2_sub(n, n1)))
+}
+
+/// gelu_f32 on two float64 lanes, operation for operation.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn gelu2(x: v128) -> v128 {
+    let t = f64x2_abs(x);
+    let s = f64x2_sub(f64x2_mul(f64x2_mul(x, x), f64x2_splat(2.0 / 9.0)), f64x2_splat(1.0));
+    let mut p = f64x2_splat(GELU_P[0]);
+    for c in &GELU_P[1..] {
+        p = f64x2_add(f64x2_mul(p, s), f64x2_splat(*c));
+    }
+    let mut phi = f64x2_add(f64x2_splat(0.5), f64x2_mul(x, p));
+    let central = f64x2_le(t, f64x2_splat(GELU_SPLIT));
+    if !i64x2_all_true(central) {
+        // pmin keeps NaN, as the scalar comparison does
+        let tc = f64x2_pmin(t, f64x2_splat(GELU_T_MAX));
+        let w = f64x2_div(f64x2_splat(1.0), tc);
+        let s = f64x2_sub(f64x2_mul(w, f64x2_splat(6.0)), f64x2_splat(1.0));
+        let mut p = f64x2_splat(GELU_S[0]);
+        for c in &GELU_S[1..] {
+            p = f64x2_add(f64x2_mul(p, s), f64x2_splat(*c));
+        }
+        let e = exp_neg_2(f64x2_mul(f64x2_mul(tc, tc), f64x2_splat(-0.5)));
+        let q = f64x2_mul(f64x2_mul(e, f64x2_splat(INV_SQRT_2PI)), f64x2_mul(p, w));
+        let tail = v128_bitselect(q, f64x2_sub(f64x2_splat(1.0), q), f64x2_lt(x, f64x2_splat(0.0)));
+        phi = v128_bitselect(phi, tail, central);
+    }
+    f64x2_mul(x, phi)
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn gelu4(x: v128) -> v128 {
+    let lo = gelu2(f64x2_promote_low_f32x4(x));
+    let hi = gelu2(f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 0, 1>(x, x)));
+    i32x4_shuffle::<0, 1, 4, 5>(f32x4_demote_f64x2_zero(lo), f32x4_demote_f64x2_zero(hi))
+}
+
+/// sqrt(2/pi), rounded as unary.rs rounds it for float32.
+#[allow(clippy::excessive_precision)]
+const GELU_TANH_K: f32 = 0.797_884_560_802_865_4;
+
+/// The tanh approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), in PyTorch's
+/// operation order, on tanh_f32.
+#[inline(always)]
+pub fn gelu_tanh_f32(x: f32) -> f32 {
+    let inner = GELU_TANH_K * (x + 0.044715 * x * x * x);
+    0.5 * x * (1.0 + tanh_f32(inner))
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn gelu_tanh4(x: v128) -> v128 {
+    let cube = f32x4_mul(f32x4_mul(f32x4_mul(splat(0.044715), x), x), x);
+    let inner = f32x4_mul(splat(GELU_TANH_K), f32x4_add(x, cube));
+    f32x4_mul(f32x4_mul(splat(0.5), x), f32x4_add(splat(1.0), tanh4(inner)))
+}
+
 // ---- sqrt, rsqrt -------------------------------------------------------------------
 
 #[inline(always)]
@@ -256,4 +406,16 @@ pub unsafe fn map_sqrt(d: &Desc<2>, o: *mut f32, a: *const f32) {
 /// Pointers cover every offset of `d`.
 pub unsafe fn map_rsqrt(d: &Desc<2>, o: *mut f32, a: *const f32) {
     map_f32!(d, o, a, rsqrt_f32, rsqrt4)
+}
+
+/// # Safety
+/// Pointers cover every offset of `d`.
+pub unsafe fn map_gelu(d: &Desc<2>, o: *mut f32, a: *const f32) {
+    map_f32!(d, o, a, gelu_f32, gelu4)
+}
+
+/// # Safety
+/// Pointers cover every offset of `d`.
+pub unsafe fn map_gelu_tanh(d: &Desc<2>, o: *mut f32, a: *const f32) {
+    map_f32!(d, o, a, gelu_tanh_f32, gelu_tanh4)
 }

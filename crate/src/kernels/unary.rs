@@ -199,6 +199,13 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
             (z / (T::ONE - z)).ln()
         }),
         RELU => map1(d, o, a, |x: T| if x > T::ZERO || x.is_nan() { x } else { T::ZERO }),
+        GELU if core::mem::size_of::<T>() == 4 => {
+            if p1 == 0.0 {
+                super::fastmath::map_gelu(d, o as *mut f32, a as *const f32)
+            } else {
+                super::fastmath::map_gelu_tanh(d, o as *mut f32, a as *const f32)
+            }
+        }
         GELU => {
             if p1 == 0.0 {
                 map1(d, o, a, |x: T| T::f(0.5 * x.d() * (1.0 + special::erf(x.d() * core::f64::consts::FRAC_1_SQRT_2))))
