@@ -33,8 +33,10 @@ const SPECIAL: [f32; 20] = [
     f32::NAN,
 ];
 
+/// Every 997th bit pattern (FASTMATH_STEP=n for a denser sweep) plus the special values.
 fn sweep() -> impl Iterator<Item = f32> {
-    (0..=u32::MAX / 997).map(|i| f32::from_bits(i * 997)).chain(SPECIAL)
+    let step: u32 = std::env::var("FASTMATH_STEP").ok().and_then(|s| s.parse().ok()).unwrap_or(997);
+    (0..=u32::MAX / step).map(move |i| f32::from_bits(i * step)).chain(SPECIAL)
 }
 
 /// Max ulp error of `f` against `exact` over the sweep; panics with the worst input above `bound`.
@@ -116,6 +118,19 @@ fn gelu_within_3_ulp() {
         assert!(ulps(gelu_f32(x), gelu_exact(x as f64)) <= 3, "gelu({x})");
         x = f32::from_bits(x.to_bits() + 97);
     }
+}
+
+/// Every float32 in [-104, -87]: where 1 + exp(-x) overflows and silu and sigmoid switch to exp(x).
+#[test]
+fn sigmoid_and_silu_tails_exhaustive() {
+    let (mut x, mut worst) = (-87.0f32, (0, 0));
+    while x >= -104.0 {
+        let (s, l) = (ulps(sigmoid_f32(x), 1.0 / (1.0 + (-x as f64).exp())), ulps(silu_f32(x), x as f64 / (1.0 + (-x as f64).exp())));
+        worst = (worst.0.max(s), worst.1.max(l));
+        x = f32::from_bits(x.to_bits() + 1);
+    }
+    println!("tails: sigmoid {} ulp, silu {} ulp", worst.0, worst.1);
+    assert!(worst.0 <= 3 && worst.1 <= 3);
 }
 
 /// The tanh form keeps PyTorch's formula 0.5 x (1 + tanh(u)), whose 1 + tanh(u) cancels

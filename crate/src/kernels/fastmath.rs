@@ -13,6 +13,9 @@ use core::arch::wasm32::*;
 /// Below this, 1 + exp(-x) overflows or rounds to exp(-x): the formulas switch to
 /// exp(x) directly so results down to the subnormals keep their precision.
 const NEG_CUT: f32 = -88.0;
+/// silu's switch, as low as 1 + exp(-x) stays finite (exp(88.7) < f32::MAX): the direct
+/// formula is the more accurate one.
+const SILU_CUT: f32 = -88.7;
 
 /// o = f(a) over `d` (operand 0 = out, 1 = input): `$simd` on 4 lanes of contiguous
 /// rows, `$scalar` on tails and strided rows.
@@ -67,11 +70,11 @@ pub unsafe fn sigmoid4(x: v128) -> v128 {
     }
 }
 
-/// x / (1 + exp(-x)); below NEG_CUT x exp(x) as (x h) h with h = exp(x / 2), so the
+/// x / (1 + exp(-x)); below SILU_CUT x exp(x) as (x h) h with h = exp(x / 2), so the
 /// product is rounded once even where it is subnormal. silu(-inf) is NaN as in PyTorch.
 #[inline(always)]
 pub fn silu_f32(x: f32) -> f32 {
-    if x < NEG_CUT {
+    if x < SILU_CUT {
         let h = exp_f32(x * 0.5);
         (x * h) * h
     } else {
@@ -83,7 +86,7 @@ pub fn silu_f32(x: f32) -> f32 {
 #[inline(always)]
 pub unsafe fn silu4(x: v128) -> v128 {
     let y = f32x4_div(x, f32x4_add(splat(1.0), exp4(f32x4_neg(x))));
-    let low = f32x4_lt(x, splat(NEG_CUT));
+    let low = f32x4_lt(x, splat(SILU_CUT));
     if v128_any_true(low) {
         let h = exp4(f32x4_mul(x, splat(0.5)));
         v128_bitselect(f32x4_mul(f32x4_mul(x, h), h), y, low)
