@@ -1,7 +1,8 @@
-//! float32 sigmoid, silu, tanh, log, gelu, sqrt and rsqrt as branch-free polynomials
-//! (on fastexp; gelu in float64), each in a scalar and a 4-lane SIMD form doing the same operations in the
-//! same order (bit-identical), so results do not depend on the memory layout. Each is
-//! within 3 ulp of the correctly rounded result (crate/tests/fastmath.rs sweeps them).
+//! float32 sigmoid, silu, tanh, log, gelu, sqrt and rsqrt (on fastexp's exp; exact gelu in
+//! float64), each in a scalar and a 4-lane SIMD form doing the same operations in the same
+//! order (bit-identical), so results do not depend on the memory layout. Each is within
+//! 3 ulp of the correctly rounded result over the whole float32 range (crate/tests/fastmath.rs
+//! sweeps them), except gelu's tanh form, which keeps PyTorch's cancelling formula.
 
 use super::fastexp::exp_f32;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
