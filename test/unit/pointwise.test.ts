@@ -54,6 +54,45 @@ describe('float32 exp (polynomial, SIMD on contiguous rows)', () => {
   });
 });
 
+describe('float32 fastmath (polynomials, SIMD on contiguous rows)', () => {
+  const special = [0, -0, 1, -1, 0.5, -0.5, 1e-45, -1e-45, 1e-40, 3e-8, -3e-8, 0.6, 0.65, 9, 20, 88, -88, -88.5, -100, -104, Infinity, -Infinity, NaN];
+  const cases: [string, (x: T) => T, number?][] = [
+    ['sigmoid', (x) => x.sigmoid()],
+    ['silu', (x) => F.silu(x)],
+    ['tanh', (x) => x.tanh()],
+    ['log', (x) => x.log()],
+    ['sqrt', (x) => x.sqrt()],
+    ['rsqrt', (x) => x.rsqrt()],
+    // the float64 reference itself cancels (1 + erf) below -5; crate/tests/fastmath.rs covers the tail
+    ['gelu', (x) => F.gelu(x), -5],
+    // PyTorch's formula 0.5 x (1 + tanh(u)) cancels for negative x: ulps checked above -0.5
+    ['gelu tanh', (x) => F.gelu(x, { approximate: 'tanh' }), -0.5],
+  ];
+  for (const [name, f, lo = -Infinity] of cases) {
+    it(`${name}: within 3 ulp of float64, bit-identical contiguous and strided`, () => {
+      torch.tidy(() => {
+        torch.manualSeed(7);
+        const r = torch.randn(1001);
+        const x = torch.cat([torch.tensor(special, { dtype: torch.float32 }), r.mul(30), r.mul(0.3), r.abs().mul(1e-3), r.exp().mul(1e-38)]);
+        const fast = f(x);
+        const strided = f(torch.stack([x, x], 1).select(1, 0)); // stride 2: the scalar loop
+        expect(fast.isnan().equal(strided.isnan())).toBe(true);
+        expect(fast.nanToNum().equal(strided.nanToNum())).toBe(true);
+        expect(fast.signbit().equal(strided.signbit())).toBe(true);
+        const exact = f(x.double());
+        const want = exact.float().double();
+        expect(fast.isnan().equal(want.isnan())).toBe(true);
+        // ulp of the correctly rounded result: 2^(exponent - 23), 2^-149 for subnormals and 0
+        const ulp = torch.exp2(want.abs().log2().floor().sub(23)).clamp({ min: 2 ** -149 });
+        const err = fast.double().sub(want).abs().div(ulp).nanToNum({ nan: 0, posinf: 0 }).where(x.ge(lo), 0);
+        expect(err.max().item()).toBeLessThanOrEqual(3);
+        const inf = want.isinf(); // infinities exact
+        expect(torch.where(inf, fast.double(), 0).equal(torch.where(inf, want, 0))).toBe(true);
+      });
+    });
+  }
+});
+
 describe('unary math gradients (gradcheck, float64)', () => {
   const cases: [string, (x: T) => T, number, number, number[]][] = [
     ['exp', (x) => x.exp(), -2, 2, []],

@@ -23,3 +23,4 @@ pub mod resample;
 pub mod simd_lines;
 pub mod conv_winograd;
 pub mod fastexp;
+pub mod fastmath;

@@ -168,11 +168,15 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         EXP => map1(d, o, a, |x: T| x.exp()),
         EXP2 => map1(d, o, a, |x: T| x.exp2()),
         EXPM1 => map1(d, o, a, |x: T| x.exp_m1()),
+        // float32: fastmath polynomials, SIMD on contiguous rows, bit-identical in every layout
+        LOG if core::mem::size_of::<T>() == 4 => super::fastmath::map_log(d, o as *mut f32, a as *const f32),
         LOG => map1(d, o, a, |x: T| x.ln()),
         LOG2 => map1(d, o, a, |x: T| x.log2()),
         LOG10 => map1(d, o, a, |x: T| x.log10()),
         LOG1P => map1(d, o, a, |x: T| x.ln_1p()),
+        SQRT if core::mem::size_of::<T>() == 4 => super::fastmath::map_sqrt(d, o as *mut f32, a as *const f32),
         SQRT => map1(d, o, a, |x: T| x.sqrt()),
+        RSQRT if core::mem::size_of::<T>() == 4 => super::fastmath::map_rsqrt(d, o as *mut f32, a as *const f32),
         RSQRT => map1(d, o, a, |x: T| T::ONE / x.sqrt()),
         SQUARE => map1(d, o, a, |x: T| x * x),
         SIN => map1(d, o, a, |x: T| x.sin()),
@@ -183,16 +187,25 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         ATAN => map1(d, o, a, |x: T| x.atan()),
         SINH => map1(d, o, a, |x: T| x.sinh()),
         COSH => map1(d, o, a, |x: T| x.cosh()),
+        TANH if core::mem::size_of::<T>() == 4 => super::fastmath::map_tanh(d, o as *mut f32, a as *const f32),
         TANH => map1(d, o, a, |x: T| x.tanh()),
         ASINH => map1(d, o, a, |x: T| x.asinh()),
         ACOSH => map1(d, o, a, |x: T| x.acosh()),
         ATANH => map1(d, o, a, |x: T| x.atanh()),
+        SIGMOID if core::mem::size_of::<T>() == 4 => super::fastmath::map_sigmoid(d, o as *mut f32, a as *const f32),
         SIGMOID => map1(d, o, a, sigmoid),
         LOGIT => map1(d, o, a, |x: T| {
             let z = if p1 >= 0.0 { clamp_f(x, q1, T::ONE - q1, true, true) } else { x };
             (z / (T::ONE - z)).ln()
         }),
         RELU => map1(d, o, a, |x: T| if x > T::ZERO || x.is_nan() { x } else { T::ZERO }),
+        GELU if core::mem::size_of::<T>() == 4 => {
+            if p1 == 0.0 {
+                super::fastmath::map_gelu(d, o as *mut f32, a as *const f32)
+            } else {
+                super::fastmath::map_gelu_tanh(d, o as *mut f32, a as *const f32)
+            }
+        }
         GELU => {
             if p1 == 0.0 {
                 map1(d, o, a, |x: T| T::f(0.5 * x.d() * (1.0 + special::erf(x.d() * core::f64::consts::FRAC_1_SQRT_2))))
@@ -204,6 +217,7 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
                 })
             }
         }
+        SILU if core::mem::size_of::<T>() == 4 => super::fastmath::map_silu(d, o as *mut f32, a as *const f32),
         SILU => map1(d, o, a, |x: T| x / (T::ONE + (-x).exp())),
         MISH => map1(d, o, a, |x: T| x * x.exp().ln_1p().tanh()),
         SOFTPLUS => map1(d, o, a, |x: T| softplus(x, q1, q2)),
