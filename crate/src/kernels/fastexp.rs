@@ -2,7 +2,6 @@
 //! scalar and 4-lane SIMD forms that give bit-identical results: softmax and the exp op
 //! use it, so results do not depend on the layout or the build.
 
-use crate::strided::Desc;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use core::arch::wasm32::*;
 
@@ -40,26 +39,4 @@ pub unsafe fn exp4(x: v128) -> v128 {
     let n2 = i32x4_sub(ni, n1);
     let bias = i32x4_splat(127);
     f32x4_mul(f32x4_mul(y, i32x4_shl(i32x4_add(n1, bias), 23)), i32x4_shl(i32x4_add(n2, bias), 23))
-}
-
-/// o = exp(a) over the index space `d` (operand 0 = out, 1 = input).
-///
-/// # Safety
-/// Pointers cover every offset of `d`.
-pub unsafe fn map_exp(d: &Desc<2>, o: *mut f32, a: *const f32) {
-    d.for_each_row(|off, n, st| {
-        let (po, pa) = (o.offset(off[0]), a.offset(off[1]));
-        let mut i = 0;
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if st[0] == 1 && st[1] == 1 {
-            while i + 4 <= n {
-                v128_store(po.add(i) as *mut v128, exp4(v128_load(pa.add(i) as *const v128)));
-                i += 4;
-            }
-        }
-        while i < n {
-            *po.offset(i as isize * st[0]) = exp_f32(*pa.offset(i as isize * st[1]));
-            i += 1;
-        }
-    });
 }

@@ -423,3 +423,28 @@ pub unsafe fn map_gelu(d: &Desc<2>, o: *mut f32, a: *const f32) {
 pub unsafe fn map_gelu_tanh(d: &Desc<2>, o: *mut f32, a: *const f32) {
     map_f32!(d, o, a, gelu_tanh_f32, gelu_tanh4)
 }
+
+/// # Safety
+/// Pointers cover every offset of `d`.
+pub unsafe fn map_exp(d: &Desc<2>, o: *mut f32, a: *const f32) {
+    map_f32!(d, o, a, exp_f32, exp4)
+}
+
+/// clamp(x, lo, hi) for lo <= hi (a missing bound is an infinity) as selects:
+/// x < lo ? lo : x, then y > hi ? hi : y; NaN stays NaN (every comparison is false),
+/// and pmax / pmin are exactly those selects.
+///
+/// # Safety
+/// Pointers cover every offset of `d`.
+pub unsafe fn map_clamp(d: &Desc<2>, o: *mut f32, a: *const f32, lo: f32, hi: f32) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (lv, hv) = (splat(lo), splat(hi));
+    map_f32!(
+        d, o, a,
+        |x: f32| {
+            let y = if x < lo { lo } else { x };
+            if y > hi { hi } else { y }
+        },
+        |v: v128| f32x4_pmin(f32x4_pmax(v, lv), hv)
+    )
+}

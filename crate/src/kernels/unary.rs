@@ -164,7 +164,7 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         NEG => map1(d, o, a, |x: T| -x),
         ABS => map1(d, o, a, |x: T| x.abs()),
         // float32: the polynomial exp, SIMD on contiguous rows (libm's expf is scalar)
-        EXP if core::mem::size_of::<T>() == 4 => super::fastexp::map_exp(d, o as *mut f32, a as *const f32),
+        EXP if core::mem::size_of::<T>() == 4 => super::fastmath::map_exp(d, o as *mut f32, a as *const f32),
         EXP => map1(d, o, a, |x: T| x.exp()),
         EXP2 => map1(d, o, a, |x: T| x.exp2()),
         EXPM1 => map1(d, o, a, |x: T| x.exp_m1()),
@@ -265,6 +265,10 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         }),
         // one loop per bound combination, written as selects (they vectorise; branches on
         // data mispredict); NaN stays NaN since every comparison with it is false
+        CLAMP if core::mem::size_of::<T>() == 4 && !(p1 > p2) => {
+            let (lo, hi) = (if p1.is_nan() { f32::NEG_INFINITY } else { p1 as f32 }, if p2.is_nan() { f32::INFINITY } else { p2 as f32 });
+            super::fastmath::map_clamp(d, o as *mut f32, a as *const f32, lo, hi)
+        }
         CLAMP => match (!p1.is_nan(), !p2.is_nan()) {
             (true, true) if q1 <= q2 => map1(d, o, a, |x: T| {
                 let y = if x < q1 { q1 } else { x };
