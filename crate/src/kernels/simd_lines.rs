@@ -36,24 +36,7 @@ pub unsafe fn softmax_line_f32(log: bool, len: usize, o: *mut f32, a: *const f32
         m = f32::NAN;
     }
     let mv = f32x4_splat(m);
-    // lanes 0, 1 and lanes 2, 3 of the four sums
-    let (mut s01, mut s23) = (f64x2_splat(0.0), f64x2_splat(0.0));
-    for j in (0..quads).step_by(4) {
-        let e = exp4(f32x4_sub(load(j), mv));
-        s01 = f64x2_add(s01, f64x2_promote_low_f32x4(e));
-        s23 = f64x2_add(s23, f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(e, e)));
-        if !log {
-            v128_store(o.add(j) as *mut v128, e);
-        }
-    }
-    let mut s = (f64x2_extract_lane::<0>(s01) + f64x2_extract_lane::<1>(s01)) + (f64x2_extract_lane::<0>(s23) + f64x2_extract_lane::<1>(s23));
-    for j in quads..len {
-        let e = super::fastexp::exp_f32(*a.add(j) - m);
-        s += e as f64;
-        if !log {
-            *o.add(j) = e;
-        }
-    }
+    let s = exp_sum(a, len, m, if log { None } else { Some(o) });
     if log {
         let ls = s.ln() as f32;
         let lv = f32x4_splat(ls);
@@ -109,17 +92,7 @@ pub unsafe fn max_and_exp_sum_f32(a: *const f32, n: usize) -> Option<(f64, f64)>
     if m == f32::NEG_INFINITY {
         return Some((f64::NEG_INFINITY, 0.0));
     }
-    let mv = f32x4_splat(m);
-    let (mut s01, mut s23) = (f64x2_splat(0.0), f64x2_splat(0.0));
-    for j in (0..quads).step_by(4) {
-        let e = exp4(f32x4_sub(load(j), mv));
-        s01 = f64x2_add(s01, f64x2_promote_low_f32x4(e));
-        s23 = f64x2_add(s23, f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(e, e)));
-    }
-    let mut s = (f64x2_extract_lane::<0>(s01) + f64x2_extract_lane::<1>(s01)) + (f64x2_extract_lane::<0>(s23) + f64x2_extract_lane::<1>(s23));
-    for j in quads..n {
-        s += super::fastexp::exp_f32(*a.add(j) - m) as f64;
-    }
+    let s = exp_sum(a, n, m, None);
     Some((m as f64, s))
 }
 
@@ -147,4 +120,35 @@ pub unsafe fn extreme_f32(a: *const f32, n: usize, max: bool) -> f32 {
         m = if (max && x > m) || (!max && x < m) { x } else { m };
     }
     if nan { f32::NAN } else { m }
+}
+
+/// The sum of exp(a[j] - m) over j < n, in four f64 lanes combined as (s0 + s1) +
+/// (s2 + s3) then the tail in order (the scalar softmax's order); each exp is also
+/// stored at out[j] when given.
+///
+/// # Safety
+/// `a` (and `out`) cover `n` floats.
+#[inline(always)]
+unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) -> f64 {
+    let quads = n / 4 * 4;
+    let mv = f32x4_splat(m);
+    // lanes 0, 1 and lanes 2, 3 of the four sums
+    let (mut s01, mut s23) = (f64x2_splat(0.0), f64x2_splat(0.0));
+    for j in (0..quads).step_by(4) {
+        let e = exp4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
+        s01 = f64x2_add(s01, f64x2_promote_low_f32x4(e));
+        s23 = f64x2_add(s23, f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(e, e)));
+        if let Some(o) = out {
+            v128_store(o.add(j) as *mut v128, e);
+        }
+    }
+    let mut s = (f64x2_extract_lane::<0>(s01) + f64x2_extract_lane::<1>(s01)) + (f64x2_extract_lane::<0>(s23) + f64x2_extract_lane::<1>(s23));
+    for j in quads..n {
+        let e = super::fastexp::exp_f32(*a.add(j) - m);
+        s += e as f64;
+        if let Some(o) = out {
+            *o.add(j) = e;
+        }
+    }
+    s
 }
