@@ -342,6 +342,27 @@ describe('cumulative ops', () => {
   });
 });
 
+describe('var/std over contiguous runs (two passes merged with Chan et al.)', () => {
+  it('match a float64 reference with offsets, NaN and runs split across rows', () => {
+    torch.tidy(() => {
+      torch.manualSeed(8);
+      const x = torch.randn([4, 6, 53], { dtype: torch.float64 }).add(1e4); // a large offset
+      x.set(2, 3, 7, NaN);
+      for (const dims of [[2], [1, 2], [0, 2]]) {
+        for (const correction of [0, 1]) {
+          const got = x.var(dims, { correction });
+          const mean = x.mean(dims, true);
+          const n = dims.reduce((a, d) => a * x.shape[d], 1);
+          const want = x.sub(mean).pow(2).sum(dims).div(n - correction);
+          expect(got.isnan().equal(want.isnan()), `dims ${dims}`).toBe(true);
+          expect(got.sub(want).abs().nanToNum().max().item(), `dims ${dims}`).toBeLessThan(1e-9);
+        }
+      }
+      expect(torch.tensor([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], { dtype: torch.float32 }).std(1).item()).toBeCloseTo(3.0276503, 6);
+    });
+  });
+});
+
 describe('float32 amax/amin (SIMD runs)', () => {
   it('give the float64 results, NaN, infinities and signed zeros included', () => {
     torch.tidy(() => {

@@ -283,6 +283,52 @@ impl<T: Elem> Reducer<T> for Welford {
         let var = if s.0 == 0.0 { f64::NAN } else { s.2 / (s.0 - self.correction).max(0.0) };
         Acc::F(if self.std { var.sqrt() } else { var })
     }
+    /// A contiguous run: its mean, then its sum of squared deviations (two passes, four
+    /// independent sums each, so no division per element), merged into the running
+    /// (count, mean, M2) with Chan et al.'s formula.
+    #[inline(always)]
+    unsafe fn run(&self, s: &mut (f64, f64, f64), p: *const T, n: usize) {
+        if n < 8 {
+            for i in 0..n {
+                self.step(s, *p.add(i));
+            }
+            return;
+        }
+        let x = |i: usize| (*p.add(i)).to_f64();
+        let quads = n / 4 * 4;
+        let mut s4 = [0.0f64; 4];
+        for j in (0..quads).step_by(4) {
+            for k in 0..4 {
+                s4[k] += x(j + k);
+            }
+        }
+        let mut sum = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+        for j in quads..n {
+            sum += x(j);
+        }
+        let nb = n as f64;
+        let mean = sum / nb;
+        let mut q4 = [0.0f64; 4];
+        for j in (0..quads).step_by(4) {
+            for k in 0..4 {
+                let d = x(j + k) - mean;
+                q4[k] += d * d;
+            }
+        }
+        let mut m2 = (q4[0] + q4[1]) + (q4[2] + q4[3]);
+        for j in quads..n {
+            let d = x(j) - mean;
+            m2 += d * d;
+        }
+        let (na, ma, m2a) = *s;
+        if na == 0.0 {
+            *s = (nb, mean, m2);
+            return;
+        }
+        let total = na + nb;
+        let delta = mean - ma;
+        *s = (total, ma + delta * (nb / total), m2a + m2 + delta * delta * (na * nb / total));
+    }
 }
 
 /// logsumexp computed online: the running max and the sum of exp(x - max).
