@@ -25,6 +25,43 @@ const gradcheck = (fn: (...xs: T[]) => T | T[], inputs: T[]): void => {
   expect(torch.autograd.gradcheck(fn as never, inputs)).toBe(true);
 };
 
+describe('sort order keys', () => {
+  /** The stable order PyTorch gives: numbers (with -0 == 0), NaN last (first descending). */
+  function reference(vals: number[], descending: boolean): number[] {
+    const rank = (v: number) => (Number.isNaN(v) ? Infinity : v);
+    const nanFirst = (a: number, b: number) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : 0);
+    const idx = vals.map((_, i) => i);
+    return idx.sort((i, j) => {
+      const a = vals[i], b = vals[j];
+      const n = nanFirst(a, b);
+      if (n !== 0) return descending ? -n : n;
+      if (Number.isNaN(a)) return i - j;
+      const c = rank(a) - rank(b);
+      return c !== 0 && !Number.isNaN(c) ? (descending ? -c : c) : i - j;
+    });
+  }
+
+  it('is stable, treats -0 as 0 and puts NaN last ascending and first descending', () => {
+    torch.tidy(() => {
+      torch.manualSeed(2);
+      const pool = [0, -0, 1.5, -1.5, Infinity, -Infinity, NaN, 2, -2, 3e38, -3e38, 1e-45];
+      const g = torch.randint(0, pool.length, [3, 257]);
+      const rows = (g.tolist() as number[][]).map((r) => r.map((k) => pool[k]));
+      for (const dtype of [torch.float32, torch.float64]) {
+        const x = torch.tensor(rows, { dtype });
+        for (const descending of [false, true]) {
+          const got = x.sort({ dim: 1, descending, stable: true }).indices.tolist() as number[][];
+          const vals = x.tolist() as number[][];
+          vals.forEach((r, k) => expect(got[k], `${dtype.name} descending=${descending}`).toEqual(reference(r, descending)));
+        }
+      }
+      const big = torch.tensor([2n ** 62n, -(2n ** 63n), 5n, 2n ** 63n - 1n, -1n, 5n], { dtype: torch.int64 });
+      expect(big.sort().indices.tolist()).toEqual([1, 4, 2, 5, 0, 3]);
+      expect(big.sort({ descending: true }).indices.tolist()).toEqual([3, 0, 2, 5, 4, 1]);
+    });
+  });
+});
+
 describe('x.index: basic indexing returns views', () => {
   it('ints, slices, None and ... share storage with the input', () => {
     const x = torch.arange(24).reshape([2, 3, 4]);

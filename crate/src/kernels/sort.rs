@@ -92,45 +92,51 @@ unsafe fn key_i<T: Elem>(p: *const T) -> i64 {
     (*p).to_i64()
 }
 
+/// An unsigned key whose order is PyTorch's sort order: numbers ascending with -0 equal
+/// to 0, NaN above everything (floats via their f64 bits, integers offset by 2^63).
+#[inline(always)]
+fn order_key<T: Elem>(x: T) -> u64 {
+    if T::FLOAT {
+        let f = x.to_f64();
+        if f.is_nan() {
+            return u64::MAX;
+        }
+        let b = (if f == 0.0 { 0.0 } else { f }).to_bits();
+        if b >> 63 == 1 { !b } else { b | 1 << 63 }
+    } else {
+        (x.to_i64() as u64) ^ 1 << 63
+    }
+}
+
 /// Sorts each line and writes its first `k` elements: values (when `vals` is not null)
 /// and their positions in the line. `d` walks the line starts (operand 0 = vals,
 /// 1 = idx, 2 = input); along a line the strides are `sv`, `si`, `sa`.
+///
+/// Each element becomes (order key, position), the key complemented when descending;
+/// sorting those pairs gives the stable order (equal keys keep their positions' order,
+/// NaN last ascending and first descending, as in PyTorch).
 ///
 /// # Safety
 /// Pointers cover every line; k <= len.
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn sort<T: Elem>(d: &Desc<3>, len: usize, k: usize, sv: isize, si: isize, sa: isize, vals: *mut T, idx: *mut i64, a: *const T, descending: bool) {
-    if T::FLOAT {
-        sort_lines(d, len, k, sv, si, sa, vals, idx, a, descending, key_f::<T>);
-    } else {
-        sort_lines(d, len, k, sv, si, sa, vals, idx, a, descending, key_i::<T>);
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-unsafe fn sort_lines<T: Elem, K: Key>(
-    d: &Desc<3>, len: usize, k: usize, sv: isize, si: isize, sa: isize,
-    vals: *mut T, idx: *mut i64, a: *const T, descending: bool, key: unsafe fn(*const T) -> K,
-) {
-    let mut keys: Vec<K> = Vec::with_capacity(len);
-    let mut perm: Vec<usize> = Vec::with_capacity(len);
+    let mut items: Vec<(u64, u32)> = Vec::with_capacity(len);
     d.for_each_row(|off, n, st| {
         for r in 0..n as isize {
             let pa = a.offset(off[2] + r * st[2]);
-            keys.clear();
-            perm.clear();
+            items.clear();
             for j in 0..len {
-                keys.push(key(pa.offset(j as isize * sa)));
-                perm.push(j);
+                let key = order_key(*pa.offset(j as isize * sa));
+                items.push((if descending { !key } else { key }, j as u32));
             }
-            merge_sort(&mut perm, |x, y| before(keys[x], keys[y], descending));
+            items.sort_unstable();
             let pi = idx.offset(off[1] + r * st[1]);
-            for (j, &p) in perm.iter().take(k).enumerate() {
+            for (j, &(_, p)) in items.iter().take(k).enumerate() {
                 *pi.offset(j as isize * si) = p as i64;
             }
             if !vals.is_null() {
                 let pv = vals.offset(off[0] + r * st[0]);
-                for (j, &p) in perm.iter().take(k).enumerate() {
+                for (j, &(_, p)) in items.iter().take(k).enumerate() {
                     *pv.offset(j as isize * sv) = *pa.offset(p as isize * sa);
                 }
             }
