@@ -72,29 +72,46 @@ impl Plan {
 /// x covers P*H*W values, y and idx P*OH*OW.
 pub unsafe fn max_forward<T: Float>(pl: &Plan, x: *const T, y: *mut T, idx: *mut i64) {
     let (ip, op) = (pl.in_plane(), pl.out_plane());
+    let steps = column_steps::<T>(&pl.xs);
     for p in 0..pl.planes {
         let xp = x.add(p * ip);
         let mut o = p * op;
         for wy in &pl.ys {
-            let mut ox = 0;
-            while ox < pl.xs.len() {
+            for &(ox, quad_step) in &steps {
                 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-                if core::mem::size_of::<T>() == 4 {
-                    if let Some(stride) = simd::regular_quad(&pl.xs, ox) {
-                        simd::max_quad(xp as *const f32, pl.w, wy, &pl.xs[ox], stride, y.add(o) as *mut f32, idx.add(o));
-                        ox += 4;
-                        o += 4;
-                        continue;
-                    }
+                if quad_step != 0 {
+                    simd::max_quad(xp as *const f32, pl.w, wy, &pl.xs[ox], quad_step, y.add(o) as *mut f32, idx.add(o));
+                    o += 4;
+                    continue;
                 }
+                let _ = quad_step; // (always 0 without SIMD128)
                 let (v, at) = max_window(xp, pl.w, wy, &pl.xs[ox]);
                 *y.add(o) = v;
                 *idx.add(o) = at as i64;
-                ox += 1;
                 o += 1;
             }
         }
     }
+}
+
+/// The walk along an output row, the same for every plane and row: (ox, s) where s is
+/// the start step (1 or 2) of four float32 outputs done at once, or 0 for one output.
+fn column_steps<T>(xs: &[Window]) -> Vec<(usize, usize)> {
+    let mut steps = Vec::with_capacity(xs.len());
+    let mut ox = 0;
+    while ox < xs.len() {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if core::mem::size_of::<T>() == 4 {
+            if let Some(s) = simd::regular_quad(xs, ox) {
+                steps.push((ox, s));
+                ox += 4;
+                continue;
+            }
+        }
+        steps.push((ox, 0));
+        ox += 1;
+    }
+    steps
 }
 
 /// The max of one window and its index in the plane, scanning rows then columns.
