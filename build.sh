@@ -5,29 +5,13 @@
 #   dist/index.js            ESM bundle that loads the wasm itself (top-level await)
 #   dist/manual.js           ESM bundle that waits for init(module | bytes | url)
 #   dist/types/              .d.ts files
-# Installs the Debian Rust packages when they are missing. A rebuild with nothing
+# Installs what is missing first (scripts/deps.sh). A rebuild with nothing
 # changed does no work beyond a few timestamp checks.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-need_pkgs=()
-[ -x /usr/bin/rustc ] || need_pkgs+=(rustc-web)
-[ -x /usr/bin/cargo ] || need_pkgs+=(cargo-web)
-[ -d /usr/lib/rustlib/src/rust/library/vendor ] || need_pkgs+=(rust-web-src)
-[ -e /usr/bin/rust-lld ] || command -v lld-22 >/dev/null || need_pkgs+=(lld-22)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "build.sh: installing ${need_pkgs[*]} with apt-get"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rustc-web cargo-web rust-web-src lld-22
-  else
-    echo "build.sh: missing Debian packages: ${need_pkgs[*]}" >&2
-    echo "  run: sudo apt-get install -y rustc-web cargo-web rust-web-src lld-22" >&2
-    exit 1
-  fi
-fi
-
-[ -d node_modules/esbuild ] || npm install --no-audit --no-fund
+# Debian toolchain, Chromium and npm packages: the one install path (scripts/deps.sh).
+scripts/deps.sh
 
 mkdir -p dist
 # The rustup toolchain may come first on PATH and has no wasm32 std: always use Debian's.
