@@ -13,17 +13,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # What the build and the tests run | how to check that it works | Debian package.
-# rust-lld (the wasm linker rustc calls) is in rust-web-llvm, a Recommends of
-# rustc-web that --no-install-recommends leaves out; lld-22 alone is not enough.
+# rust-lld (the wasm linker rustc calls) is rust-web-llvm's symlink to lld-22: a
+# Recommends of rustc-web that --no-install-recommends leaves out, pointing into a
+# package it does not depend on, so both are listed.
 TOOLS=(
   "rustc|/usr/bin/rustc --version|rustc-web"
   "cargo|/usr/bin/cargo --version|cargo-web"
-  "rust-lld|/usr/bin/rust-lld -flavor wasm --version|rust-web-llvm"
+  "rust-lld|/usr/bin/rust-lld -flavor wasm --version|rust-web-llvm lld-22"
   "std sources|test -f /usr/lib/rustlib/src/rust/library/std/Cargo.toml -a -d /usr/lib/rustlib/src/rust/library/vendor|rust-web-src"
   "chromium|/usr/bin/chromium --headless --no-sandbox --version|chromium"
 )
-# Paths whose owning package --verify checks with dpkg (same order as TOOLS).
-OWNED=(/usr/bin/rustc /usr/bin/cargo /usr/bin/rust-lld /usr/lib/rustlib/src/rust/library/std/Cargo.toml /usr/bin/chromium)
+# Path | the Debian package --verify expects to own it (dpkg -S).
+OWNED=(
+  "/usr/bin/rustc|rustc-web"
+  "/usr/bin/cargo|cargo-web"
+  "/usr/bin/rust-lld|rust-web-llvm"
+  "/usr/bin/lld-22|lld-22"
+  "/usr/lib/rustlib/src/rust/library/std/Cargo.toml|rust-web-src"
+  "/usr/bin/chromium|chromium"
+)
 # npm tools the build and tests run, from package.json's devDependencies.
 NPM_TOOLS=(
   "wasm-opt|node_modules/.bin/wasm-opt --version"
@@ -52,10 +60,10 @@ fi
 # --- Debian packages ------------------------------------------------------------------
 missing_tools=() missing_pkgs=()
 for t in "${TOOLS[@]}"; do
-  IFS='|' read -r name check pkg <<<"$t"
+  IFS='|' read -r name check pkgs <<<"$t"
   if ! works "$check"; then
     missing_tools+=("$name")
-    [[ " ${missing_pkgs[*]} " == *" $pkg "* ]] || missing_pkgs+=("$pkg")
+    for pkg in $pkgs; do [[ " ${missing_pkgs[*]} " == *" $pkg "* ]] || missing_pkgs+=("$pkg"); done
   fi
 done
 if [ ${#missing_pkgs[@]} -gt 0 ]; then
@@ -74,17 +82,17 @@ if [ ${#missing_pkgs[@]} -gt 0 ]; then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive $line -q
   for t in "${TOOLS[@]}"; do
-    IFS='|' read -r name check pkg <<<"$t"
-    works "$check" || { echo "deps: $name still does not run after installing $pkg ($check)" >&2; exit 1; }
+    IFS='|' read -r name check pkgs <<<"$t"
+    works "$check" || { echo "deps: $name still does not run after installing $pkgs ($check)" >&2; exit 1; }
   done
 fi
 
 if [ $verify = 1 ]; then
-  for i in "${!OWNED[@]}"; do
-    IFS='|' read -r name _ pkg <<<"${TOOLS[$i]}"
-    owner=$(dpkg -S "${OWNED[$i]}" 2>/dev/null | head -1 | cut -d: -f1) || true
+  for o in "${OWNED[@]}"; do
+    IFS='|' read -r path pkg <<<"$o"
+    owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1) || true
     if [ "$owner" != "$pkg" ]; then
-      echo "deps: --verify: $name (${OWNED[$i]}) belongs to '${owner:-no package}', expected Debian package $pkg" >&2
+      echo "deps: --verify: $path belongs to '${owner:-no package}', expected Debian package $pkg" >&2
       exit 1
     fi
   done
