@@ -41,7 +41,7 @@ NPM_TOOLS=(
   "deno|node_modules/.bin/deno --version"
   "bun|node_modules/.bin/bun --version"
   "workerd|node_modules/.bin/workerd --version"
-  "playwright-core|node -e import('playwright-core')"
+  'playwright-core|node -e "require(\"playwright-core\").chromium.name()"'
 )
 
 say() { echo "deps: $*"; }
@@ -90,7 +90,9 @@ fi
 if [ $verify = 1 ]; then
   for o in "${OWNED[@]}"; do
     IFS='|' read -r path pkg <<<"$o"
-    owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1) || true
+    # dpkg knows a path by the name its package installed: a link's own name, or
+    # (for a file reached through a linked folder) the resolved name.
+    owner=$( (dpkg -S "$path" || dpkg -S "$(readlink -f "$path")") 2>/dev/null | head -1 | cut -d: -f1) || true
     if [ "$owner" != "$pkg" ]; then
       echo "deps: --verify: $path belongs to '${owner:-no package}', expected Debian package $pkg" >&2
       exit 1
