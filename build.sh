@@ -46,10 +46,11 @@ else
   build_wasm relaxed "+simd128,+relaxed-simd" dist/torch-relaxed.wasm
 fi
 
-# Bundle only when a source is newer than the bundle.
+# Bundle only when a source is newer than the bundle. --keep-names: a Module prints its
+# class name (PyTorch's repr), which bundling would otherwise rename on collisions.
 if [ ! -f dist/index.js ] || [ -n "$(find ts -newer dist/index.js -name '*.ts' | head -1)" ]; then
   npx --no-install esbuild ts/index.ts ts/manual.ts --bundle --format=esm --platform=neutral \
-    --target=es2022 --external:node:* --outdir=dist --log-level=warning
+    --target=es2022 --keep-names --external:node:* --outdir=dist --log-level=warning
   npx --no-install tsc -p tsconfig.json --emitDeclarationOnly --declaration --outDir dist/types
 fi
 echo "build.sh: dist/ is up to date"

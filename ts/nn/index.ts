@@ -1,3 +1,8 @@
-// torch.nn: functional ops (torch.nn.functional), init, and (later) modules.
+// torch.nn: Module and its containers, Parameter, the layers, torch.nn.functional and torch.nn.init.
 export * as functional from './functional/index.js';
 export * as init from './init.js';
+export { Module, RemovableHandle, isModule } from './module.js';
+export type { ForwardHook, ForwardPreHook } from './module.js';
+export type { IncompatibleKeys } from './state_dict.js';
+export { Parameter, isParameter } from './parameter.js';
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
