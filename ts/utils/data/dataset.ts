@@ -7,7 +7,7 @@
 //   dataset + other  ->  dataset.add(other)       (ConcatDataset / ChainDataset)
 // Plain arrays work wherever PyTorch accepts a list or range as a dataset.
 
-import { NotImplementedError, ValueError } from '../../tensor/shape.js';
+import { IndexError, NotImplementedError, ValueError } from '../../tensor/shape.js';
 import { assignLength, getItemOf, lenOf, missingLength } from './protocol.js';
 import { assert } from './errors.js';
 
@@ -93,8 +93,8 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
     // bisect_right: the first dataset whose cumulative size exceeds idx
     let d = 0;
     while (d < this.cumulativeSizes.length && this.cumulativeSizes[d] <= idx) d++;
+    if (d === this.datasets.length) throw new IndexError('list index out of range');
     const sampleIdx = d === 0 ? idx : idx - this.cumulativeSizes[d - 1];
-    if (d === this.datasets.length) d--; // past the end: the last dataset raises its IndexError
     return getItemOf(this.datasets[d], sampleIdx) as T;
   }
 }
