@@ -229,7 +229,7 @@ describe('collate', () => {
     );
     expect(() => D.defaultCollate([[1, 2], [3]])).toThrow('each element in list of batch should be of equal size');
     expect(() => D.defaultCollate([[1, 2], [3]])).toThrow(torch.RuntimeError);
-    expect(() => D.defaultCollate([{ a: 1 }, { b: 2 }])).toThrow(D.KeyError);
+    expect(() => D.defaultCollate([{ a: 1 }, { b: 2 }])).toThrow(torch.KeyError);
     expect(() => D.defaultCollate([torch.zeros(2), torch.zeros(3)])).toThrow(
       'stack expects each tensor to be equal size, but got [2] at entry 0 and [3] at entry 1',
     );

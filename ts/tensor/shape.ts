@@ -182,3 +182,9 @@ export class NotImplementedError extends Error {
 export class LinAlgError extends RuntimeError {
   override name = '_LinAlgError';
 }
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+export class AttributeError extends Error {
+  override name = 'AttributeError';
+}

@@ -7,11 +7,10 @@
 // should be tensors or Float32Array/Float64Array (typed arrays are numpy's role).
 
 import { Tensor, isTensor } from '../../tensor/tensor.js';
-import { RuntimeError } from '../../tensor/shape.js';
+import { KeyError, RuntimeError } from '../../tensor/shape.js';
 import { float64 } from '../../tensor/dtype.js';
 import { isPlainObject } from '../../ops/signature.js';
 import { stack, tensor } from '../../ops/all.js';
-import { KeyError } from './errors.js';
 import { lenOf, typeName } from './protocol.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

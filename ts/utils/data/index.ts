@@ -9,4 +9,4 @@ export { collate, defaultCollate, defaultConvert, defaultCollateFnMap } from './
 export type { CollateFn, CollateFnMap } from './collate.js';
 export { DataLoader, DataLoaderIterator } from './dataloader.js';
 export type { Collated, DataLoaderOptions, DatasetLike } from './dataloader.js';
-export { AssertionError, KeyError } from './errors.js';
+export { AssertionError } from './errors.js';
