@@ -38,6 +38,7 @@ export const autograd = {
 
 export * as nn from './nn/index.js';
 export * as linalg from './linalg/index.js';
+export * as utils from './utils/index.js';
 
 // Tensor printing (installs the formatter behind toString / console.log) and its options.
 export { setPrintoptions, getPrintoptions } from './tensor/print.js';
