@@ -44,6 +44,7 @@ export * as utils from './utils/index.js';
 export { setPrintoptions, getPrintoptions } from './tensor/print.js';
 export type { PrintOptions, SetPrintOptions } from './tensor/print.js';
 export { load, save } from './serialize/torch_format.js';
+export * as serialization from './serialize/index.js';
 export * as safetensors from './serialize/safetensors.js';
 export * as models from './models/index.js';
 export * from './random/index.js';

@@ -19,6 +19,7 @@ import { resolveDType, setData, type ToArgs } from './module_dtype.js';
 import { loadStateDictInto, type IncompatibleKeys, type LoadStateDictContext } from './state_dict.js';
 import { moduleRepr } from './module_repr.js';
 import { toDType, type DType } from '../tensor/dtype.js';
+import { orderedDict } from '../serialize/ordered_dict.js';
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -481,7 +482,8 @@ export class Module<In extends unknown[] = any[], Out = any> {
    * The tensors share storage with the module's (detached unless keepVars).
    */
   stateDict(options: { destination?: Record<string, Tensor>; prefix?: string; keepVars?: boolean } = {}): Record<string, Tensor> {
-    const destination = options.destination ?? {};
+    // an OrderedDict, as PyTorch's: torch.save writes it as collections.OrderedDict
+    const destination = options.destination ?? orderedDict<Record<string, Tensor>>();
     const keepVars = options.keepVars ?? false;
     const walk = (m: Module, prefix: string): void => {
       m._saveToStateDict(destination, prefix, keepVars);

@@ -1,258 +1,164 @@
 // torch.load / torch.save for PyTorch's .pt files: the zip format (torch >= 1.6) and the
 // legacy pickle stream. Tensors sharing a storage in the file share one here too.
+// Loading is safe by default (load_policy.ts) and all-or-nothing: on any error every
+// tensor it made is freed and the error says what is wrong with the file.
 
 import { Tensor } from '../tensor/tensor.js';
-import { Storage } from '../tensor/storage.js';
-import { DType, DTYPES } from '../tensor/dtype.js';
+import { DType, toDType } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
 import { heapU8 } from '../wasm/heap.js';
 import { pushScope, popScope } from '../tensor/scope.js';
-import { Unpickler, Pickler, PyTuple, PyGlobal, PyReduce, PyPersistent, PyObject, PickleError } from './pickle.js';
-import { readZip, writeZip } from './zip.js';
-
-const STORAGE_DTYPE: Record<string, DType> = Object.fromEntries(
-  DTYPES.map((d) => [`${d.scalarName}Storage`, d]),
-);
-
-/** What a persistent id resolves to: a storage and the dtype it is read as. */
-interface StorageRef {
-  storage: Storage;
-  dtype: DType;
-}
-
-function storageType(name: string): { storageDtype: DType } | null {
-  const dt = STORAGE_DTYPE[name];
-  return dt ? { storageDtype: dt } : null;
-}
-
-function rebuildTensor(ref: StorageRef, offset: number, size: unknown[], stride: unknown[], requiresGrad = false): Tensor {
-  const shape = Array.from(size, Number);
-  const strides = Array.from(stride, Number);
-  const t = new Tensor(ref.storage, ref.dtype, shape, strides, Number(offset));
-  let last = Number(offset);
-  shape.forEach((n, i) => n > 0 && (last += (n - 1) * strides[i]));
-  if (shape.every((n) => n > 0) && (last + 1) * ref.dtype.itemsize > ref.storage.nbytes) {
-    throw new RuntimeError('load: a tensor in the file extends beyond its storage (corrupt file)');
-  }
-  if (requiresGrad && ref.dtype.isFloatingPoint) t.requiresGrad = true;
-  return t;
-}
-
-function classes(module: string, name: string): ((...a: any[]) => unknown) | null {
-  const key = `${module}.${name}`;
-  switch (key) {
-    case 'torch._utils._rebuild_tensor_v2':
-      return (ref, offset, size, stride, requiresGrad) => rebuildTensor(ref as StorageRef, offset as number, size as unknown[], stride as unknown[], requiresGrad as boolean);
-    case 'torch._utils._rebuild_tensor':
-      return (ref, offset, size, stride) => rebuildTensor(ref as StorageRef, offset as number, size as unknown[], stride as unknown[]);
-    case 'torch._utils._rebuild_parameter':
-      return (data, requiresGrad) => {
-        const t = data as Tensor;
-        if (requiresGrad && t.dtype.isFloatingPoint) t.requiresGrad = true;
-        return t;
-      };
-    case 'collections.OrderedDict':
-      return () => new Map();
-    case 'builtins.set':
-      return (items) => new Set(items as unknown[]);
-  }
-  if (module === 'torch') {
-    const st = storageType(name);
-    if (st) return Object.assign(() => st, st) as unknown as (...a: unknown[]) => unknown;
-    const dt = DTYPES.find((d) => d.name === name);
-    if (dt) return Object.assign(() => dt, { dtype: dt }) as unknown as (...a: unknown[]) => unknown;
-  }
-  return null;
-}
-
-function storageDtypeOf(typeRef: unknown): DType {
-  const dt = (typeRef as { storageDtype?: DType })?.storageDtype;
-  if (!dt) throw new RuntimeError(`load: unsupported storage type in file: ${String(typeRef)}`);
-  return dt;
-}
-
-function newStorage(bytes: Uint8Array | null, nbytes: number): Storage {
-  const s = new Storage(nbytes);
-  if (bytes) {
-    if (bytes.length < nbytes) throw new RuntimeError('load: storage data is truncated (corrupt file)');
-    heapU8().set(bytes.subarray(0, nbytes), s.ptr);
-  }
-  return s;
-}
-
-/** Python dicts with string keys become plain objects (Maps otherwise); tuples become arrays. */
-function toJs(v: unknown, seen = new Map<unknown, unknown>()): unknown {
-  if (v === null || typeof v !== 'object' || v instanceof Tensor || v instanceof Uint8Array) return v;
-  if (seen.has(v)) return seen.get(v);
-  if (v instanceof Map) {
-    const stringKeys = [...v.keys()].every((k) => typeof k === 'string');
-    if (stringKeys) {
-      const o: Record<string, unknown> = {};
-      seen.set(v, o);
-      for (const [k, x] of v) o[k as string] = toJs(x, seen);
-      return o;
-    }
-    const m = new Map();
-    seen.set(v, m);
-    for (const [k, x] of v) m.set(toJs(k, seen), toJs(x, seen));
-    return m;
-  }
-  if (Array.isArray(v)) {
-    const a: unknown[] = [];
-    seen.set(v, a);
-    for (const x of v) a.push(toJs(x, seen));
-    return a;
-  }
-  if (v instanceof PyObject) {
-    v.args = v.args.map((x) => toJs(x, seen));
-    v.state = toJs(v.state, seen);
-  }
-  return v;
-}
-
-function loadZip(bytes: Uint8Array): unknown {
-  const entries = readZip(bytes);
-  const first = entries.keys().next().value as string | undefined;
-  if (!first) throw new RuntimeError('load: empty archive');
-  // the archive folder is named after the file it was saved to: take it from the first entry
-  const folder = first.slice(0, first.indexOf('/'));
-  const pkl = entries.get(`${folder}/data.pkl`);
-  if (!pkl) throw new RuntimeError(`load: ${folder}/data.pkl not found in the archive`);
-  const storages = new Map<string, Storage>();
-  const persistentLoad = (pid: unknown): StorageRef => {
-    const [kind, type, key, , numel] = pid as [string, unknown, string, string, number];
-    if (kind !== 'storage') throw new RuntimeError(`load: unknown persistent id ${String(kind)}`);
-    const dtype = storageDtypeOf(type);
-    let s = storages.get(key);
-    if (!s) {
-      const data = entries.get(`${folder}/data/${key}`);
-      if (!data) throw new RuntimeError(`load: storage ${key} missing from the archive`);
-      s = newStorage(data, Number(numel) * dtype.itemsize);
-      s.retain(); // the loader's hold until tensors reference it
-      storages.set(key, s);
-    }
-    return { storage: s, dtype };
-  };
-  try {
-    return toJs(new Unpickler(pkl, classes, persistentLoad).load());
-  } finally {
-    for (const s of storages.values()) s.release();
-  }
-}
-
-const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
-
-function loadLegacy(bytes: Uint8Array): unknown {
-  let off = 0;
-  const next = (pl?: (pid: unknown) => unknown): unknown => {
-    const u = new Unpickler(bytes.subarray(off), classes, pl);
-    const v = u.load();
-    off += u.offset;
-    return v;
-  };
-  const magic = next();
-  if (BigInt(magic as number | bigint) !== LEGACY_MAGIC) throw new RuntimeError('load: invalid magic number; corrupt file?');
-  const protocol = next();
-  if (protocol !== 1001) throw new RuntimeError(`load: invalid protocol version: ${String(protocol)}`);
-  next(); // sys info
-  const refs = new Map<string, { ref: StorageRef; numel: number }>();
-  const pending = new Map<string, Storage>();
-  const persistentLoad = (pid: unknown): StorageRef => {
-    const [kind, type, key, , numel] = pid as [string, unknown, string, string, number];
-    if (kind !== 'storage') throw new RuntimeError(`load: unknown persistent id ${String(kind)}`);
-    const dtype = storageDtypeOf(type);
-    let r = refs.get(key);
-    if (!r) {
-      const s = newStorage(null, Number(numel) * dtype.itemsize);
-      s.retain();
-      pending.set(key, s);
-      r = { ref: { storage: s, dtype }, numel: Number(numel) };
-      refs.set(key, r);
-    }
-    return r.ref;
-  };
-  try {
-    const result = next(persistentLoad);
-    const keys = next() as string[];
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (const key of keys) {
-      const r = refs.get(key);
-      if (!r || off + 8 > bytes.length) throw new RuntimeError('load: corrupt legacy file (storage table)');
-      const numel = Number(view.getBigInt64(off, true));
-      off += 8;
-      const n = numel * r.ref.dtype.itemsize;
-      if (off + n > bytes.length) throw new RuntimeError('load: storage data is truncated (corrupt file)');
-      heapU8().set(bytes.subarray(off, off + n), r.ref.storage.ptr);
-      off += n;
-    }
-    return toJs(result);
-  } finally {
-    for (const s of pending.values()) s.release();
-  }
-}
+import { Unpickler, Pickler } from './pickle.js';
+import { readZip, writeZip, ZipArchive } from './zip.js';
+import { corrupt, UnpicklingError } from './errors.js';
+import { LoadHost, LoadContext, LoadPolicyOptions } from './load_policy.js';
+import { StorageLoader } from './storage_loader.js';
+import { Materializer } from './materialize.js';
+import { PickleConverter } from './to_pickle.js';
+import { loadLegacy, looksLegacy, writeLegacy } from './legacy.js';
 
 export interface LoadOptions {
-  /** Accepted for compatibility: every tensor loads on the CPU (wasm memory). */
-  mapLocation?: unknown;
+  /**
+   * true (the default): only what a tensor container needs may be named in the file
+   * (PyTorch's weights_only allowlist); anything else is refused. false: other globals
+   * load as inert PyObject placeholders and whole modules (torch.save(model)) are
+   * rebuilt. Nothing in a file is ever executed, in either mode.
+   */
   weightsOnly?: boolean;
+  /** Globals ('module.Name') to load as placeholders (or registered module classes) despite weightsOnly. */
+  allowGlobals?: readonly string[];
+  /** Cast every floating-point storage to this dtype as it loads (views and sharing are kept). */
+  dtype?: DType | string;
+  /** Accepted for compatibility: every tensor loads into wasm memory (the CPU). */
+  mapLocation?: unknown;
+}
+
+export interface SaveOptions {
+  /** The folder inside the zip (PyTorch names it after the file); default 'archive'. */
+  archiveName?: string;
+  /** false writes the legacy (pre-1.6) format, as PyTorch's _use_new_zipfile_serialization=False. */
+  _useNewZipfileSerialization?: boolean;
+}
+
+const LOAD_OPTIONS = new Set(['weightsOnly', 'allowGlobals', 'dtype', 'mapLocation']);
+
+function parseLoadOptions(options: LoadOptions): { policy: LoadPolicyOptions; dtype: DType | null } {
+  if (options === null || typeof options !== 'object') throw new TypeError('load(): options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!LOAD_OPTIONS.has(key)) throw new TypeError(`load() got an unexpected keyword argument '${key}'`);
+  }
+  const weightsOnly = options.weightsOnly ?? true;
+  if (typeof weightsOnly !== 'boolean') throw new TypeError('load(): weightsOnly must be a boolean');
+  const allow = options.allowGlobals ?? [];
+  if (!Array.isArray(allow) || allow.some((g) => typeof g !== 'string')) {
+    throw new TypeError("load(): allowGlobals must be an array of 'module.Name' strings");
+  }
+  let dtype: DType | null = null;
+  if (options.dtype !== undefined && options.dtype !== null) {
+    dtype = toDType(options.dtype, 'load');
+    if (!dtype.isFloatingPoint) throw new TypeError(`load(): dtype must be a floating-point dtype, got ${dtype}`);
+  }
+  return { policy: { weightsOnly, allowGlobals: new Set(allow) }, dtype };
+}
+
+function toBytes(source: unknown, op: string): Uint8Array {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  throw new TypeError(`${op}(): expected the file's bytes (a Uint8Array or ArrayBuffer), got ${source === null ? 'null' : typeof source}`);
+}
+
+const isZip = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+type StoragesOf = (bytesOf: (key: string) => Uint8Array | null) => StorageLoader;
+
+function loadZip(zip: ZipArchive, host: (persistentLoad: (pid: unknown) => unknown) => LoadHost, storagesOf: StoragesOf): unknown {
+  const first = zip.names()[0];
+  if (first === undefined) throw corrupt('the archive is empty');
+  // the archive's folder is named after the file it was saved to: take it from the first entry
+  const slash = first.indexOf('/');
+  if (slash <= 0) throw corrupt(`the archive entry ${first.slice(0, 60)} is not in a folder`);
+  const folder = first.slice(0, slash);
+  const pkl = zip.get(`${folder}/data.pkl`);
+  if (!pkl) throw corrupt(`${folder}/data.pkl not found in the archive`);
+  const byteorder = zip.get(`${folder}/byteorder`);
+  if (byteorder !== null && new TextDecoder().decode(byteorder).trim() !== 'little') {
+    throw new UnpicklingError('load: big-endian files are not supported');
+  }
+  const storages = storagesOf((key) => zip.get(`${folder}/data/${key}`));
+  return new Unpickler(pkl, host(storages.load)).load();
+}
+
+function wrapLoadError(e: unknown): unknown {
+  if (e instanceof RuntimeError && e.message.startsWith('load')) return e;
+  if (e instanceof RangeError && e.message.includes('out of memory')) return e;
+  const why = e instanceof Error ? e.message : String(e);
+  return new RuntimeError(`load: corrupt file: ${why}`, { cause: e });
 }
 
 /**
- * Reads a file written by PyTorch's torch.save (zip or legacy format).
- * @example const sd = torch.load(fs.readFileSync('resnet18.pt')); sd['fc.weight']
+ * Reads a file written by PyTorch's torch.save (zip or legacy format) or by ours.
+ * By default only tensors and containers load (see LoadOptions.weightsOnly).
+ * @example
+ * const sd = torch.load(fs.readFileSync('resnet18.pt'));   // sd['fc.weight']
+ * const model = torch.load(bytes, { weightsOnly: false });  // a whole module saved by torch.save(model)
  */
-export function load(source: Uint8Array | ArrayBuffer, _options: LoadOptions = {}): any {
-  const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
-  const isZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-  if (!isZip && !(bytes.length >= 2 && bytes[0] === 0x80)) {
-    throw new RuntimeError('load: not a PyTorch file (expected a zip archive or a legacy pickle)');
+export function load(source: Uint8Array | ArrayBuffer, options: LoadOptions = {}): any {
+  const bytes = toBytes(source, 'load');
+  const { policy, dtype } = parseLoadOptions(options);
+  const zip = isZip(bytes);
+  if (!zip && !looksLegacy(bytes)) {
+    const safetensors = bytes.length > 8 && bytes[8] === 0x7b;
+    throw new RuntimeError(
+      `load: not a PyTorch file (expected a zip archive or a legacy pickle)${safetensors ? '; for a .safetensors file use torch.safetensors.load' : ''}`,
+    );
   }
-  // Tensors made before a failure are freed; on success they move to the caller's scope.
+  const ctx: LoadContext = { created: [], tensorStates: new Map() };
+  const host = (persistentLoad: (pid: unknown) => unknown): LoadHost => new LoadHost(policy, ctx, persistentLoad);
+  let storages: StorageLoader | null = null;
+  const storagesOf = (bytesOf: (key: string) => Uint8Array | null): StorageLoader => (storages = new StorageLoader(bytesOf, dtype));
+  // tensors made by ops (the dtype cast) are collected here as well
   const made: Tensor[] = [];
   pushScope(made);
+  let open = true;
   try {
-    const result = isZip ? loadZip(bytes) : loadLegacy(bytes);
-    popScope(made);
+    let raw: unknown;
+    raw = zip ? loadZip(readZip(bytes), host, storagesOf) : loadLegacy(bytes, host, (bytesOf) => storagesOf(bytesOf).load);
+    const m = new Materializer(ctx);
+    const result = m.convert(raw);
+    popScope(made.filter((t) => m.reachable.has(t)));
+    open = false;
+    for (const t of ctx.created) if (!m.reachable.has(t)) t.dispose();
+    for (const t of made) if (!m.reachable.has(t)) t.dispose();
     return result;
   } catch (e) {
-    popScope();
+    if (open) popScope();
+    for (const t of ctx.created) t.dispose();
     for (const t of made) t.dispose();
-    if (e instanceof PickleError || e instanceof RangeError) throw new RuntimeError(`load: corrupt file: ${e.message}`);
-    throw e;
+    throw wrapLoadError(e);
+  } finally {
+    (storages as StorageLoader | null)?.release();
   }
 }
 
-/** Serialises tensors, Maps/objects, arrays, numbers, strings, booleans and null in PyTorch's zip format. */
-export function save(obj: unknown, options: { archiveName?: string } = {}): Uint8Array {
+/**
+ * Serialises `obj` in PyTorch's zip format (torch.save): tensors (storages shared
+ * between views written once), containers, numbers, strings, bytes, dtypes, and
+ * whole modules of registered classes. See to_pickle.ts for how each value is written.
+ * @example fs.writeFileSync('model.pt', torch.save(model.stateDict()));
+ */
+export function save(obj: unknown, options: SaveOptions = {}): Uint8Array {
   const folder = options.archiveName ?? 'archive';
-  const keys = new Map<Storage, string>();
-  const storageData: { key: string; data: Uint8Array }[] = [];
-  const rebuild = new PyGlobal('torch._utils', '_rebuild_tensor_v2');
-  const ordered = new PyGlobal('collections', 'OrderedDict');
-  const convert = (v: unknown): unknown => {
-    if (v instanceof Tensor) {
-      v._check('save');
-      let key = keys.get(v._s);
-      if (key === undefined) {
-        key = String(keys.size);
-        keys.set(v._s, key);
-        storageData.push({ key, data: heapU8().slice(v._s.ptr, v._s.ptr + v._s.nbytes) });
-      }
-      const pid = new PyPersistent(['storage', new PyGlobal('torch', `${v.dtype.scalarName}Storage`), key, 'cpu', v._s.nbytes / v.dtype.itemsize]);
-      return new PyReduce(rebuild, [pid, v._offset, PyTuple.from(v.shape), PyTuple.from(v._strides), v.requiresGrad, new PyReduce(ordered, [])]);
-    }
-    if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, convert(x)]));
-    if (Array.isArray(v)) return v instanceof PyTuple ? PyTuple.from(v.map(convert)) : v.map(convert);
-    if (v !== null && typeof v === 'object') {
-      if (Object.getPrototypeOf(v) !== Object.prototype) throw new TypeError(`save: cannot serialise ${(v as object).constructor.name}`);
-      return new Map(Object.entries(v).map(([k, x]) => [k, convert(x)]));
-    }
-    return v;
-  };
-  const pkl = new Pickler().dump(convert(obj));
+  if (typeof folder !== 'string' || folder === '' || /[/\n]/.test(folder)) {
+    throw new TypeError('save(): archiveName must be a non-empty name without "/"');
+  }
+  const legacy = options._useNewZipfileSerialization === false;
+  const converter = new PickleConverter(legacy);
+  const pkl = new Pickler().dump(converter.convert(obj));
+  if (legacy) return writeLegacy(pkl, converter.storages);
   return writeZip([
     { name: `${folder}/data.pkl`, data: pkl },
-    ...storageData.map((s) => ({ name: `${folder}/data/${s.key}`, data: s.data })),
+    ...converter.storages.map((s) => ({ name: `${folder}/data/${s.key}`, data: heapU8().slice(s.storage.ptr, s.storage.ptr + s.storage.nbytes) })),
     { name: `${folder}/version`, data: new TextEncoder().encode('3\n') },
   ]);
 }
