@@ -20,9 +20,10 @@ export interface StoragePid {
 
 /** A persistent id checked: ('storage', storage type, key, location, numel[, view_metadata]). */
 export function parseStoragePid(pid: unknown): StoragePid {
-  if (!Array.isArray(pid) || pid.length < 5) throw corrupt('a persistent id is not a storage tuple');
-  const [kind, type, key, , numel, viewMetadata] = pid;
+  const kind = Array.isArray(pid) ? pid[0] : pid;
   if (kind !== 'storage') throw new UnpicklingError(`load: only persistent ids of storages are allowed, got ${String(kind).slice(0, 40)}`);
+  if (!Array.isArray(pid) || pid.length < 5) throw corrupt('a persistent id is not a storage tuple');
+  const [, type, key, , numel, viewMetadata] = pid;
   if (!(type instanceof StorageType)) throw corrupt('a persistent id does not name a storage type');
   if (type.dtype === null) throw new UnpicklingError(`load: unsupported storage type ${type.fullName} (no such dtype here)`);
   if (typeof key !== 'string') throw corrupt('a storage key is not a string');
