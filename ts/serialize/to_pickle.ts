@@ -16,9 +16,9 @@ import { DType } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
 import { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
-import { PyGlobal, PyReduce, PyNewObj, PyPersistent, PyTuple, PyObject, tuple } from './pickle.js';
+import { PyGlobal, PyReduce, PyNewObj, PyPersistent, PyTuple, PyObject, tuple, MAX_DEPTH } from './pickle.js';
 import { isOrderedDict } from './ordered_dict.js';
-import { moduleClassName, } from './module_registry.js';
+import { moduleClassName } from './module_registry.js';
 import { moduleSaveState } from './module_state.js';
 import { MODULE_GLOBAL } from './load_policy.js';
 
@@ -44,6 +44,7 @@ export class PickleConverter {
   readonly storages: SavedStorage[] = [];
   private readonly byStorage = new Map<Storage, SavedStorage>();
   private readonly seen = new Map<unknown, unknown>();
+  private depth = 0;
 
   /** legacy: persistent ids carry the sixth field (view metadata) of the pre-1.6 format. */
   constructor(private readonly legacy = false) {}
@@ -55,6 +56,15 @@ export class PickleConverter {
     if (v instanceof DType) return new PyGlobal('torch', v.name);
     const done = this.seen.get(v);
     if (done !== undefined) return done;
+    if (++this.depth > MAX_DEPTH) throw new TypeError(`save: the object is nested deeper than ${MAX_DEPTH} levels at ${path.slice(0, 200)}...`);
+    try {
+      return this.object(v, path);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private object(v: object, path: string): unknown {
     if (v instanceof Module) return this.module(v, path);
     if (typeof v !== 'object') throw new TypeError(`save: cannot serialise a ${typeof v} at ${path}`);
     if (v instanceof Parameter) return this.remember(v, new PyReduce(REBUILD_PARAMETER, [this.tensor(v, path, false), v.requiresGrad, new PyReduce(ORDERED_DICT, [])]));
