@@ -3,16 +3,16 @@
 // gradient is grad * slope; in eval every such element is scaled by the mean slope
 // (lower + upper) / 2, as leaky_relu.
 //
-// The draws reproduce PyTorch's CPU kernel bit for bit: one double per element x <= 0,
-// in row-major order, u * (upper - lower) + lower with u from a 53-bit draw (what
-// torch.rand gives in float64), with lower and upper first rounded to the op math type
-// (float for float32 and bfloat16 inputs), the slope then rounded to that type.
+// The draws reproduce PyTorch 1.13's CPU kernel bit for bit: one double per element
+// x <= 0, in row-major order, u * (upper - lower) + lower with u from a 53-bit draw
+// (what torch.rand gives in float64), lower and upper first rounded to x's dtype, the
+// slope then rounded to x's dtype and multiplied in it.
 
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
-import { float32, float64, type DType } from '../../tensor/dtype.js';
+import { float64 } from '../../tensor/dtype.js';
 import { isGradEnabled, noGrad } from '../../autograd/grad_mode.js';
-import { ones } from '../../ops/all.js';
+import { ones, tensor } from '../../ops/all.js';
 import { rand } from '../../random/index.js';
 import { functional } from './define.js';
 import { leakyRelu, leakyRelu_ } from './activation.js';
@@ -20,14 +20,14 @@ import { requireKernelDtype } from './kernel_dtype.js';
 
 type Fn = (...args: any[]) => Tensor;
 
-/** The per-element slopes of training mode, in op math precision: 1 where x > 0 (or NaN). */
-function drawNoise(x: Tensor, lower: number, upper: number, opmath: DType, generator: unknown): Tensor {
+/** The per-element slopes of training mode, in x's dtype: 1 where x > 0 (or NaN). */
+function drawNoise(x: Tensor, lower: number, upper: number, generator: unknown): Tensor {
   return noGrad(() => {
     const negative = x.le(0);
     const count = negative.sum().item() as number;
-    const [lo, hi] = opmath === float64 ? [lower, upper] : [Math.fround(lower), Math.fround(upper)];
-    const slopes = rand([count], { dtype: float64, generator }).mul(hi - lo).add(lo).to(opmath);
-    return ones(x.shape, { dtype: opmath }).maskedScatter_(negative, slopes);
+    const [lo, hi] = tensor([lower, upper], { dtype: x.dtype }).tolist() as number[];
+    const slopes = rand([count], { dtype: float64, generator }).mul(hi - lo).add(lo).to(x.dtype);
+    return ones(x.shape, { dtype: x.dtype }).maskedScatter_(negative, slopes);
   });
 }
 
@@ -52,20 +52,16 @@ function rreluWithNoise(x: Tensor, lower: number, upper: number, training: boole
   const meanSlope = (lower + upper) / 2;
   if (!training) return inplace ? leakyRelu_(x, meanSlope) : leakyRelu(x, meanSlope);
 
-  const opmath = x.dtype === float64 ? float64 : float32;
-  const noise = drawNoise(x, lower, upper, opmath, generator);
-  // PyTorch's backward uses the noise only when upper - lower (as a float) exceeds 1e-6,
-  // else leaky_relu's gradient with the mean slope.
-  const noiseGradient = Math.fround(upper - lower) > 1e-6;
-  if (noiseGradient && x.dtype === opmath) return inplace ? x.mul_(noise) : x.mul(noise);
+  const noise = drawNoise(x, lower, upper, generator);
+  // PyTorch's backward uses the noise only when upper - lower (as a float) exceeds 1e-6
+  if (Math.fround(upper - lower) > 1e-6) return inplace ? x.mul_(noise) : x.mul(noise);
 
-  // The gradient's arithmetic differs from the forward's (the mean slope, or a bfloat16
-  // noise while the forward multiplies in float): record the gradient's graph, then
-  // write the kernel's values into the result without recording.
-  // In place, the graph reads a copy of x, since x itself is overwritten.
+  // Else leaky_relu's gradient with the mean slope: record that graph, then write the
+  // drawn slopes' values into the result without recording. In place, the graph reads
+  // a copy of x, since x itself is overwritten.
   const src = inplace ? x.clone() : x;
-  const y = noiseGradient ? src.mul(noise.to(x.dtype)) : leakyRelu(src, meanSlope);
-  noGrad(() => y.copy_(src.to(opmath).mul(noise)));
+  const y = leakyRelu(src, meanSlope);
+  noGrad(() => y.copy_(src.mul(noise)));
   return inplace ? x.copy_(y) : y;
 }
 
