@@ -2,7 +2,7 @@
 // PyTorch 1.13, gradcheck (first and second order) in float64, PyTorch's reprs and
 // errors, RReLU's training stream bit for bit after manualSeed, in-place forms, and
 // that nothing leaks.
-import { describe, it, expect, vi } from 'vitest';
+import { describe, it, expect, vi, beforeAll, afterAll } from 'vitest';
 import { torch, values, expectClose, expectNoLeak } from '../helpers.js';
 import { det, gradOf } from './nn_helpers.js';
 
@@ -65,8 +65,14 @@ const CASES: Case[] = [
 ];
 
 describe('activation modules: values and gradients as PyTorch computes them', () => {
-  // the implicit-dim warnings of Softmax() and friends are checked below
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
+  // the first implicit-dim calls in this process: their warnings are checked at the end
+  let warn: ReturnType<typeof vi.spyOn>;
+  beforeAll(() => {
+    warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  });
+  afterAll(() => {
+    warn.mockRestore();
+  });
   for (const [cls, args, options, out, grad, weightGrad] of CASES) {
     it(`${cls}(${[...args.map((a) => JSON.stringify(a)), ...(Object.keys(options).length ? [JSON.stringify(options)] : [])].join(', ')})`, () => {
       const m = make(cls, args, options).eval();
@@ -78,6 +84,15 @@ describe('activation modules: values and gradients as PyTorch computes them', ()
       if (weightGrad) expectClose(m.getParameter('weight').grad!, weightGrad, 1e-5, 1e-5);
     });
   }
+
+  it('Softmax(), Softmin(), LogSoftmax() warned PyTorch\'s deprecation of the implicit dim, once each', () => {
+    for (const name of ['softmax', 'softmin', 'log_softmax']) {
+      const message = `Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`;
+      expect(warn.mock.calls.filter((c) => c[0] === message).length, name).toBe(1);
+    }
+    new nn.Softmax()(torch.zeros(3));
+    expect(warn.mock.calls.length).toBe(3);
+  });
 
   it('takes non-contiguous input (a transposed view gives the transposed result)', () => {
     for (const [cls, args, options] of CASES) {
@@ -247,5 +262,239 @@ describe('RReLU: the training stream of PyTorch bit for bit', () => {
     const slopes = values(h.detach().div(leaf.detach())) as number[];
     expect(values(leaf.grad!)).toEqual(slopes);
     expect(slopes[1]).toBe(1);
+  });
+});
+
+describe('activation modules: constructors, attributes, reprs', () => {
+  it('print as PyTorch 1.13 prints them', () => {
+    const cases: [torch.nn.Module, string][] = [
+      [new nn.ReLU(), 'ReLU()'], [new nn.ReLU(true), 'ReLU(inplace=True)'],
+      [new nn.ReLU6(), 'ReLU6()'], [new nn.ReLU6({ inplace: true }), 'ReLU6(inplace=True)'],
+      [new nn.LeakyReLU(), 'LeakyReLU(negative_slope=0.01)'], [new nn.LeakyReLU(0.2, true), 'LeakyReLU(negative_slope=0.2, inplace=True)'],
+      [new nn.PReLU(), 'PReLU(num_parameters=1)'], [new nn.PReLU(3, 0.1), 'PReLU(num_parameters=3)'],
+      [new nn.RReLU(), 'RReLU(lower=0.125, upper=0.3333333333333333)'], [new nn.RReLU(0.1, 0.3, true), 'RReLU(lower=0.1, upper=0.3, inplace=True)'],
+      [new nn.ELU(), 'ELU(alpha=1.0)'], [new nn.ELU(2, true), 'ELU(alpha=2, inplace=True)'],
+      [new nn.CELU(), 'CELU(alpha=1.0)'], [new nn.CELU(0.5, true), 'CELU(alpha=0.5, inplace=True)'],
+      [new nn.SELU(), 'SELU()'], [new nn.SELU(true), 'SELU(inplace=True)'],
+      [new nn.GELU(), "GELU(approximate='none')"], [new nn.GELU('tanh'), "GELU(approximate='tanh')"],
+      [new nn.SiLU(), 'SiLU()'], [new nn.SiLU(true), 'SiLU(inplace=True)'], [new nn.Mish(), 'Mish()'], [new nn.Mish(true), 'Mish(inplace=True)'],
+      [new nn.Hardswish(true), 'Hardswish()'], [new nn.Hardsigmoid(true), 'Hardsigmoid()'],
+      [new nn.Hardtanh(), 'Hardtanh(min_val=-1.0, max_val=1.0)'], [new nn.Hardtanh(-2, 2), 'Hardtanh(min_val=-2, max_val=2)'],
+      [new nn.Hardtanh(-2.5, 2.5, true), 'Hardtanh(min_val=-2.5, max_val=2.5, inplace=True)'],
+      [new nn.Hardshrink(), 'Hardshrink(0.5)'], [new nn.Hardshrink(1), 'Hardshrink(1)'],
+      [new nn.Softshrink(), 'Softshrink(0.5)'], [new nn.Softshrink(0.3), 'Softshrink(0.3)'],
+      [new nn.Tanhshrink(), 'Tanhshrink()'], [new nn.Softplus(), 'Softplus(beta=1, threshold=20)'], [new nn.Softplus(2.5, 10), 'Softplus(beta=2.5, threshold=10)'],
+      [new nn.Softsign(), 'Softsign()'], [new nn.Sigmoid(), 'Sigmoid()'], [new nn.LogSigmoid(), 'LogSigmoid()'], [new nn.Tanh(), 'Tanh()'],
+      [new nn.Threshold(0.1, 20), 'Threshold(threshold=0.1, value=20)'], [new nn.Threshold(0.1, 20, true), 'Threshold(threshold=0.1, value=20, inplace=True)'],
+      [new nn.GLU(), 'GLU(dim=-1)'], [new nn.GLU(1), 'GLU(dim=1)'],
+      [new nn.Softmax(), 'Softmax(dim=None)'], [new nn.Softmax(1), 'Softmax(dim=1)'], [new nn.Softmin(), 'Softmin(dim=None)'],
+      [new nn.Softmin(-1), 'Softmin(dim=-1)'], [new nn.LogSoftmax(), 'LogSoftmax(dim=None)'], [new nn.LogSoftmax(0), 'LogSoftmax(dim=0)'],
+      [new nn.Softmax2d(), 'Softmax2d()'],
+      [new nn.Sequential(new nn.ReLU(), new nn.Hardtanh(-2, 2)), 'Sequential(\n  (0): ReLU()\n  (1): Hardtanh(min_val=-2, max_val=2)\n)'],
+    ];
+    for (const [m, repr] of cases) expect(String(m)).toBe(repr);
+  });
+
+  it('take their arguments by position or by name (camelCase or snake_case)', () => {
+    const a = new nn.LeakyReLU({ negativeSlope: 0.3, inplace: true });
+    const b = new nn.LeakyReLU(0.3, { inplace: true });
+    const c = new nn.LeakyReLU({ negative_slope: 0.3 } as never);
+    expect([a.negativeSlope, a.inplace, b.negativeSlope, b.inplace, c.negativeSlope, c.inplace]).toEqual([0.3, true, 0.3, true, 0.3, false]);
+    const t = new nn.Threshold({ threshold: 1, value: 2 });
+    expect([t.threshold, t.value, t.inplace]).toEqual([1, 2, false]);
+    expect(new nn.RReLU({ upper: 0.5 }).lower).toBe(0.125);
+    expect(new nn.Softmax({ dim: 2 }).dim).toBe(2);
+    expect(new nn.GELU({ approximate: 'tanh' }).approximate).toBe('tanh');
+  });
+
+  it('read their attributes at each call', () => {
+    const m = new nn.LeakyReLU();
+    const x = torch.tensor([-2, 1], { dtype: torch.float32 });
+    m.negativeSlope = 0.5;
+    expectClose(m(x), [-1, 1]);
+    const h = new nn.Hardtanh();
+    h.maxVal = 0.5;
+    expectClose(h(x), [-1, 0.5]);
+  });
+
+  it('Hardtanh: the deprecated min_value / max_value replace min_val / max_val, with a warning', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const m = new nn.Hardtanh({ minValue: -3, maxValue: 4 });
+    expect([m.minVal, m.maxVal]).toEqual([-3, 4]);
+    expect(warn.mock.calls.map((c) => c[0])).toEqual([
+      'keyword argument min_value is deprecated and rename to min_val',
+      'keyword argument max_value is deprecated and rename to max_val',
+    ]);
+    warn.mockRestore();
+  });
+
+  it('ReLU6 is a Hardtanh(0, 6)', () => {
+    const m = new nn.ReLU6();
+    expect(m).toBeInstanceOf(nn.Hardtanh);
+    expect([m.minVal, m.maxVal, m.inplace]).toEqual([0, 6, false]);
+  });
+
+  it('PReLU: one weight parameter filled with init, in the factory dtype', () => {
+    const m = new nn.PReLU(3, 0.1);
+    expect(m.weight).toBeInstanceOf(nn.Parameter);
+    expect(m.weight.requiresGrad).toBe(true);
+    expect(m.weight.shape).toEqual([3]);
+    expectClose(m.weight, [0.1, 0.1, 0.1]);
+    expect(m.namedParameters().map(([k]) => k)).toEqual(['weight']);
+    expect(Object.keys(m.stateDict())).toEqual(['weight']);
+    expect([m.numParameters, m.init]).toEqual([3, 0.1]);
+    const d = new nn.PReLU({ dtype: torch.float64, device: 'cpu' });
+    expect(d.weight.dtype).toBe(torch.float64);
+    expect(values(d.weight)).toEqual([0.25]);
+    m.weight.data.fill_(7);
+    m.init = 0.5;
+    m.resetParameters();
+    expectClose(m.weight, [0.5, 0.5, 0.5]);
+    m.loadStateDict({ weight: torch.tensor([0.1, 0.2, 0.3], { dtype: torch.float32 }) });
+    const x = torch.tensor([[-1, -1, -1]], { dtype: torch.float32 });
+    expectClose(m(x), [-0.1, -0.2, -0.3]);
+  });
+});
+
+describe('activation modules: in-place forms', () => {
+  const inplaceModules: [string, unknown[]][] = [
+    ['ReLU', [true]], ['ReLU6', [true]], ['LeakyReLU', [0.1, true]], ['ELU', [1, true]], ['CELU', [1, true]], ['SELU', [true]],
+    ['SiLU', [true]], ['Mish', [true]], ['Hardswish', [true]], ['Hardsigmoid', [true]], ['Hardtanh', [-1, 1, true]],
+    ['Threshold', [0.1, 20, true]], ['RReLU', [0.1, 0.3, true]],
+  ];
+  for (const [cls, args] of inplaceModules) {
+    it(`${cls}(inplace): overwrites its input, returns it, and the gradient matches the out-of-place form`, () => {
+      const outOfPlace = make(cls, args.map((a) => (a === true ? false : a))).eval();
+      const inPlace = make(cls, args).eval();
+      const leaf = torch.tensor(X, { dtype: torch.float32, requiresGrad: true });
+      const want = outOfPlace(leaf) as torch.Tensor;
+      want.backward(torch.tensor(G, { dtype: torch.float32 }));
+      const wantGrad = values(leaf.grad!);
+      leaf.grad = null;
+      const h = leaf.mul(1);
+      const got = inPlace(h) as torch.Tensor;
+      expect(got).toBe(h);
+      expect(values(h)).toEqual(values(want));
+      got.backward(torch.tensor(G, { dtype: torch.float32 }));
+      expect(values(leaf.grad!)).toEqual(wantGrad);
+    });
+  }
+
+  it('refuse a leaf that requires grad, before drawing anything', () => {
+    const leaf = torch.tensor([-1, 2], { dtype: torch.float32, requiresGrad: true });
+    torch.manualSeed(0);
+    expect(() => new nn.RReLU(0.1, 0.3, true)(leaf)).toThrow('a leaf Variable that requires grad is being used in an in-place operation.');
+    expect(torch.rand(1).item()).toBe(0.49625658988952637); // the generator did not move
+    expect(() => new nn.ReLU(true)(leaf)).toThrow('a leaf Variable that requires grad is being used in an in-place operation.');
+  });
+});
+
+describe('softmax family: dims', () => {
+  it('dim null: PyTorch\'s implicit dim (0 for 0-, 1- and 3-d input, else 1)', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    for (let nd = 0; nd <= 4; nd++) {
+      const x = nd === 0 ? torch.tensor(1.5, { dtype: torch.float32 }) : torch.arange(2 ** nd, { dtype: torch.float32 }).reshape(new Array(nd).fill(2)).div(3);
+      const dim = nd === 0 || nd === 1 || nd === 3 ? 0 : 1;
+      expect(values(new nn.Softmax()(x)), `${nd}-d`).toEqual(values(F.softmax(x, dim)));
+      expect(values(new nn.Softmin()(x)), `${nd}-d`).toEqual(values(F.softmax(x.neg(), dim)));
+      expect(values(new nn.LogSoftmax()(x)), `${nd}-d`).toEqual(values(F.logSoftmax(x, dim)));
+    }
+    // PyTorch 1.13: nn.Softmin()(torch.tensor([0., 1.]))
+    expectClose(new nn.Softmin()(torch.tensor([0, 1], { dtype: torch.float32 })), [0.7310585975646973, 0.2689414322376251]);
+    warn.mockRestore();
+  });
+
+  it('Softmax2d: over the channels of a (C, H, W) or (N, C, H, W) input', () => {
+    const x = torch.arange(24, { dtype: torch.float32 }).reshape([2, 3, 4]).div(10);
+    // PyTorch 1.13: nn.Softmax2d()(torch.arange(24.).view(2, 3, 4) / 10)
+    expectClose(new nn.Softmax2d()(x).reshape([-1]).narrow(0, 0, 5), [0.23147520422935486, 0.23147524893283844, 0.23147524893283844, 0.23147520422935486, 0.23147520422935486]);
+    expect(values(new nn.Softmax2d()(x.reshape([1, 2, 3, 4])))).toEqual(values(new nn.Softmax2d()(x)));
+    for (const shape of [[2, 3], [1, 2, 3, 4, 5]]) {
+      expect(() => new nn.Softmax2d()(torch.zeros(shape))).toThrow(expect.objectContaining({ name: 'AssertionError', message: 'Softmax2d requires a 3D or 4D tensor as input' }));
+    }
+  });
+
+  it('F.softmin: dtype converts after the negation', () => {
+    const x = torch.tensor([1, 2, 3]);
+    const y = F.softmin(x, 0, { dtype: torch.float64 });
+    expect(y.dtype).toBe(torch.float64);
+    // PyTorch 1.13: F.softmin(torch.tensor([1, 2, 3]), 0, dtype=torch.float64)
+    expectClose(y, [0.6652409557748219, 0.24472847105479764, 0.09003057317038046], 1e-12, 1e-15);
+  });
+});
+
+describe('activation modules: errors as PyTorch raises them', () => {
+  const x = (): torch.Tensor => torch.tensor([-1, 0.5, 2], { dtype: torch.float32 });
+  const cases: [string, () => unknown, string, string][] = [
+    ['Hardtanh(1, 0)', () => new nn.Hardtanh(1, 0), 'AssertionError', ''],
+    ['Hardtanh(1, 1)', () => new nn.Hardtanh(1, 1), 'AssertionError', ''],
+    ['PReLU(-1)', () => new nn.PReLU(-1), 'RuntimeError', 'Trying to create tensor with negative dimension -1: [-1]'],
+    ['GELU("foo")', () => new nn.GELU('foo' as 'none')(x()), 'RuntimeError', 'approximate argument must be either none or tanh.'],
+    ['CELU(0)', () => new nn.CELU(0)(x()), 'RuntimeError', 'ZeroDivisionError: alpha cannot be 0 for CELU'],
+    ['Softshrink(-1)', () => new nn.Softshrink(-1)(x()), 'RuntimeError', 'lambda must be greater or equal to 0, but found to be -1.'],
+    ['RReLU(0.3, 0.1)', () => new nn.RReLU(0.3, 0.1)(x()), 'RuntimeError', 'Lower bound should be less than or equal to the upper bound'],
+    ['RReLU(0.3, 0.1) eval', () => new nn.RReLU(0.3, 0.1).eval()(x()), 'RuntimeError', 'Lower bound should be less than or equal to the upper bound'],
+    ['RReLU on int64', () => new nn.RReLU()(torch.tensor([1, -2])), 'RuntimeError', '"rrelu_with_noise_out_cpu" not implemented for \'Long\''],
+    ['RReLU on int64, eval', () => new nn.RReLU().eval()(torch.tensor([1, -2])), 'RuntimeError', '"leaky_relu_cpu" not implemented for \'Long\''],
+    ['RReLU on float16', () => new nn.RReLU()(torch.zeros(3, { dtype: torch.float16 })), 'RuntimeError', '"rrelu_with_noise_out_cpu" not implemented for \'Half\''],
+    ['GLU on an odd dim', () => new nn.GLU()(torch.zeros(3)), 'RuntimeError', 'Halving dimension must be even, but dimension 0 is size 3'],
+    ['GLU(2) on 2-d', () => new nn.GLU(2)(torch.zeros([4, 2])), 'IndexError', 'Dimension out of range (expected to be in range of [-2, 1], but got 2)'],
+    ['GLU on 0-d', () => new nn.GLU()(torch.tensor(1, { dtype: torch.float32 })), 'RuntimeError', 'glu does not support scalars because halving size must be even'],
+    ['GLU on float16', () => F.glu(torch.zeros(4, { dtype: torch.float16 })), 'RuntimeError', '"glu_cpu" not implemented for \'Half\''],
+    ['GLU on int64', () => F.glu(torch.tensor([1, 2])), 'RuntimeError', '"glu_cpu" not implemented for \'Long\''],
+    ['PReLU(2) on 3 channels', () => new nn.PReLU(2)(torch.zeros([2, 3])), 'RuntimeError', 'Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and channel size = 3.'],
+    ['PReLU(3) on 1-d', () => new nn.PReLU(3)(torch.zeros(3)), 'RuntimeError', 'Mismatch of parameter numbers and input channel size. Found parameter numbers = 3 and channel size = 1.'],
+    ['PReLU(3) on 0-d', () => new nn.PReLU(3)(torch.tensor(2, { dtype: torch.float32 })), 'RuntimeError', 'Not allow zero-dim input tensor.'],
+    ['PReLU float64 on float32', () => new nn.PReLU({ dtype: torch.float64 })(x()), 'RuntimeError', 'Found dtype Double but expected Float'],
+    ['F.prelu with a 2-d weight', () => F.prelu(torch.zeros([2, 3]), torch.zeros([1, 1])), 'RuntimeError', 'prelu: Expected `weight` to be a scalar or 1D tensor, but got ndim = 2'],
+    ['F.prelu on int64', () => F.prelu(torch.tensor([[1, 2, 3]]), torch.tensor([1, 2, 3])), 'RuntimeError', '"prelu_cpu" not implemented for \'Long\''],
+    ['LogSoftmax(3) on 2-d', () => new nn.LogSoftmax(3)(torch.zeros([2, 3])), 'IndexError', 'Dimension out of range (expected to be in range of [-2, 1], but got 3)'],
+    ['PReLU on another device', () => new nn.PReLU({ device: 'cuda' }), 'RuntimeError', "PReLU: device must be 'cpu' (torchwasm tensors live in WebAssembly memory), got 'cuda'"],
+  ];
+  for (const [what, fn, name, message] of cases) {
+    it(what, () => {
+      expect(fn).toThrow(expect.objectContaining({ name, message }));
+    });
+  }
+
+  it('wrong constructor arguments are TypeErrors', () => {
+    expect(() => new nn.ELU('a' as never)).toThrow(TypeError);
+    expect(() => new (nn.Threshold as never as new (...a: unknown[]) => unknown)(1)).toThrow(TypeError);
+    expect(() => new nn.ReLU({ foo: 1 } as never)).toThrow(TypeError);
+  });
+});
+
+describe('activation modules: memory', () => {
+  it('a training loop through every module keeps the heap flat', () => {
+    const modules = CASES.map(([cls, args, options]) => make(cls, args, options));
+    const w = torch.tensor(X, { dtype: torch.float32 }).reshape([2, 3, 4]).requiresGrad_();
+    const step = (): void => {
+      torch.tidy(() => {
+        for (const m of modules) {
+          const y = m(w.mul(1.5)) as torch.Tensor;
+          y.sum().backward();
+        }
+      });
+      w.grad?.dispose();
+      w.grad = null;
+      for (const m of modules) m.zeroGrad({ setToNone: true });
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    step(); // first use allocates nothing that persists, but settles lazy state
+    expectNoLeak(() => {
+      for (let i = 0; i < 5; i++) step();
+    });
+    warn.mockRestore();
+  });
+
+  it('functional calls free their temporaries', () => {
+    const x = torch.tensor(X, { dtype: torch.float32 });
+    const w = torch.tensor([0.2], { dtype: torch.float32 });
+    expectNoLeak(() => {
+      for (const f of [
+        () => F.rrelu(x, 0.1, 0.3, { training: true }), () => F.rrelu(x, 0.2, 0.2, { training: true }), () => F.rrelu(x),
+        () => F.softmin(x, 0), () => F.prelu(x, w), () => F.glu(x), () => F.softsign(x), () => F.tanhshrink(x),
+      ]) f().dispose();
+    });
   });
 });
