@@ -53,16 +53,7 @@ function rreluWithNoise(x: Tensor, lower: number, upper: number, training: boole
   if (!training) return inplace ? leakyRelu_(x, meanSlope) : leakyRelu(x, meanSlope);
 
   const noise = drawNoise(x, lower, upper, generator);
-  // PyTorch's backward uses the noise only when upper - lower (as a float) exceeds 1e-6
-  if (Math.fround(upper - lower) > 1e-6) return inplace ? x.mul_(noise) : x.mul(noise);
-
-  // Else leaky_relu's gradient with the mean slope: record that graph, then write the
-  // drawn slopes' values into the result without recording. In place, the graph reads
-  // a copy of x, since x itself is overwritten.
-  const src = inplace ? x.clone() : x;
-  const y = leakyRelu(src, meanSlope);
-  noGrad(() => y.copy_(src.mul(noise)));
-  return inplace ? x.copy_(y) : y;
+  return inplace ? x.mul_(noise) : x.mul(noise);
 }
 
 /** torch.rrelu_: rrelu in place, with an optional generator for the training slopes. */
