@@ -2,6 +2,7 @@
 export {};
 export * from './softmax.js';
 export * from './activation.js';
+export * from './rrelu.js';
 export * from './conv.js';
 export * from './pooling.js';
 export * from './normalization.js';
