@@ -245,6 +245,8 @@ function mhaForward(
   if (attnMask !== null && attnMask.dtype === bool) {
     attnMask = zerosLike(attnMask, { dtype: q.dtype }).maskedFill_(attnMask, -Infinity);
   }
+  // PyTorch's baddbmm casts `self` to the product's dtype (a float64 mask on float32 input)
+  if (attnMask !== null && attnMask.dtype !== q.dtype) attnMask = attnMask.to(q.dtype);
   const p = training ? dropoutP : 0;
 
   // scores = mask + (q / sqrt(head_dim)) k^T; weights = softmax(scores); out = weights v
