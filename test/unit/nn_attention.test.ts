@@ -7,6 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { torch, values, expectClose, expectNoLeak } from '../helpers.js';
 import { loadArea, decode as decodeFixture, camel } from '../conformance/runner.mjs';
+import { gradOf } from './nn_helpers.js';
 
 const nn = torch.nn;
 const F = torch.nn.functional;
@@ -154,6 +155,18 @@ describe('F.multiHeadAttentionForward', () => {
     };
     expect(torch.autograd.gradcheck(f, [q, kv, inW, inB, biasK, biasV, outW, fmask])).toBe(true);
   });
+
+  it('float64 second derivatives (gradcheck of the gradient) for query, key/value and in_proj_weight', () => {
+    const d = torch.float64;
+    const q = wave([2, 1, 4], 1, d).requiresGrad_(true);
+    const kv = wave([3, 1, 4], 2, d).requiresGrad_(true);
+    const inW = wave([12, 4], 3, d).requiresGrad_(true);
+    const outW = wave([4, 4], 7, d);
+    const mask = torch.tensor([[false, false, true], [false, false, false]]);
+    const f = (q_: T, kv_: T, w: T): T => F.multiHeadAttentionForward(q_, kv_, kv_, 4, 2, w, null, null, null, false, 0, outW, null,
+      { attnMask: mask, needWeights: false })[0];
+    expect(torch.autograd.gradcheck(gradOf(f, 3), [q, kv, inW])).toBe(true);
+  });
 });
 
 describe('nn.MultiheadAttention construction', () => {
@@ -192,6 +205,8 @@ describe('nn.MultiheadAttention construction', () => {
   it('takes the constructor arguments positionally or by name, and dtype', () => {
     const a = new nn.MultiheadAttention(4, 2, 0.25, true, false, true, 3, null, true);
     expect([a.dropout, a.addZeroAttn, a.kdim, a.vdim, a.batchFirst]).toEqual([0.25, true, 3, 4, true]);
+    const byName = new nn.MultiheadAttention({ embedDim: 4, num_heads: 2, batchFirst: true });
+    expect([byName.embedDim, byName.numHeads, byName.batchFirst]).toEqual([4, 2, true]);
     const b = new nn.MultiheadAttention(4, 2, { dtype: torch.float64, device: 'cpu' });
     expect(b.parameters().map((p) => p.dtype.name)).toEqual(['float64', 'float64', 'float64', 'float64']);
   });
