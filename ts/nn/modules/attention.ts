@@ -101,7 +101,7 @@ const FORWARD_SIG =
  * const mha = new nn.MultiheadAttention(16, 4, { batchFirst: true });
  * const [out, weights] = mha(x, x, x, { attnMask: causalMask });
  */
-export class MultiheadAttention extends Module<unknown[], [Tensor, Tensor | null]> {
+export class MultiheadAttention extends Module<[query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]], [Tensor, Tensor | null]> {
   embedDim: number;
   kdim: number;
   vdim: number;
@@ -187,7 +187,7 @@ export class MultiheadAttention extends Module<unknown[], [Tensor, Tensor | null
    * (or per head) | null when needWeights is false].
    */
   override forward(query: Tensor, key: Tensor, value: Tensor, options?: MultiheadAttentionForwardOptions): [Tensor, Tensor | null];
-  override forward(...args: unknown[]): [Tensor, Tensor | null];
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): [Tensor, Tensor | null];
   override forward(...args: unknown[]): [Tensor, Tensor | null] {
     const a = moduleArgs('forward', FORWARD_SIG, args);
     const { keyPaddingMask, needWeights, attnMask, averageAttnWeights } = a;
