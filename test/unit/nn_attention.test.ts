@@ -354,6 +354,10 @@ describe('nn.MultiheadAttention errors (PyTorch 1.13 messages)', () => {
       [call(x, x, x, 4, 2, w([12, 4]), null, w([1, 1, 4]), null, false, 0, w([4, 4]), null), A, ''],
       [call(x, x, x, 5, 2, w([12, 4]), null, null, null, false, 0, w([4, 4]), null), A, 'was expecting embedding dimension of 5, but got 4'],
       [call(x, x, x, 4, 2, w([8, 4]), null, null, null, false, 0, w([4, 4]), null), R, "shape '[3, 4, 2]' is invalid for input of size 18"],
+      [call(x, x, x, 4, 2, w([12, 4]), null, null, null, false, 0, w([4, 4]), null, { staticK: w([4, 3]) }), torch.IndexError, 'Dimension out of range (expected to be in range of [-2, 1], but got 2)'],
+      [call(x, x, x, 4, 2, null, w([4]), null, null, false, 0, w([4, 4]), null, { useSeparateProjWeight: true, qProjWeight: w([4, 4]), kProjWeight: w([4, 4]), vProjWeight: w([4, 4]) }), torch.ValueError, 'not enough values to unpack (expected 3, got 2)'],
+      [call(x, x, x, 4, 2, w([4, 4]), null, null, null, false, 0, w([4, 4]), null), torch.ValueError, 'not enough values to unpack (expected 3, got 2)'],
+      [call(x, x, x.clone(), 4, 2, w([4, 4]), null, null, null, false, 0, w([4, 4]), null), torch.ValueError, 'not enough values to unpack (expected 3, got 2)'],
     ];
     for (const [fn, cls, message] of cases2) expect(fn).toThrow(new cls(message));
     expect(call(x, x, x, 4, 2, w([12, 4]))).toThrow(TypeError);

@@ -151,8 +151,8 @@ function prepareAttnMask(attnMask: Tensor, bsz: number, numHeads: number, tgtLen
 
 /** static_k / static_v replace the projected keys/values: [bsz*heads, src, head_dim]. */
 function checkStatic(t: Tensor, name: string, bszHeads: number, headDim: number): Tensor {
-  check(t.shape[0] === bszHeads, () => `expecting ${name}.size(0) of ${bszHeads}, but got ${t.shape[0]}`);
-  check(t.shape[2] === headDim, () => `expecting ${name}.size(2) of ${headDim}, but got ${t.shape[2]}`);
+  check(t.size(0) === bszHeads, () => `expecting ${name}.size(0) of ${bszHeads}, but got ${t.size(0)}`);
+  check(t.size(2) === headDim, () => `expecting ${name}.size(2) of ${headDim}, but got ${t.size(2)}`);
   return t;
 }
 
