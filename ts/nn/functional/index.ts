@@ -11,3 +11,7 @@ export * from './upsampling.js';
 export * from './pixelshuffle.js';
 export * from './dropout.js';
 export { embedding } from './sparse.js';
+export { conv3d, convTranspose3d } from './conv3d.js';
+export { cosineSimilarity, pairwiseDistance } from './distance.js';
+export { channelShuffle } from './channel_shuffle.js';
+export { embeddingBag } from './embedding_bag.js';
