@@ -37,6 +37,8 @@ export const autograd = {
 };
 
 export * as nn from './nn/index.js';
+// torch.* names of functional ops that live in nn/functional (same signatures as torch.nn.functional's)
+export { conv3d, convTranspose3d, cosineSimilarity, pairwiseDistance, channelShuffle } from './nn/functional/index.js';
 export * as linalg from './linalg/index.js';
 
 // Tensor printing (installs the formatter behind toString / console.log) and its options.

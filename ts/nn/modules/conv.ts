@@ -10,6 +10,7 @@ import type { Parameter } from '../parameter.js';
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, pad } from '../functional/index.js';
 import * as init from '../init.js';
 import { pyRepr } from '../module_repr.js';
+import { pyTypeName } from '../../ops/signature.js';
 import { moduleArgs } from './args.js';
 import { checkDevice, emptyParameter, type FactoryOptions } from './factory.js';
 
@@ -53,7 +54,7 @@ function paddingArg(cls: string, p: unknown, n: number): number[] | string {
   if (typeof p === 'string') return p;
   if (typeof p === 'number' && Number.isInteger(p)) return new Array(n).fill(p);
   if (Array.isArray(p) && p.every((v) => Number.isInteger(v))) return [...p];
-  throw new TypeError(`${cls}(): argument 'padding' must be int, tuple of ints or str, not ${p === null ? 'NoneType' : typeof p}`);
+  throw new TypeError(`${cls}(): argument 'padding' must be int, tuple of ints or str, not ${pyTypeName(p)}`);
 }
 
 /** The parts shared by every convolution module (PyTorch's _ConvNd). */

@@ -6,6 +6,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { Module } from '../module.js';
 import { pad } from '../functional/index.js';
 import { pyRepr } from '../module_repr.js';
+import { pyTypeName } from '../../ops/signature.js';
 import { moduleArgs } from './args.js';
 
 type Padding = number | number[];
@@ -14,15 +15,16 @@ type Padding = number | number[];
 function ntuple(cls: string, p: unknown, n: number): number[] {
   if (typeof p === 'number' && Number.isInteger(p)) return new Array(n).fill(p);
   if (Array.isArray(p) && p.every((v) => Number.isInteger(v))) return [...p];
-  throw new TypeError(`${cls}(): argument 'padding' must be int or tuple of ints, not ${p === null ? 'NoneType' : typeof p}`);
+  throw new TypeError(`${cls}(): argument 'padding' must be int or tuple of ints, not ${pyTypeName(p)}`);
 }
 
 /** ConstantPad1d/2d/3d: pads with `value`. */
 class ConstantPadNd extends Module<[Tensor], Tensor> {
   declare padding: number[];
   declare value: number;
-  constructor(cls: string, n: number, args: unknown[]) {
+  constructor(n: number, args: unknown[]) {
     super();
+    const cls = new.target.name;
     const a = moduleArgs(cls, 'any padding, float value', args);
     this.padding = ntuple(cls, a.padding, n);
     this.value = a.value;
@@ -40,7 +42,7 @@ export class ConstantPad1d extends ConstantPadNd {
   constructor(padding: Padding, value: number);
   constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
-    super('ConstantPad1d', 2, args);
+    super(2, args);
   }
 }
 
@@ -49,7 +51,7 @@ export class ConstantPad2d extends ConstantPadNd {
   constructor(padding: Padding, value: number);
   constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
-    super('ConstantPad2d', 4, args);
+    super(4, args);
   }
 }
 
@@ -57,17 +59,16 @@ export class ConstantPad3d extends ConstantPadNd {
   constructor(padding: Padding, value: number);
   constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
-    super('ConstantPad3d', 6, args);
+    super(6, args);
   }
 }
 
-/** Zero padding of the last two dims. @example new nn.ZeroPad2d([1, 1, 2, 0]) */
-export class ZeroPad2d extends ConstantPadNd {
+/** Zero padding of the last two dims (a ConstantPad2d with value 0). @example new nn.ZeroPad2d([1, 1, 2, 0]) */
+export class ZeroPad2d extends ConstantPad2d {
   constructor(padding: Padding);
   constructor(...args: unknown[]);
   constructor(...args: unknown[]) {
-    const a = moduleArgs('ZeroPad2d', 'any padding', args);
-    super('ZeroPad2d', 4, [a.padding, 0]);
+    super(moduleArgs('ZeroPad2d', 'any padding', args).padding, 0);
   }
   override extraRepr(): string {
     return pyRepr(this.padding);
