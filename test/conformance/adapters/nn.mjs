@@ -178,7 +178,8 @@ function checkGrads(torch, c, h, outs, tensorOf) {
   return null;
 }
 
-async function runModuleCase(torch, c, h) {
+/** One module (or F.*) case of nn.json, loss.json or sequence.json: true, or why it failed. */
+export async function runModuleCase(torch, c, h) {
   if (c.kind === 'model') return `kind "model" cases need their own architecture (${c.op})`;
   const isFunctional = c.op.startsWith('F.');
   const m = isFunctional ? null : construct(torch, h, c.op, c.init, c.tensor_init);
