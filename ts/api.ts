@@ -22,6 +22,8 @@ import { gradcheck } from './autograd/gradcheck.js';
 import { Node } from './autograd/node.js';
 
 export * from './ops/all.js';
+// torch.* names of functional ops that live in nn/functional (same signatures as torch.nn.functional's)
+export { conv3d, convTranspose3d, cosineSimilarity, pairwiseDistance, channelShuffle } from './nn/functional/index.js';
 
 import { Tensor } from './tensor/tensor.js';
 /** torch.numel */

@@ -13,3 +13,7 @@ export * from './pixelshuffle.js';
 export * from './dropout.js';
 export { embedding } from './sparse.js';
 export * from './attention.js';
+export { conv3d, convTranspose3d } from './conv3d.js';
+export { cosineSimilarity, pairwiseDistance } from './distance.js';
+export { channelShuffle } from './channel_shuffle.js';
+export { embeddingBag } from './embedding_bag.js';

@@ -3,71 +3,25 @@
 // out_proj child, optional bias_k/bias_v; parameters drawn as PyTorch draws them, so
 // a seeded construction is bit-identical. forward is F.multiHeadAttentionForward.
 
-import { Tensor } from '../../tensor/tensor.js';
-import { AssertionError, RuntimeError, ZeroDivisionError } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { AssertionError, ZeroDivisionError } from '../../tensor/shape.js';
 import { bool, type DType } from '../../tensor/dtype.js';
 import { tidy } from '../../tensor/scope.js';
-import { empty } from '../../ops/all.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
-import { pyRepr } from '../module_repr.js';
-import { _calculateFanInAndFanOut, constant_, kaimingUniform_, uniform_, xavierNormal_, xavierUniform_ } from '../init.js';
-import { linear } from '../functional/linear.js';
+import type { Parameter } from '../parameter.js';
+import { constant_, xavierNormal_, xavierUniform_ } from '../init.js';
 import { multiHeadAttentionForward } from '../functional/attention.js';
 import { moduleArgs } from './args.js';
-
-/** The factory keyword arguments (device, dtype) of a module's parameters: only the CPU exists here. */
-function factoryDType(cls: string, device: unknown, dtype: DType | null): { dtype?: DType } {
-  if (device !== null && device !== undefined && device !== 'cpu') {
-    throw new RuntimeError(`${cls}: only the 'cpu' device is available, got '${String(device)}'`);
-  }
-  return dtype === null ? {} : { dtype };
-}
+import { checkDevice, emptyParameter, type FactoryOptions } from './factory.js';
+import { Linear } from './linear.js';
 
 /**
  * The Linear that MultiheadAttention uses as `out_proj` (PyTorch's
  * NonDynamicallyQuantizableLinear: a Linear that quantization leaves alone).
  */
-export class NonDynamicallyQuantizableLinear extends Module<[Tensor], Tensor> {
-  inFeatures: number;
-  outFeatures: number;
-  declare weight: Parameter;
-  declare bias: Parameter | null;
+export class NonDynamicallyQuantizableLinear extends Linear {}
 
-  constructor(inFeatures: number, outFeatures: number, options?: { bias?: boolean; device?: string; dtype?: DType });
-  constructor(...args: unknown[]);
-  constructor(...args: unknown[]) {
-    super();
-    const a = moduleArgs('NonDynamicallyQuantizableLinear', 'int in_features, int out_features, bool bias=True, Device? device=None, ScalarType? dtype=None', args);
-    const factory = factoryDType('NonDynamicallyQuantizableLinear', a.device, a.dtype);
-    this.inFeatures = a.inFeatures;
-    this.outFeatures = a.outFeatures;
-    this.weight = new Parameter(empty([a.outFeatures, a.inFeatures], factory));
-    if (a.bias) this.bias = new Parameter(empty([a.outFeatures], factory));
-    else this.registerParameter('bias', null);
-    this.resetParameters();
-  }
-
-  /** Linear's reset_parameters: kaiming_uniform_(a=sqrt(5)) weight, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) bias. */
-  resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const [fanIn] = _calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
-  }
-
-  override forward(input: Tensor): Tensor {
-    return linear(input, this.weight, this.bias);
-  }
-
-  override extraRepr(): string {
-    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyRepr(this.bias !== null)}`;
-  }
-}
-
-export interface MultiheadAttentionOptions {
+export interface MultiheadAttentionOptions extends FactoryOptions {
   dropout?: number;
   bias?: boolean;
   addBiasKv?: boolean;
@@ -75,8 +29,6 @@ export interface MultiheadAttentionOptions {
   kdim?: number | null;
   vdim?: number | null;
   batchFirst?: boolean;
-  device?: string;
-  dtype?: DType;
 }
 
 export interface MultiheadAttentionForwardOptions {
@@ -125,7 +77,8 @@ export class MultiheadAttention extends Module<[query: Tensor, key: Tensor, valu
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('MultiheadAttention', CONSTRUCTOR_SIG, args);
-    const factory = factoryDType('MultiheadAttention', a.device, a.dtype);
+    checkDevice('MultiheadAttention', a.device);
+    const dtype = a.dtype as DType | null;
     const embedDim: number = a.embedDim;
     this.embedDim = embedDim;
     this.kdim = a.kdim ?? embedDim;
@@ -139,22 +92,22 @@ export class MultiheadAttention extends Module<[query: Tensor, key: Tensor, valu
     if (this.headDim * a.numHeads !== embedDim) throw new AssertionError('embed_dim must be divisible by num_heads');
 
     if (!this._qkvSameEmbedDim) {
-      this.q_proj_weight = new Parameter(empty([embedDim, embedDim], factory));
-      this.k_proj_weight = new Parameter(empty([embedDim, this.kdim], factory));
-      this.v_proj_weight = new Parameter(empty([embedDim, this.vdim], factory));
+      this.q_proj_weight = emptyParameter([embedDim, embedDim], dtype);
+      this.k_proj_weight = emptyParameter([embedDim, this.kdim], dtype);
+      this.v_proj_weight = emptyParameter([embedDim, this.vdim], dtype);
       this.registerParameter('in_proj_weight', null);
     } else {
-      this.in_proj_weight = new Parameter(empty([3 * embedDim, embedDim], factory));
+      this.in_proj_weight = emptyParameter([3 * embedDim, embedDim], dtype);
       this.registerParameter('q_proj_weight', null);
       this.registerParameter('k_proj_weight', null);
       this.registerParameter('v_proj_weight', null);
     }
-    if (a.bias) this.in_proj_bias = new Parameter(empty([3 * embedDim], factory));
+    if (a.bias) this.in_proj_bias = emptyParameter([3 * embedDim], dtype);
     else this.registerParameter('in_proj_bias', null);
-    this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias: a.bias, ...factory });
+    this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias: a.bias, dtype });
     if (a.addBiasKv) {
-      this.bias_k = new Parameter(empty([1, 1, embedDim], factory));
-      this.bias_v = new Parameter(empty([1, 1, embedDim], factory));
+      this.bias_k = emptyParameter([1, 1, embedDim], dtype);
+      this.bias_v = emptyParameter([1, 1, embedDim], dtype);
     } else {
       // plain attributes, not registered parameters (PyTorch's `self.bias_k = self.bias_v = None`)
       this.bias_k = null;
