@@ -11,7 +11,7 @@ export { Storage, TypedStorage, isStorage, memory } from './tensor/storage.js';
 export type { MemoryReport } from './tensor/storage.js';
 export { tidy, keep } from './tensor/scope.js';
 export { broadcastShapes } from './tensor/shape.js';
-export { RuntimeError, IndexError, ValueError, NotImplementedError, KeyError, AttributeError } from './tensor/shape.js';
+export { RuntimeError, IndexError, ValueError, NotImplementedError, KeyError, AttributeError, AssertionError, ZeroDivisionError } from './tensor/shape.js';
 export { init, relaxedSimdSupported } from './wasm/loader.js';
 export type { WasmSource, InitOptions } from './wasm/loader.js';
 
@@ -22,6 +22,8 @@ import { gradcheck } from './autograd/gradcheck.js';
 import { Node } from './autograd/node.js';
 
 export * from './ops/all.js';
+// torch.* names of functional ops that live in nn/functional (same signatures as torch.nn.functional's)
+export { conv3d, convTranspose3d, cosineSimilarity, pairwiseDistance, channelShuffle } from './nn/functional/index.js';
 
 import { Tensor } from './tensor/tensor.js';
 /** torch.numel */

@@ -7,3 +7,4 @@ export type { IncompatibleKeys } from './state_dict.js';
 export { Parameter, isParameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
 export * as utils from './utils/index.js';
+export * from './modules/index.js';

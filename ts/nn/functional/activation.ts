@@ -4,6 +4,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { normalizeDim } from '../../tensor/shape.js';
+import { requireKernelDtype } from './kernel_dtype.js';
 import {
   relu as reluOp, elu as eluOp, celu as celuOp, selu as seluOp, leakyRelu as leakyReluOp, hardtanh as hardtanhOp,
   hardsigmoid as hardsigmoidOp, hardswish as hardswishOp, gelu as geluOp, silu as siluOp, mish as mishOp,
@@ -111,20 +112,28 @@ export const glu = functional<Fn>('glu', 'Tensor input, int dim=-1', (x: Tensor,
   const d = normalizeDim(dim, x.ndim);
   const n = x.shape[d];
   if (n % 2 !== 0) throw new RuntimeError(`Halving dimension must be even, but dimension ${d} is size ${n}`);
+  requireKernelDtype('glu_cpu', x);
   const a = (x as any).narrow(d, 0, n / 2) as Tensor;
   const b = (x as any).narrow(d, n / 2, n / 2) as Tensor;
   return a.mul(sigmoidOp(b));
 });
 
-/** x > 0 ? x : weight * x, with one weight or one per channel (dim 1). */
+/**
+ * x > 0 ? x : weight * x, with one weight shared by all elements or one per channel
+ * (dim 1; a 1-d input is one channel), checked in PyTorch 1.13's order.
+ */
 export const prelu = functional<Fn>('prelu', 'Tensor input, Tensor weight', (x: Tensor, w: Tensor) => {
-  if (x.ndim === 0) throw new RuntimeError('Not allow zero-dim input tensor.');
-  if (w.ndim > 1) throw new RuntimeError(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got ndim = ${w.ndim}`);
-  const channels = x.ndim > 1 ? x.shape[1] : 1;
   const n = w.numel();
-  if (n !== 1 && n !== channels) {
-    throw new RuntimeError(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and channel size = ${channels}.`);
+  if (n !== 1) {
+    if (x.ndim === 0) throw new RuntimeError('Not allow zero-dim input tensor.');
+    const channels = x.ndim > 1 ? x.shape[1] : 1;
+    if (n !== channels) {
+      throw new RuntimeError(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and channel size = ${channels}.`);
+    }
   }
-  const wv = n === 1 ? w.reshape([]) : w.reshape([channels, ...new Array(Math.max(x.ndim - 2, 0)).fill(1)]);
+  if (w.ndim > 1) throw new RuntimeError(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got ndim = ${w.ndim}`);
+  if (w.dtype !== x.dtype) throw new RuntimeError(`Found dtype ${w.dtype.scalarName} but expected ${x.dtype.scalarName}`);
+  requireKernelDtype('prelu_cpu', x);
+  const wv = n === 1 ? w.reshape([]) : w.reshape([n, ...new Array(x.ndim - 2).fill(1)]);
   return whereOp(x.gt(0), x, x.mul(wv));
 });

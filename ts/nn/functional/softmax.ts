@@ -1,9 +1,10 @@
-// F.softmax / F.log_softmax: the tensor ops with PyTorch's functional signature
-// (input, dim=None, _stacklevel=3, dtype=None) and its implicit dim for dim=None.
+// F.softmax / F.softmin / F.log_softmax: the tensor ops with PyTorch's functional
+// signature (input, dim=None, _stacklevel=3, dtype=None) and its implicit dim for dim=None.
 
 import type { Tensor } from '../../tensor/tensor.js';
 import { bindArgs, parseSignature } from '../../ops/signature.js';
 import { splitOptions } from '../../ops/reduce_tuple.js';
+import { scoped } from '../../tensor/scope.js';
 import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from '../../ops/softmax.js';
 
 const params = parseSignature('Tensor input, int? dim=None, int _stacklevel=3, ScalarType? dtype=None');
@@ -28,5 +29,7 @@ function functional(name: string, op: (x: Tensor, dim: number, dtype: unknown) =
 
 /** F.softmax(input, dim, { dtype }). */
 export const softmax = functional('softmax', softmaxOp);
+/** F.softmin(input, dim, { dtype }): softmax of -input (negated in input's dtype, as PyTorch does). */
+export const softmin = functional('softmin', (x, dim, dtype) => scoped(() => softmaxOp(x.neg(), dim, dtype)));
 /** F.log_softmax(input, dim, { dtype }). */
 export const logSoftmax = functional('log_softmax', logSoftmaxOp);
