@@ -10,7 +10,7 @@
 import type { DType } from '../tensor/dtype.js';
 import { heapU8 } from '../wasm/heap.js';
 import { Unpickler, Pickler, PickleHost } from './pickle.js';
-import { corrupt, UnpicklingError } from './errors.js';
+import { corrupt, shown, UnpicklingError } from './errors.js';
 import { ScanHost } from './load_policy.js';
 import { parseStoragePid } from './storage_loader.js';
 import type { SavedStorage } from './to_pickle.js';
@@ -45,7 +45,7 @@ export function loadLegacy(
   const magic = next();
   if (typeof magic !== 'bigint' || magic !== MAGIC) throw corrupt('invalid magic number');
   const protocol = next();
-  if (protocol !== PROTOCOL_VERSION) throw corrupt(`invalid protocol version: ${String(protocol).slice(0, 40)}`);
+  if (protocol !== PROTOCOL_VERSION) throw corrupt(`invalid protocol version: ${shown(protocol)}`);
   const sysInfo = next();
   if (sysInfo instanceof Map && sysInfo.get('little_endian') === false) throw new UnpicklingError('load: big-endian files are not supported');
 
@@ -65,7 +65,7 @@ export function loadLegacy(
   const located = new Map<string, Uint8Array>();
   for (const key of keys) {
     const info = typeof key === 'string' ? named.get(key) : undefined;
-    if (info === undefined || located.has(key)) throw corrupt(`storage key ${String(key).slice(0, 40)} is unknown or repeated`);
+    if (info === undefined || located.has(key)) throw corrupt(`storage key ${shown(key)} is unknown or repeated`);
     if (off + 8 > bytes.length) throw corrupt('storage data is truncated');
     const numel = view.getBigInt64(off, true);
     if (numel !== BigInt(info.numel)) throw corrupt(`storage ${key} holds ${numel} elements, its tensors expect ${info.numel}`);

@@ -15,7 +15,7 @@ import { Parameter } from '../nn/parameter.js';
 import { Module } from '../nn/module.js';
 import { PickleHost, PyObject, PyTuple, PickleError, tuple } from './pickle.js';
 import { orderedDict } from './ordered_dict.js';
-import { UnpicklingError, corrupt } from './errors.js';
+import { UnpicklingError, corrupt, shown } from './errors.js';
 import { RebuildContext, rebuildTensor, rebuildParameter, checkIndex } from './tensor_rebuild.js';
 import { moduleClassByName } from './module_registry.js';
 
@@ -205,20 +205,20 @@ export class LoadHost implements PickleHost {
     if (mod === MODULE_GLOBAL) {
       if (!this.optedIn(fullName)) {
         throw new UnpicklingError(
-          `load: refusing to load global ${fullName} (weights_only): the file holds a whole module of class ${name}. ` +
+          `load: refusing to load global ${shown(fullName)} (weights_only): the file holds a whole module of class ${shown(name)}. ` +
             `If you trust the file, load it with { weightsOnly: false } (the class must be registered with torch.serialization.registerModuleClass).`,
         );
       }
       const cls = moduleClassByName(name);
       if (cls === null) {
-        throw new UnpicklingError(`load: the file holds a module of class ${name}, which is not registered: call torch.serialization.registerModuleClass(${name}) before loading`);
+        throw new UnpicklingError(`load: the file holds a module of class ${shown(name)}, which is not registered: call torch.serialization.registerModuleClass(${shown(name)}) before loading`);
       }
       return new ModuleClassRef(name, cls);
     }
     if (!this.optedIn(fullName)) {
       throw new UnpicklingError(
-        `load: refusing to load global ${fullName} (weights_only): only tensors, storages, dtypes, OrderedDict and plain containers are allowed. ` +
-          `If you trust the file, pass { weightsOnly: false } or { allowGlobals: ['${fullName}'] } to load it as an inert placeholder (nothing is ever executed).`,
+        `load: refusing to load global ${shown(fullName)} (weights_only): only tensors, storages, dtypes, OrderedDict and plain containers are allowed. ` +
+          `If you trust the file, pass { weightsOnly: false } or { allowGlobals: [${JSON.stringify(fullName)}] } to load it as an inert placeholder (nothing is ever executed).`,
       );
     }
     return new PyClass(fullName);

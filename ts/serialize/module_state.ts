@@ -10,7 +10,7 @@ import { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import { Tensor } from '../tensor/tensor.js';
 import { orderedDict } from './ordered_dict.js';
-import { corrupt } from './errors.js';
+import { corrupt, shown } from './errors.js';
 import type { PendingModule } from './load_policy.js';
 
 const TRAINING = 'training';
@@ -67,7 +67,7 @@ export function restoreModule(p: PendingModule, register: (m: Module) => void, c
   m.training = training;
   for (const [key, raw] of entriesOf(state.get(PARAMETERS) ?? new Map(), PARAMETERS, name)) {
     const param = convert(raw);
-    if (param !== null && !(param instanceof Parameter)) throw corrupt(`module ${name}: parameter ${key} is not a Parameter`);
+    if (param !== null && !(param instanceof Parameter)) throw corrupt(`module ${name}: parameter ${shown(key)} is not a Parameter`);
     m.registerParameter(key, param);
   }
   const nonPersistent = state.get(NON_PERSISTENT) ?? new Set();
@@ -75,21 +75,21 @@ export function restoreModule(p: PendingModule, register: (m: Module) => void, c
   const transient = new Set(nonPersistent);
   for (const [key, raw] of entriesOf(state.get(BUFFERS) ?? new Map(), BUFFERS, name)) {
     const buffer = convert(raw);
-    if (buffer !== null && !(buffer instanceof Tensor)) throw corrupt(`module ${name}: buffer ${key} is not a tensor`);
+    if (buffer !== null && !(buffer instanceof Tensor)) throw corrupt(`module ${name}: buffer ${shown(key)} is not a tensor`);
     m.registerBuffer(key, buffer, !transient.has(key));
   }
   for (const [key, raw] of entriesOf(state.get(MODULES) ?? new Map(), MODULES, name)) {
     const child = convert(raw);
-    if (child !== null && !(child instanceof Module)) throw corrupt(`module ${name}: child ${key} is not a module`);
+    if (child !== null && !(child instanceof Module)) throw corrupt(`module ${name}: child ${shown(key)} is not a module`);
     m.addModule(key, child);
   }
   for (const [key, raw] of state) {
     if (typeof key !== 'string') throw corrupt(`module ${name}: an attribute name is not a string`);
     if (RESERVED.has(key)) continue;
     // an attribute must not replace a method, a registered member or the machinery
-    if (key in m) throw corrupt(`module ${name}: attribute '${key}' would replace an existing member`);
+    if (key in m) throw corrupt(`module ${name}: attribute ${shown(key)} would replace an existing member`);
     const value = convert(raw);
-    if (value instanceof Module || value instanceof Parameter) throw corrupt(`module ${name}: attribute '${key}' holds a module or parameter outside the registries`);
+    if (value instanceof Module || value instanceof Parameter) throw corrupt(`module ${name}: attribute ${shown(key)} holds a module or parameter outside the registries`);
     Object.defineProperty(m, key, { value, writable: true, enumerable: true, configurable: true });
   }
   return m;

@@ -198,7 +198,7 @@ export class Unpickler {
           if (p > 5) throw new PickleError(`unsupported pickle protocol: ${p}`);
           break;
         }
-        case 0x95: this.u64(); break; // FRAME: the frame's bytes follow; read on through them
+        case 0x95: this.need(this.u64()); break; // FRAME: its bytes follow (read on through them) and must be there
         case 0x2e: { // STOP
           const v = this.pop();
           if (this.metastack.length > 0) throw new PickleError('a MARK was never closed');

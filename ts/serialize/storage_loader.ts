@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import type { DType } from '../tensor/dtype.js';
 import { heapU8 } from '../wasm/heap.js';
-import { corrupt, UnpicklingError } from './errors.js';
+import { corrupt, shown, UnpicklingError } from './errors.js';
 import { StorageRef } from './tensor_rebuild.js';
 import { StorageType } from './load_policy.js';
 
@@ -21,7 +21,7 @@ export interface StoragePid {
 /** A persistent id checked: ('storage', storage type, key, location, numel[, view_metadata]). */
 export function parseStoragePid(pid: unknown): StoragePid {
   const kind = Array.isArray(pid) ? pid[0] : pid;
-  if (kind !== 'storage') throw new UnpicklingError(`load: only persistent ids of storages are allowed, got ${String(kind).slice(0, 40)}`);
+  if (kind !== 'storage') throw new UnpicklingError(`load: only persistent ids of storages are allowed, got ${shown(kind)}`);
   if (!Array.isArray(pid) || pid.length < 5) throw corrupt('a persistent id is not a storage tuple');
   const [, type, key, , numel, viewMetadata] = pid;
   if (!(type instanceof StorageType)) throw corrupt('a persistent id does not name a storage type');

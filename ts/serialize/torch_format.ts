@@ -10,7 +10,7 @@ import { heapU8 } from '../wasm/heap.js';
 import { pushScope, popScope } from '../tensor/scope.js';
 import { Unpickler, Pickler } from './pickle.js';
 import { readZip, writeZip, ZipArchive } from './zip.js';
-import { corrupt, UnpicklingError } from './errors.js';
+import { corrupt, shown, UnpicklingError } from './errors.js';
 import { LoadHost, LoadContext, LoadPolicyOptions } from './load_policy.js';
 import { StorageLoader } from './storage_loader.js';
 import { Materializer } from './materialize.js';
@@ -77,7 +77,7 @@ function loadZip(zip: ZipArchive, host: (persistentLoad: (pid: unknown) => unkno
   if (first === undefined) throw corrupt('the archive is empty');
   // the archive's folder is named after the file it was saved to: take it from the first entry
   const slash = first.indexOf('/');
-  if (slash <= 0) throw corrupt(`the archive entry ${first.slice(0, 60)} is not in a folder`);
+  if (slash <= 0) throw corrupt(`the archive entry ${shown(first)} is not in a folder`);
   const folder = first.slice(0, slash);
   const pkl = zip.get(`${folder}/data.pkl`);
   if (!pkl) throw corrupt(`${folder}/data.pkl not found in the archive`);

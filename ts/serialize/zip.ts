@@ -5,6 +5,7 @@
 // can be mapped) with their CRC-32.
 
 import { K, heapU8 } from '../wasm/heap.js';
+import { shown } from './errors.js';
 
 /** A malformed archive (torch.load reports it as a corrupt file). */
 export class ZipError extends Error {
@@ -42,7 +43,7 @@ export class ZipArchive {
     const r = this.records.get(name);
     if (r === undefined) return null;
     if (!r.checked) {
-      if (crc32(r.data) !== r.crc) throw new ZipError(`CRC-32 mismatch in ${name}: the archive is damaged`);
+      if (crc32(r.data) !== r.crc) throw new ZipError(`CRC-32 mismatch in ${shown(name)}: the archive is damaged`);
       r.checked = true;
     }
     return r.data;
@@ -115,11 +116,11 @@ export function readZip(bytes: Uint8Array): ZipArchive {
     while (x + 4 <= xEnd) {
       const id = v.getUint16(x, true);
       const fieldEnd = x + 4 + v.getUint16(x + 2, true);
-      if (fieldEnd > xEnd) fail(`bad extra field for ${name}`);
+      if (fieldEnd > xEnd) fail(`bad extra field for ${shown(name)}`);
       if (id === 0x0001) {
         let q = x + 4;
         const take = (): number => {
-          if (q + 8 > fieldEnd) fail(`bad zip64 extra field for ${name}`);
+          if (q + 8 > fieldEnd) fail(`bad zip64 extra field for ${shown(name)}`);
           const r = u64(v, q);
           q += 8;
           return r;
@@ -130,13 +131,13 @@ export function readZip(bytes: Uint8Array): ZipArchive {
       }
       x = fieldEnd;
     }
-    if (flags & 1) fail(`${name} is encrypted`);
-    if (method !== 0) fail(`${name} is compressed (method ${method}); only stored entries are supported`);
-    if (compSize !== size) fail(`${name}: stored entry with different compressed and uncompressed sizes`);
-    if (local + 30 > len || v.getUint32(local, true) !== LOCAL) fail(`bad local header for ${name}`);
+    if (flags & 1) fail(`${shown(name)} is encrypted`);
+    if (method !== 0) fail(`${shown(name)} is compressed (method ${method}); only stored entries are supported`);
+    if (compSize !== size) fail(`${shown(name)}: stored entry with different compressed and uncompressed sizes`);
+    if (local + 30 > len || v.getUint32(local, true) !== LOCAL) fail(`bad local header for ${shown(name)}`);
     const start = local + 30 + v.getUint16(local + 26, true) + v.getUint16(local + 28, true);
-    if (start + size > len) fail(`${name} runs past the end of the archive`);
-    if (records.has(name)) fail(`duplicate entry ${name}`);
+    if (start + size > len) fail(`${shown(name)} runs past the end of the archive`);
+    if (records.has(name)) fail(`duplicate entry ${shown(name)}`);
     records.set(name, { data: bytes.subarray(start, start + size), crc, checked: false });
     p = next;
   }
