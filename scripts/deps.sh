@@ -22,6 +22,7 @@ TOOLS=(
   "rust-lld|/usr/bin/rust-lld -flavor wasm --version|rust-web-llvm lld-22"
   "std sources|test -f /usr/lib/rustlib/src/rust/library/std/Cargo.toml -a -d /usr/lib/rustlib/src/rust/library/vendor|rust-web-src"
   "chromium|/usr/bin/chromium --headless --no-sandbox --version|chromium"
+  "python3 torch|/usr/bin/python3 -c \"import torch\"|python3-torch"
 )
 # Path | the Debian package --verify expects to own it (dpkg -S).
 OWNED=(
@@ -31,6 +32,7 @@ OWNED=(
   "/usr/bin/lld-22|lld-22"
   "/usr/lib/rustlib/src/rust/library/std/Cargo.toml|rust-web-src"
   "/usr/bin/chromium|chromium"
+  "/usr/lib/python3/dist-packages/torch/__init__.py|python3-torch"
 )
 # npm tools the build and tests run, from package.json's devDependencies.
 NPM_TOOLS=(
