@@ -95,6 +95,9 @@ export function load(source: Uint8Array | ArrayBuffer, options: { dtype?: DType 
     throw new TypeError(`${OP}(): expected the file's bytes (a Uint8Array or ArrayBuffer), got ${source === null ? 'null' : typeof source}`);
   }
   const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  if (options === null || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'dtype')) {
+    throw new TypeError(`${OP}(): the only option is dtype`);
+  }
   const cast = options.dtype === undefined ? null : toDType(options.dtype, OP);
   if (cast !== null && !cast.isFloatingPoint) throw new TypeError(`${OP}(): dtype must be a floating-point dtype, got ${cast}`);
   const { entries, dataStart } = parseHeader(bytes);

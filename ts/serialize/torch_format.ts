@@ -122,8 +122,7 @@ export function load(source: Uint8Array | ArrayBuffer, options: LoadOptions = {}
   pushScope(made);
   let open = true;
   try {
-    let raw: unknown;
-    raw = zip ? loadZip(readZip(bytes), host, storagesOf) : loadLegacy(bytes, host, (bytesOf) => storagesOf(bytesOf).load);
+    const raw = zip ? loadZip(readZip(bytes), host, storagesOf) : loadLegacy(bytes, host, (bytesOf) => storagesOf(bytesOf).load);
     const m = new Materializer(ctx);
     const result = m.convert(raw);
     popScope(made.filter((t) => m.reachable.has(t)));
@@ -148,6 +147,10 @@ export function load(source: Uint8Array | ArrayBuffer, options: LoadOptions = {}
  * @example fs.writeFileSync('model.pt', torch.save(model.stateDict()));
  */
 export function save(obj: unknown, options: SaveOptions = {}): Uint8Array {
+  if (options === null || typeof options !== 'object') throw new TypeError('save(): options must be an object');
+  for (const key of Object.keys(options)) {
+    if (key !== 'archiveName' && key !== '_useNewZipfileSerialization') throw new TypeError(`save() got an unexpected keyword argument '${key}'`);
+  }
   const folder = options.archiveName ?? 'archive';
   if (typeof folder !== 'string' || folder === '' || /[/\n]/.test(folder)) {
     throw new TypeError('save(): archiveName must be a non-empty name without "/"');
