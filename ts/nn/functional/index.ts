@@ -4,6 +4,7 @@ export * from './softmax.js';
 export * from './activation.js';
 export * from './conv.js';
 export * from './pooling.js';
+export * from './pooling3d.js';
 export * from './normalization.js';
 export * from './linear.js';
 export * from './padding.js';
