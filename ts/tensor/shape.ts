@@ -188,3 +188,6 @@ export class KeyError extends Error {
 export class AttributeError extends Error {
   override name = 'AttributeError';
 }
+export class ZeroDivisionError extends Error {
+  override name = 'ZeroDivisionError';
+}
