@@ -95,7 +95,7 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
     super();
     const a = moduleArgs('GroupNorm', 'int num_groups, int num_channels, float eps=1e-05, bool affine=True, Device? device=None, ScalarType? dtype=None', args);
     const factory = factoryKwargs('GroupNorm', a.device, a.dtype);
-    if (a.numGroups === 0) throw new ZeroDivisionError('integer division or modulo by zero');
+    if (a.numGroups === 0) throw new ZeroDivisionError('integer modulo by zero');
     // (Python's %: the remainder takes the divisor's sign)
     if (((a.numChannels % a.numGroups) + a.numGroups) % a.numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
     this.numGroups = a.numGroups;
