@@ -4,28 +4,21 @@
 // group_norm), in its order and words.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { RuntimeError, ValueError, ZeroDivisionError, normalizeDim } from '../../tensor/shape.js';
+import { RuntimeError, ValueError, ZeroDivisionError } from '../../tensor/shape.js';
 import { noGrad } from '../../autograd/grad_mode.js';
 import { nativeBatchNorm, nativeGroupNorm, nativeLayerNorm, instanceStats } from '../../ops/norm.js';
 import { functional } from './define.js';
-import { sizesOf } from './pool_checks.js';
+import { checkFloatKernel, sizeAt, sizesOf } from './aten_checks.js';
 import type { OpFn } from '../../ops/types.js';
 
 const spatial = (t: Tensor): number => t.shape.slice(2).reduce((a, b) => a * b, 1);
 const sizeRepr = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
-/** ATen's input.size(dim), with its IndexError. */
-const sizeAt = (t: Tensor, dim: number): number => t.shape[normalizeDim(dim, t.ndim)];
 
 /** functional.py's _verify_batch_size: more than one value per channel. `repr` prints the size as Python would. */
 function verifyBatchSize(size: readonly number[], repr: string): void {
   if (size.length > 0 && size.reduce((a, b, i) => (i === 1 ? a : a * b), 1) === 1) {
     throw new ValueError(`Expected more than 1 value per channel when training, got input size ${repr}`);
   }
-}
-
-function checkFloat(kernelName: string, input: Tensor): void {
-  const dt = input.dtype;
-  if (dt.name !== 'float32' && dt.name !== 'float64') throw new RuntimeError(`"${kernelName}" not implemented for '${dt.scalarName}'`);
 }
 
 /**
@@ -69,7 +62,7 @@ export const batchNorm: OpFn = functional('batch_norm',
 export const layerNorm: OpFn = functional('layer_norm',
   'Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05',
   (input: Tensor, shape: number[], w: Tensor | null, b: Tensor | null, eps: number) => {
-    checkFloat('LayerNormKernelImpl', input);
+    checkFloatKernel('LayerNormKernelImpl', input);
     return nativeLayerNorm(input, shape, w, b, eps)[0];
   });
 
@@ -99,7 +92,7 @@ export const groupNorm: OpFn = functional('group_norm',
         `Expected bias to be a vector of size equal to the number of channels in input, but got bias of shape ${sizesOf(w ? w.shape : [0])} and input of shape ${sizesOf(input.shape)}`,
       );
     }
-    checkFloat('GroupNormKernelImpl', input);
+    checkFloatKernel('GroupNormKernelImpl', input);
     return nativeGroupNorm(input, w, b, n, c, spatial(input), groups, eps)[0];
   });
 
@@ -122,7 +115,7 @@ export const instanceNorm: OpFn = functional('instance_norm',
     if (input.numel() === 0) return emptyBatchNorm(input, w, b);
     const repeated = (t: Tensor | null): number | null => (t ? n * t.numel() : null);
     checkFeatures(n * c, useInput, [['running_mean', repeated(rm)], ['running_var', repeated(rv)], ['weight', repeated(w)], ['bias', repeated(b)]]);
-    checkFloat('batch_norm', input);
+    checkFloatKernel('batch_norm', input);
     if (!useInput) return nativeBatchNorm(input, w, b, rm, rv, false, momentum, eps)[0];
     const hw = spatial(input);
     const out = nativeGroupNorm(input, w, b, n, c, hw, c, eps)[0];

@@ -7,7 +7,8 @@ import { RuntimeError } from '../../tensor/shape.js';
 import {
   adaptiveAvgPool2dOp, adaptiveMaxPool2dOp, avgPool2d as avgPool2dOp, maxPool2dWithIndices,
 } from '../../ops/pool.js';
-import { checkPoolDtype, expandArg, pool2dShapeCheck, sizeAt, sizesOf, windowOutput, type PoolWindow } from './pool_checks.js';
+import { checkFloatKernel, sizeAt, sizesOf } from './aten_checks.js';
+import { expandArg, pool2dShapeCheck, windowOutput, type PoolWindow } from './pool_checks.js';
 
 /** An empty result of `shape` that stays in input's graph (kernels refuse empty planes). */
 export const emptyOf = (input: Tensor, shape: number[]): Tensor => input.reshape(-1).narrow(0, 0, 0).reshape(shape).clone();
@@ -24,7 +25,7 @@ export function maxPool2dChecked(input: Tensor, k: number[], s: number[] | null,
   };
   if (input.ndim !== 3 && input.ndim !== 4) throw new RuntimeError('non-empty 3D or 4D (batch mode) tensor expected for input');
   pool2dShapeCheck(input, w, windowOutput(input.shape, w));
-  checkPoolDtype('max_pool2d', input);
+  checkFloatKernel('max_pool2d', input);
   return maxPool2dWithIndices(input, w.k, w.s, w.p, w.d, ceil) as [Tensor, Tensor];
 }
 
@@ -41,7 +42,7 @@ export function avgPool2dChecked(input: Tensor, k: number[], s: number[] | null,
   if (divisor === 0) throw new RuntimeError('divisor must be not zero');
   sizeAt(input, -3);
   pool2dShapeCheck(input, w, windowOutput(input.shape, w));
-  checkPoolDtype('avg_pool2d', input);
+  checkFloatKernel('avg_pool2d', input);
   return avgPool2dOp(input, w.k, w.s, w.p, ceil, include, divisor);
 }
 
@@ -63,7 +64,7 @@ export function adaptiveAvgPool2dChecked(input: Tensor, size: number[]): Tensor 
       );
     }
   }
-  checkPoolDtype('adaptive_avg_pool2d', input);
+  checkFloatKernel('adaptive_avg_pool2d', input);
   const outShape = [...input.shape.slice(0, -2), ...size];
   if (input.numel() === 0) return emptyOf(input, outShape);
   return adaptiveAvgPool2dOp(input, size);
@@ -83,6 +84,6 @@ export function adaptiveMaxPool2dChecked(input: Tensor, size: number[]): [Tensor
   if (size.length !== 2) throw new RuntimeError('adaptive_max_pool2d(): internal error: output_size.size() must be 2');
   const outShape = [...input.shape.slice(0, -2), ...size];
   if (size.some((n) => n < 0)) throw new RuntimeError(`Trying to create tensor with negative dimension ${size.find((n) => n < 0)}: ${sizesOf(outShape)}`);
-  checkPoolDtype('adaptive_max_pool2d', input);
+  checkFloatKernel('adaptive_max_pool2d', input);
   return adaptiveMaxPool2dOp(input, size) as [Tensor, Tensor];
 }

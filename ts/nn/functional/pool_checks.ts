@@ -4,10 +4,9 @@
 // kernel never sees arguments PyTorch would refuse.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { IndexError, RuntimeError, ValueError, normalizeDim } from '../../tensor/shape.js';
+import { RuntimeError, ValueError } from '../../tensor/shape.js';
+import { sizesOf } from './aten_checks.js';
 import { pyTypeName as pyType } from '../../ops/signature.js';
-
-export const sizesOf = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 /** C++'s integer division (toward zero), as ATen's `kernel / 2`. */
 const half = (k: number): number => Math.trunc(k / 2);
@@ -105,18 +104,6 @@ export function pool3dShapeCheck(input: Tensor, w: PoolWindow, out: number[], fn
   if (!(ot >= 1 && ow >= 1 && oh >= 1)) {
     throw new RuntimeError(`Given input size: (${c}x${it}x${ih}x${iw}). Calculated output size: (${c}x${ot}x${oh}x${ow}). Output size is too small`);
   }
-}
-
-/** The float32/float64 check of the CPU pooling kernels ('"max_pool2d" not implemented for 'Int''). */
-export function checkPoolDtype(kernelName: string, input: Tensor): void {
-  const dt = input.dtype;
-  if (dt.name !== 'float32' && dt.name !== 'float64') throw new RuntimeError(`"${kernelName}" not implemented for '${dt.scalarName}'`);
-}
-
-/** ATen's `input.size(dim)` for a negative dim, with its IndexError. */
-export function sizeAt(input: Tensor, dim: number): number {
-  if (input.ndim === 0) throw new IndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
-  return input.shape[normalizeDim(dim, input.ndim)];
 }
 
 /**

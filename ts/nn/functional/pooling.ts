@@ -6,7 +6,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { functional } from './define.js';
-import { checkPoolDtype, intList, listWithDefault, poolingOutputShape, sizesOf } from './pool_checks.js';
+import { checkFloatKernel, sizesOf } from './aten_checks.js';
+import { intList, listWithDefault, poolingOutputShape } from './pool_checks.js';
 import {
   adaptiveAvgPool2dChecked, adaptiveMaxPool2dChecked, avgPool2dChecked, emptyOf, maxPool2dChecked,
 } from './pool2d_checked.js';
@@ -66,7 +67,7 @@ export const maxPool1d: OpAny = functional('max_pool1d',
     const ow = maxPool1dLength(input, k, s, p, d, ceil);
     // PyTorch takes the indices path (and its stricter checks) when a gradient is needed
     if (input.requiresGrad && isGradEnabled()) return maxPool1dWithIndices(input, k, s, p, d, ceil)[0];
-    checkPoolDtype('max_pool1d_impl', input);
+    checkFloatKernel('max_pool1d_impl', input);
     if (ow === 0) return emptyOf(input, [...input.shape.slice(0, -1), 0]);
     return maxPool1dWithIndices(input, k, s, p, d, ceil)[0];
   });

@@ -14,9 +14,8 @@ import { RuntimeError, numelOf } from '../../tensor/shape.js';
 import { int64 } from '../../tensor/dtype.js';
 import { empty } from '../../ops/all.js';
 import { functional } from './define.js';
-import {
-  checkPoolDtype, expandArg, intList, listWithDefault, pool3dShapeCheck, sizesOf, windowOutput, type PoolWindow,
-} from './pool_checks.js';
+import { checkFloatKernel, sizesOf } from './aten_checks.js';
+import { expandArg, intList, listWithDefault, pool3dShapeCheck, windowOutput, type PoolWindow } from './pool_checks.js';
 import {
   adaptiveAvgPool2dChecked, adaptiveMaxPool2dChecked, avgPool2dChecked, emptyOf, maxPool2dChecked,
 } from './pool2d_checked.js';
@@ -67,7 +66,7 @@ function maxWindow(input: Tensor, k: number[], s: number[] | null, p: number[], 
   };
   if (input.ndim !== 4 && input.ndim !== 5) throw new RuntimeError('non-empty 4D or 5D (batch mode) tensor expected for input');
   pool3dShapeCheck(input, w, windowOutput(input.shape, w), 'max_pool3d_with_indices_out_cpu_template()', false);
-  checkPoolDtype('max_pool3d_with_indices_cpu', input);
+  checkFloatKernel('max_pool3d_with_indices_cpu', input);
   return w;
 }
 
@@ -112,7 +111,7 @@ export const avgPool3d: OpAny = functional('avg_pool3d',
     if (input.ndim !== 4 && input.ndim !== 5) throw new RuntimeError('non-empty 4D or 5D (batch mode) tensor expected for input');
     if (divisor === 0) throw new RuntimeError('divisor must be not zero');
     pool3dShapeCheck(input, w, windowOutput(input.shape, w), 'avg_pool3d()', true);
-    checkPoolDtype('avg_pool3d_out_frame', input);
+    checkFloatKernel('avg_pool3d_out_frame', input);
     const [x, unbatch] = batched(input);
     // with divisor_override both passes sum (divisor 1) and the total is divided once
     const stageDivisor = divisor === null ? null : 1;
@@ -142,7 +141,7 @@ export const adaptiveAvgPool3d: OpAny = functional('adaptive_avg_pool3d', 'Tenso
       }
     }
     if (nd !== 4 && nd !== 5) throw new RuntimeError(`adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got ${sizesOf(input.shape)}`);
-    checkPoolDtype('adaptive_avg_pool3d_cpu', input);
+    checkFloatKernel('adaptive_avg_pool3d_cpu', input);
     const [x, unbatch] = batched(input);
     const outShape = [...x.shape.slice(0, 2), ...size];
     if (numelOf(outShape) === 0) return unbatch(emptyOf(x, outShape));
@@ -166,7 +165,7 @@ export const adaptiveMaxPool3d: OpAny = functional('adaptive_max_pool3d', 'Tenso
     if (size.length !== 3) throw new RuntimeError('adaptive_max_pool3d(): internal error: output_size.size() must be 3');
     const outShape = [...input.shape.slice(0, -3), ...size];
     if (size.some((v) => v < 0)) throw new RuntimeError(`Trying to create tensor with negative dimension ${size.find((v) => v < 0)}: ${sizesOf(outShape)}`);
-    checkPoolDtype('adaptive_max_pool3d_cpu', input);
+    checkFloatKernel('adaptive_max_pool3d_cpu', input);
     if (numelOf(outShape) === 0) {
       const out = emptyOf(input, outShape);
       return withIdx ? [out, empty(outShape, { dtype: int64 })] : out;

@@ -7,7 +7,7 @@ import { IndexError, RuntimeError, ValueError, numelOf } from '../../tensor/shap
 import { int64 } from '../../tensor/dtype.js';
 import { zeros } from '../../ops/all.js';
 import { functional } from './define.js';
-import { checkPoolDtype, sizesOf } from './pool_checks.js';
+import { checkFloatKernel, sizesOf } from './aten_checks.js';
 import type { OpFn } from '../../ops/types.js';
 
 const tupleRepr = (v: readonly unknown[]): string => (v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`);
@@ -58,7 +58,7 @@ function unpool(kernelName: string, input: Tensor, indices: Tensor, outSize: num
   const plane = numelOf(outSize);
   const out = zeros([...lead, plane], { dtype: input.dtype });
   if (out.numel() === 0) return out.view([...lead, ...outSize]);
-  checkPoolDtype(kernelName, input);
+  checkFloatKernel(kernelName, input);
   const idx = indices.reshape([...lead, -1]);
   const bad = idx.lt(0).logicalOr(idx.ge(plane));
   if (bad.any().item()) {
