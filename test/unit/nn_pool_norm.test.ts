@@ -74,6 +74,20 @@ describe('MaxPool3d / F.max_pool3d', () => {
     expect([e.shape, ie.shape]).toEqual([[0, 2, 2, 2, 2], [0, 2, 2, 2, 2]]);
   });
 
+  it('F.*_with_indices return [out, indices] whatever return_indices says', () => {
+    const x = seeded(0, [1, 2, 3, 4, 5]);
+    const [y, i] = F.maxPool3dWithIndices(x, 2);
+    expect(values(i)).toEqual([5, 23, 30, 13, 6, 2, 36, 17]);
+    expect(y.equal(F.maxPool3d(x, 2))).toBe(true);
+    expect(values(F.adaptiveMaxPool3dWithIndices(x, [2, 1, 3])[1])).toEqual([30, 23, 23, 45, 23, 59, 36, 2, 9, 36, 36, 29]);
+    const x4 = x.index(0);
+    expect(F.maxPool2dWithIndices(x4, 2)[1].equal(F.maxPool2d(x4, 2, { returnIndices: true })[1])).toBe(true);
+    expect(F.adaptiveMaxPool2dWithIndices(x4, 2)[1].equal(F.adaptiveMaxPool2d(x4, 2, true)[1])).toBe(true);
+    const x3 = x.index(0, 0);
+    expect(F.maxPool1dWithIndices(x3, 2)[1].equal(F.maxPool1d(x3, 2, { returnIndices: true })[1])).toBe(true);
+    expect(F.adaptiveMaxPool1dWithIndices(x3, 3)[1].equal(F.adaptiveMaxPool1d(x3, 3, true)[1])).toBe(true);
+  });
+
   it('has exact first and second derivatives', () => {
     const x = det([1, 2, 4, 5, 4], 3, { requiresGrad: true });
     const f = (a: T) => F.maxPool3d(a, [2, 3, 2], { stride: [1, 2, 2], padding: [1, 1, 0], ceilMode: true }) as T;

@@ -29,7 +29,7 @@ function one(op: string, name: string, v: readonly number[]): number {
 }
 
 /** max_pool1d_with_indices: the 2-d op on [..., 1, L]. */
-function maxPool1dWithIndices(input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean): [Tensor, Tensor] {
+function maxPool1dIndexed(input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean): [Tensor, Tensor] {
   const st = s === null || s.length === 0 ? k : s;
   checkDims1d('max_pool1d', input);
   const args = [one('max_pool1d', 'kernel_size', k), one('max_pool1d', 'stride', st), one('max_pool1d', 'padding', p), one('max_pool1d', 'dilation', d)];
@@ -59,22 +59,25 @@ function maxPool1dLength(input: Tensor, k: number[], s: number[] | null, p: numb
   return ow;
 }
 
+const MAX_POOL1D_SIG =
+  'Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[1] dilation=1, bool ceil_mode=False, bool return_indices=False';
+const MAX_POOL2D_SIG =
+  'Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, bool return_indices=False';
+
 /** max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
-export const maxPool1d: OpAny = functional('max_pool1d',
-  'Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[1] dilation=1, bool ceil_mode=False, bool return_indices=False',
+export const maxPool1d: OpAny = functional('max_pool1d', MAX_POOL1D_SIG,
   (input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean, withIdx: boolean) => {
-    if (withIdx) return maxPool1dWithIndices(input, k, s, p, d, ceil);
+    if (withIdx) return maxPool1dIndexed(input, k, s, p, d, ceil);
     const ow = maxPool1dLength(input, k, s, p, d, ceil);
     // PyTorch takes the indices path (and its stricter checks) when a gradient is needed
-    if (input.requiresGrad && isGradEnabled()) return maxPool1dWithIndices(input, k, s, p, d, ceil)[0];
+    if (input.requiresGrad && isGradEnabled()) return maxPool1dIndexed(input, k, s, p, d, ceil)[0];
     checkFloatKernel('max_pool1d_impl', input);
     if (ow === 0) return emptyOf(input, [...input.shape.slice(0, -1), 0]);
-    return maxPool1dWithIndices(input, k, s, p, d, ceil)[0];
+    return maxPool1dIndexed(input, k, s, p, d, ceil)[0];
   });
 
 /** max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
-export const maxPool2d: OpAny = functional('max_pool2d',
-  'Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, bool return_indices=False',
+export const maxPool2d: OpAny = functional('max_pool2d', MAX_POOL2D_SIG,
   (input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean, withIdx: boolean) => {
     const [out, idx] = maxPool2dChecked(input, k, s, p, d, ceil);
     return withIdx ? [out, idx] : out;
@@ -125,3 +128,21 @@ export const adaptiveMaxPool2d: OpAny = functional('adaptive_max_pool2d', 'Tenso
     const [out, idx] = adaptiveMaxPool2dChecked(input, intList('adaptive_max_pool2d', listWithDefault('adaptive_max_pool2d', size, input), 2));
     return withIdx ? [out, idx] : out;
   });
+
+/** max_pool1d_with_indices(...): max_pool1d's [out, indices] whatever return_indices says. */
+export const maxPool1dWithIndices: OpAny = functional('max_pool1d_with_indices', MAX_POOL1D_SIG,
+  (input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean) => maxPool1dIndexed(input, k, s, p, d, ceil));
+
+/** max_pool2d_with_indices(...): max_pool2d's [out, indices] whatever return_indices says. */
+export const maxPool2dWithIndices: OpAny = functional('max_pool2d_with_indices', MAX_POOL2D_SIG,
+  (input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean) => maxPool2dChecked(input, k, s, p, d, ceil));
+
+/** adaptive_max_pool1d_with_indices(input, output_size, return_indices=False): [out, indices]. */
+export const adaptiveMaxPool1dWithIndices: OpAny = functional('adaptive_max_pool1d_with_indices',
+  'Tensor input, int[1] output_size, bool return_indices=False',
+  (input: Tensor, size: number[]) => adaptiveMaxPool1d(input, size, true));
+
+/** adaptive_max_pool2d_with_indices(input, output_size, return_indices=False): [out, indices]. */
+export const adaptiveMaxPool2dWithIndices: OpAny = functional('adaptive_max_pool2d_with_indices',
+  'Tensor input, any output_size, bool return_indices=False',
+  (input: Tensor, size: unknown) => adaptiveMaxPool2d(input, size, true));

@@ -70,7 +70,7 @@ function maxWindow(input: Tensor, k: number[], s: number[] | null, p: number[], 
   return w;
 }
 
-function maxPool3dWithIndices(input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean): [Tensor, Tensor] {
+function maxPool3dIndexed(input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean): [Tensor, Tensor] {
   const w = maxWindow(input, k, s, p, d, ceil);
   const [x, unbatch] = batched(input);
   const [y, idx] = separableMax(x, (t, axis) =>
@@ -80,16 +80,18 @@ function maxPool3dWithIndices(input: Tensor, k: number[], s: number[] | null, p:
   return [unbatch(y), unbatch(idx)];
 }
 
+const MAX_POOL3D_SIG =
+  'Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, bool return_indices=False';
+
 /**
  * max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
  * return_indices=False); the indices count into each D*H*W volume.
  * @example
  * F.maxPool3d(torch.randn(1, 2, 4, 4, 4), 2).shape;   // [1, 2, 2, 2, 2]
  */
-export const maxPool3d: OpAny = functional('max_pool3d',
-  'Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, bool return_indices=False',
+export const maxPool3d: OpAny = functional('max_pool3d', MAX_POOL3D_SIG,
   (input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean, withIdx: boolean) => {
-    const [out, idx] = maxPool3dWithIndices(input, k, s, p, d, ceil);
+    const [out, idx] = maxPool3dIndexed(input, k, s, p, d, ceil);
     return withIdx ? [out, idx] : out;
   });
 
@@ -175,3 +177,12 @@ export const adaptiveMaxPool3d: OpAny = functional('adaptive_max_pool3d', 'Tenso
       adaptiveMaxPool2dChecked(t, axis === 'hw' ? size.slice(1) : [size[0], t.shape[3]]));
     return withIdx ? [unbatch(y), unbatch(idx)] : unbatch(y);
   });
+
+/** max_pool3d_with_indices(...): max_pool3d's [out, indices] whatever return_indices says. */
+export const maxPool3dWithIndices: OpAny = functional('max_pool3d_with_indices', MAX_POOL3D_SIG,
+  (input: Tensor, k: number[], s: number[] | null, p: number[], d: number[], ceil: boolean) => maxPool3dIndexed(input, k, s, p, d, ceil));
+
+/** adaptive_max_pool3d_with_indices(input, output_size, return_indices=False): [out, indices]. */
+export const adaptiveMaxPool3dWithIndices: OpAny = functional('adaptive_max_pool3d_with_indices',
+  'Tensor input, any output_size, bool return_indices=False',
+  (input: Tensor, size: unknown) => adaptiveMaxPool3d(input, size, true));
