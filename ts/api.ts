@@ -11,7 +11,7 @@ export { Storage, TypedStorage, isStorage, memory } from './tensor/storage.js';
 export type { MemoryReport } from './tensor/storage.js';
 export { tidy, keep } from './tensor/scope.js';
 export { broadcastShapes } from './tensor/shape.js';
-export { RuntimeError, IndexError, ValueError, NotImplementedError, KeyError, AttributeError, ZeroDivisionError } from './tensor/shape.js';
+export { RuntimeError, IndexError, ValueError, NotImplementedError, KeyError, AttributeError, AssertionError, ZeroDivisionError } from './tensor/shape.js';
 export { init, relaxedSimdSupported } from './wasm/loader.js';
 export type { WasmSource, InitOptions } from './wasm/loader.js';
 

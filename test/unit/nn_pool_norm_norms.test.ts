@@ -82,7 +82,7 @@ describe('BatchNorm', () => {
     expectClose(torch.randn(1), [-1.605276346206665]);
     const b64 = new nn.BatchNorm1d(2, { dtype: torch.float64 });
     expect([b64.weight!.dtype, b64.running_var!.dtype, b64.num_batches_tracked!.dtype]).toEqual([torch.float64, torch.float64, torch.int64]);
-    expect(() => new nn.BatchNorm1d(2, { device: 'cuda' })).toThrow("BatchNorm1d: only the 'cpu' device is available, got 'cuda'");
+    expect(() => new nn.BatchNorm1d(2, { device: 'cuda' })).toThrow("BatchNorm1d: device \"cuda\" is not available: this runtime has only the 'cpu' device");
   });
 
   it('loads a state_dict without num_batches_tracked as 0 (PyTorch _load_from_state_dict rule)', () => {

@@ -188,6 +188,10 @@ export class KeyError extends Error {
 export class AttributeError extends Error {
   override name = 'AttributeError';
 }
+/** What Python's `assert cond, msg` raises (PyTorch's nn code checks arguments this way). */
+export class AssertionError extends Error {
+  override name = 'AssertionError';
+}
 export class ZeroDivisionError extends Error {
   override name = 'ZeroDivisionError';
 }

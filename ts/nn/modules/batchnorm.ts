@@ -4,27 +4,25 @@
 // cumulative average over num_batches_tracked).
 
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import type { Parameter } from '../parameter.js';
 import { pyFloat, pyRepr } from '../module_repr.js';
 import * as init from '../init.js';
 import * as F from '../functional/index.js';
 import { keep } from '../../tensor/scope.js';
 import { int64, type DType } from '../../tensor/dtype.js';
 import { ValueError } from '../../tensor/shape.js';
-import { empty, ones, zeros } from '../../ops/all.js';
+import { ones, zeros } from '../../ops/all.js';
 import { noGrad } from '../../autograd/grad_mode.js';
 import { moduleArgs } from './args.js';
-import { factoryKwargs } from './factory.js';
+import { checkDevice, emptyParameter, type FactoryOptions } from './factory.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LoadStateDictContext } from '../state_dict.js';
 
-export interface NormOptions {
+export interface NormOptions extends FactoryOptions {
   eps?: number;
   momentum?: number | null;
   affine?: boolean;
   trackRunningStats?: boolean;
-  device?: string | null;
-  dtype?: DType | null;
 }
 
 /** The num_batches_tracked a state_dict without one loads (shared, never written to). */
@@ -47,7 +45,9 @@ export abstract class NormBase extends Module<[Tensor], Tensor> {
   constructor(sig: string, args: unknown[]) {
     super();
     const a = moduleArgs(new.target.name, sig, args);
-    const factory = factoryKwargs(new.target.name, a.device, a.dtype);
+    checkDevice(new.target.name, a.device);
+    const dtype = a.dtype as DType | null;
+    const factory = dtype === null ? {} : { dtype };
     this.numFeatures = a.numFeatures;
     this.eps = a.eps;
     this.momentum = a.momentum;
@@ -55,8 +55,8 @@ export abstract class NormBase extends Module<[Tensor], Tensor> {
     this.trackRunningStats = a.trackRunningStats;
     const n = a.numFeatures as number;
     if (this.affine) {
-      this.weight = new Parameter(empty(n, factory));
-      this.bias = new Parameter(empty(n, factory));
+      this.weight = emptyParameter([n], dtype);
+      this.bias = emptyParameter([n], dtype);
     } else {
       this.registerParameter('weight', null);
       this.registerParameter('bias', null);
@@ -144,7 +144,7 @@ abstract class BatchNormNd extends NormBase {
  */
 export class BatchNorm1d extends BatchNormNd {
   constructor(numFeatures: number, options?: NormOptions);
-  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | null);
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | string | null);
   constructor(...args: unknown[]) {
     super(args);
   }
@@ -161,7 +161,7 @@ export class BatchNorm1d extends BatchNormNd {
  */
 export class BatchNorm2d extends BatchNormNd {
   constructor(numFeatures: number, options?: NormOptions);
-  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | null);
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | string | null);
   constructor(...args: unknown[]) {
     super(args);
   }
@@ -173,7 +173,7 @@ export class BatchNorm2d extends BatchNormNd {
 /** Batch normalisation over the channels of [N, C, D, H, W]. */
 export class BatchNorm3d extends BatchNormNd {
   constructor(numFeatures: number, options?: NormOptions);
-  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | null);
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | string | null);
   constructor(...args: unknown[]) {
     super(args);
   }

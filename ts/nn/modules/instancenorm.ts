@@ -54,7 +54,7 @@ abstract class InstanceNormNd extends NormBase {
 /** Instance normalisation of [N, C, L] or [C, L]. */
 export class InstanceNorm1d extends InstanceNormNd {
   constructor(numFeatures: number, options?: NormOptions);
-  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | null);
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | string | null);
   constructor(...args: unknown[]) {
     super(args);
   }
@@ -73,7 +73,7 @@ export class InstanceNorm1d extends InstanceNormNd {
  */
 export class InstanceNorm2d extends InstanceNormNd {
   constructor(numFeatures: number, options?: NormOptions);
-  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | null);
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | string | null);
   constructor(...args: unknown[]) {
     super(args);
   }
@@ -88,7 +88,7 @@ export class InstanceNorm2d extends InstanceNormNd {
 /** Instance normalisation of [N, C, D, H, W] or [C, D, H, W]. */
 export class InstanceNorm3d extends InstanceNormNd {
   constructor(numFeatures: number, options?: NormOptions);
-  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | null);
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, device?: string | null, dtype?: DType | string | null);
   constructor(...args: unknown[]) {
     super(args);
   }

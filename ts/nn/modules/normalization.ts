@@ -2,22 +2,19 @@
 // LocalResponseNorm.
 
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import type { Parameter } from '../parameter.js';
 import { pyFloat, pyRepr } from '../module_repr.js';
 import * as init from '../init.js';
 import * as F from '../functional/index.js';
 import { ValueError, ZeroDivisionError } from '../../tensor/shape.js';
-import { empty } from '../../ops/all.js';
 import { moduleArgs } from './args.js';
-import { factoryKwargs } from './factory.js';
+import { checkDevice, emptyParameter, type FactoryOptions } from './factory.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
 
-export interface LayerNormOptions {
+export interface LayerNormOptions extends FactoryOptions {
   eps?: number;
   elementwiseAffine?: boolean;
-  device?: string | null;
-  dtype?: DType | null;
 }
 
 /**
@@ -34,17 +31,17 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
   declare bias: Parameter | null;
 
   constructor(normalizedShape: number | number[], options?: LayerNormOptions);
-  constructor(normalizedShape: number | number[], eps?: number, elementwiseAffine?: boolean, device?: string | null, dtype?: DType | null);
+  constructor(normalizedShape: number | number[], eps?: number, elementwiseAffine?: boolean, device?: string | null, dtype?: DType | string | null);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('LayerNorm', 'int[] normalized_shape, float eps=1e-05, bool elementwise_affine=True, Device? device=None, ScalarType? dtype=None', args);
-    const factory = factoryKwargs('LayerNorm', a.device, a.dtype);
+    checkDevice('LayerNorm', a.device);
     this.normalizedShape = [...a.normalizedShape];
     this.eps = a.eps;
     this.elementwiseAffine = a.elementwiseAffine;
     if (this.elementwiseAffine) {
-      this.weight = new Parameter(empty(this.normalizedShape, factory));
-      this.bias = new Parameter(empty(this.normalizedShape, factory));
+      this.weight = emptyParameter(this.normalizedShape, a.dtype as DType | null);
+      this.bias = emptyParameter(this.normalizedShape, a.dtype as DType | null);
     } else {
       this.registerParameter('weight', null);
       this.registerParameter('bias', null);
@@ -68,11 +65,9 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
   }
 }
 
-export interface GroupNormOptions {
+export interface GroupNormOptions extends FactoryOptions {
   eps?: number;
   affine?: boolean;
-  device?: string | null;
-  dtype?: DType | null;
 }
 
 /**
@@ -90,11 +85,11 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
   declare bias: Parameter | null;
 
   constructor(numGroups: number, numChannels: number, options?: GroupNormOptions);
-  constructor(numGroups: number, numChannels: number, eps?: number, affine?: boolean, device?: string | null, dtype?: DType | null);
+  constructor(numGroups: number, numChannels: number, eps?: number, affine?: boolean, device?: string | null, dtype?: DType | string | null);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('GroupNorm', 'int num_groups, int num_channels, float eps=1e-05, bool affine=True, Device? device=None, ScalarType? dtype=None', args);
-    const factory = factoryKwargs('GroupNorm', a.device, a.dtype);
+    checkDevice('GroupNorm', a.device);
     if (a.numGroups === 0) throw new ZeroDivisionError('integer modulo by zero');
     // (Python's %: the remainder takes the divisor's sign)
     if (((a.numChannels % a.numGroups) + a.numGroups) % a.numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
@@ -103,8 +98,8 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
     this.eps = a.eps;
     this.affine = a.affine;
     if (this.affine) {
-      this.weight = new Parameter(empty(this.numChannels, factory));
-      this.bias = new Parameter(empty(this.numChannels, factory));
+      this.weight = emptyParameter([this.numChannels], a.dtype as DType | null);
+      this.bias = emptyParameter([this.numChannels], a.dtype as DType | null);
     } else {
       this.registerParameter('weight', null);
       this.registerParameter('bias', null);
