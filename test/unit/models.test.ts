@@ -46,6 +46,15 @@ describe('torchvision models', () => {
     b.dispose();
   });
 
+  it('torch.hub.loadStateDictFromUrl reads a file path or file: URL', async () => {
+    const url = new URL('../../../shared/conformance/models/resnet18.pt', import.meta.url);
+    const sd = await torch.hub.loadStateDictFromUrl(url);
+    expect(Object.keys(sd).length).toBe(122);
+    const again = await torch.hub.loadStateDictFromUrl(url.pathname);
+    expect(torch.equal(sd['fc.bias'], again['fc.bias'])).toBe(true);
+    await expect(torch.hub.loadStateDictFromUrl('/nonexistent/x.pt')).rejects.toThrow();
+  });
+
   it('resnet50, mobilenet_v2 and vgg11_bn draw torchvision init (sums from torchvision 0.14)', () => {
     torch.manualSeed(3);
     let sd = torch.models.resnet50({ numClasses: 7 }).stateDict();
