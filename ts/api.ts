@@ -49,6 +49,7 @@ export { load, save } from './serialize/torch_format.js';
 export * as serialization from './serialize/index.js';
 export * as safetensors from './serialize/safetensors.js';
 export * as models from './models/index.js';
+export * as hub from './models/hub.js';
 export * from './random/index.js';
 import * as randomApi from './random/generator.js';
 /** torch.random: seeding and state of the default generator. */

@@ -54,9 +54,9 @@ describe('max pooling', () => {
 
   it('checks its arguments like PyTorch', () => {
     const x = det([1, 1, 4, 4], 1);
-    expect(() => F.maxPool2d(x, 2, { padding: 2 })).toThrow('pad should be smaller than or equal to half of kernel size');
+    expect(() => F.maxPool2d(x, 2, { padding: 2 })).toThrow('pad should be at most half of kernel size, but got pad=2 and kernel_size=2');
     expect(() => F.maxPool2d(x, 5)).toThrow('Output size is too small');
-    expect(() => F.maxPool2d(det([4, 4], 1), 2)).toThrow('Expected 3D or 4D (batch mode) tensor');
+    expect(() => F.maxPool2d(det([4, 4], 1), 2)).toThrow('non-empty 3D or 4D (batch mode) tensor expected for input');
   });
 });
 

@@ -42,11 +42,14 @@ export function pyRepr(v: unknown): string {
   return String(v);
 }
 
-/** Python's repr of a float: 0.1, 1e-05, 1.0 (callers pass floats that are meant as floats). */
+/** Python's repr of a float: 0.1, 1e-05, 1.0, 1e+16 (callers pass floats that are meant as floats). */
 export function pyFloat(v: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(v)) return `${v}.0`;
-  const s = String(v);
-  // JS writes 1e-5 where Python writes 1e-05
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
+  // the shortest round-trip digits (JS and Python agree); Python writes them in fixed
+  // notation for exponents -4..15 and scientific (two exponent digits) outside
+  const [mantissa, exp] = v.toExponential().split('e');
+  const e = Number(exp);
+  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  const fixed = Object.is(v, -0) ? '-0' : v.toFixed(Math.max(0, mantissa.replace(/^-?\d\.?/, '').length - e));
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
 }
