@@ -49,6 +49,12 @@ export { load, save } from './serialize/torch_format.js';
 export * as serialization from './serialize/index.js';
 export * as safetensors from './serialize/safetensors.js';
 export * as models from './models/index.js';
+// whole-model save names the library's module classes 'nn.Linear', 'models.ResNet', ...
+import * as nnApi from './nn/index.js';
+import * as modelsApi from './models/index.js';
+import { registerModuleClasses } from './serialize/module_registry.js';
+registerModuleClasses('nn', nnApi);
+registerModuleClasses('models', modelsApi);
 export * as hub from './models/hub.js';
 export * from './random/index.js';
 import * as randomApi from './random/generator.js';

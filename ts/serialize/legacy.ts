@@ -14,6 +14,7 @@ import { corrupt, shown, UnpicklingError } from './errors.js';
 import { ScanHost } from './load_policy.js';
 import { parseStoragePid } from './storage_loader.js';
 import type { SavedStorage } from './to_pickle.js';
+import type { EntryBytes } from './zip.js';
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
@@ -30,7 +31,7 @@ export function looksLegacy(bytes: Uint8Array): boolean {
 export function loadLegacy(
   bytes: Uint8Array,
   hostFor: (persistentLoad: (pid: unknown) => unknown) => PickleHost,
-  storagesOf: (bytesOf: (key: string) => Uint8Array | null) => (pid: unknown) => unknown,
+  storagesOf: (bytesOf: (key: string) => EntryBytes | null) => (pid: unknown) => unknown,
 ): unknown {
   let off = 0;
   const noPersistent = (): never => {
@@ -79,7 +80,11 @@ export function loadLegacy(
 
   // second pass: the object, for real
   off = objectStart;
-  return next(hostFor(storagesOf((key) => located.get(key) ?? null)));
+  const bytesOf = (key: string): EntryBytes | null => {
+    const data = located.get(key);
+    return data === undefined ? null : { length: data.length, copyTo: (ptr, n) => heapU8().set(data.subarray(0, n), ptr) };
+  };
+  return next(hostFor(storagesOf(bytesOf)));
 }
 
 /** Writes the legacy format (torch.save(obj, f, _use_new_zipfile_serialization=False)). */

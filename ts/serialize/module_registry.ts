@@ -1,17 +1,15 @@
 // The registry of module classes that whole-model save and load use: a name per class,
-// written in the file in place of Python's class reference. The library's nn classes
-// are registered as 'nn.<Name>' on first use; other classes (user models, torchvision
-// models) register with registerModuleClass.
+// written in the file in place of Python's class reference. The library registers its
+// namespaces when it loads (api.ts: 'nn.Linear', 'models.ResNet', ...); users register
+// their classes with registerModuleClass.
 
 import { Module } from '../nn/module.js';
-import * as nn from '../nn/index.js';
 import { ValueError } from '../tensor/shape.js';
 
 type ModuleClass = abstract new (...args: any[]) => Module;
 
 const byName = new Map<string, ModuleClass>();
 const byClass = new Map<ModuleClass, string>();
-let libraryRegistered = false;
 
 function isModuleClass(c: unknown): c is ModuleClass {
   return typeof c === 'function' && (c === Module || c.prototype instanceof Module);
@@ -30,11 +28,9 @@ function add(cls: ModuleClass, name: string): void {
   byClass.set(cls, name);
 }
 
-/** Registers every Module class torch.nn exports, under 'nn.<export name>'. */
-function registerLibrary(): void {
-  if (libraryRegistered) return;
-  libraryRegistered = true;
-  for (const [key, value] of Object.entries(nn)) if (isModuleClass(value)) add(value, `nn.${key}`);
+/** Registers every Module class a namespace exports, as '<prefix>.<export name>' (the library's own). */
+export function registerModuleClasses(prefix: string, namespace: object): void {
+  for (const [key, value] of Object.entries(namespace)) if (isModuleClass(value)) add(value, `${prefix}.${key}`);
 }
 
 /**
@@ -52,18 +48,15 @@ export function registerModuleClass(cls: ModuleClass, name?: string): void {
   if (typeof n !== 'string' || n === '' || /[\n\r]/.test(n)) {
     throw new ValueError(`registerModuleClass(): a class needs a non-empty name without line breaks, got ${JSON.stringify(n)}`);
   }
-  registerLibrary();
   add(cls, n);
 }
 
 /** The registered name of a module's class, or null. */
 export function moduleClassName(m: Module): string | null {
-  registerLibrary();
   return byClass.get(m.constructor as ModuleClass) ?? null;
 }
 
 /** The class registered under `name`, or null. */
 export function moduleClassByName(name: string): ModuleClass | null {
-  registerLibrary();
   return byName.get(name) ?? null;
 }

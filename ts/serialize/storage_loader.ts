@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import type { DType } from '../tensor/dtype.js';
-import { heapU8 } from '../wasm/heap.js';
+import type { EntryBytes } from './zip.js';
 import { corrupt, shown, UnpicklingError } from './errors.js';
 import { StorageRef } from './tensor_rebuild.js';
 import { StorageType } from './load_policy.js';
@@ -36,8 +36,8 @@ export class StorageLoader {
   /** The loader's own reference to each storage, let go by release(). */
   private readonly held: Storage[] = [];
 
-  /** `bytesOf(key)`: the file's bytes for a storage, or null when the file has none. */
-  constructor(private readonly bytesOf: (key: string) => Uint8Array | null, private readonly castTo: DType | null) {}
+  /** `bytesOf(key)`: the file's bytes for a storage (copied into it), or null when the file has none. */
+  constructor(private readonly bytesOf: (key: string) => EntryBytes | null, private readonly castTo: DType | null) {}
 
   /** persistent_load: the storage a persistent id names. */
   readonly load = (pid: unknown): StorageRef => {
@@ -51,7 +51,7 @@ export class StorageLoader {
     const nbytes = numel * dtype.itemsize;
     if (nbytes > data.length) throw corrupt(`storage ${key} should hold ${nbytes} bytes but the file has ${data.length}`);
     let ref = new StorageRef(this.hold(new Storage(nbytes)), dtype);
-    heapU8().set(data.subarray(0, nbytes), ref.storage.ptr);
+    data.copyTo(ref.storage.ptr, nbytes);
     if (this.castTo !== null && dtype.isFloatingPoint && dtype !== this.castTo) ref = this.cast(ref, this.castTo);
     this.refs.set(key, ref);
     return ref;

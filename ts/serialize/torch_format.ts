@@ -6,10 +6,9 @@
 import { Tensor } from '../tensor/tensor.js';
 import { DType, toDType } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
-import { heapU8 } from '../wasm/heap.js';
 import { pushScope, popScope } from '../tensor/scope.js';
 import { Unpickler, Pickler } from './pickle.js';
-import { readZip, writeZip, ZipArchive } from './zip.js';
+import { readZip, writeZip, ZipArchive, EntryBytes } from './zip.js';
 import { corrupt, shown, UnpicklingError } from './errors.js';
 import { LoadHost, LoadContext, LoadPolicyOptions } from './load_policy.js';
 import { StorageLoader } from './storage_loader.js';
@@ -70,7 +69,7 @@ function toBytes(source: unknown, op: string): Uint8Array {
 
 const isZip = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
-type StoragesOf = (bytesOf: (key: string) => Uint8Array | null) => StorageLoader;
+type StoragesOf = (bytesOf: (key: string) => EntryBytes | null) => StorageLoader;
 
 function loadZip(zip: ZipArchive, host: (persistentLoad: (pid: unknown) => unknown) => LoadHost, storagesOf: StoragesOf): unknown {
   const first = zip.names()[0];
@@ -85,7 +84,7 @@ function loadZip(zip: ZipArchive, host: (persistentLoad: (pid: unknown) => unkno
   if (byteorder !== null && new TextDecoder().decode(byteorder).trim() !== 'little') {
     throw new UnpicklingError('load: big-endian files are not supported');
   }
-  const storages = storagesOf((key) => zip.get(`${folder}/data/${key}`));
+  const storages = storagesOf((key) => zip.bytes(`${folder}/data/${key}`));
   return new Unpickler(pkl, host(storages.load)).load();
 }
 
@@ -116,7 +115,7 @@ export function load(source: Uint8Array | ArrayBuffer, options: LoadOptions = {}
   const ctx: LoadContext = { created: [], tensorStates: new Map() };
   const host = (persistentLoad: (pid: unknown) => unknown): LoadHost => new LoadHost(policy, ctx, persistentLoad);
   let storages: StorageLoader | null = null;
-  const storagesOf = (bytesOf: (key: string) => Uint8Array | null): StorageLoader => (storages = new StorageLoader(bytesOf, dtype));
+  const storagesOf = (bytesOf: (key: string) => EntryBytes | null): StorageLoader => (storages = new StorageLoader(bytesOf, dtype));
   // tensors made by ops (the dtype cast) are collected here as well
   const made: Tensor[] = [];
   pushScope(made);
@@ -161,7 +160,7 @@ export function save(obj: unknown, options: SaveOptions = {}): Uint8Array {
   if (legacy) return writeLegacy(pkl, converter.storages);
   return writeZip([
     { name: `${folder}/data.pkl`, data: pkl },
-    ...converter.storages.map((s) => ({ name: `${folder}/data/${s.key}`, data: heapU8().slice(s.storage.ptr, s.storage.ptr + s.storage.nbytes) })),
+    ...converter.storages.map((s) => ({ name: `${folder}/data/${s.key}`, ptr: s.storage.ptr, size: s.storage.nbytes })),
     { name: `${folder}/version`, data: new TextEncoder().encode('3\n') },
   ]);
 }

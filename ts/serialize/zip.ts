@@ -29,6 +29,13 @@ interface Record {
   checked: boolean;
 }
 
+/** An entry's bytes, copied into wasm memory and CRC-checked there (what a storage needs). */
+export interface EntryBytes {
+  readonly length: number;
+  /** Copies the first n bytes to ptr; the whole entry's CRC-32 must match (else a ZipError). */
+  copyTo(ptr: number, n: number): void;
+}
+
 /** The entries of a stored (uncompressed) zip archive, by name. */
 export class ZipArchive {
   constructor(private readonly records: Map<string, Record>) {}
@@ -42,11 +49,28 @@ export class ZipArchive {
   get(name: string): Uint8Array | null {
     const r = this.records.get(name);
     if (r === undefined) return null;
-    if (!r.checked) {
-      if (crc32(r.data) !== r.crc) throw new ZipError(`CRC-32 mismatch in ${shown(name)}: the archive is damaged`);
-      r.checked = true;
-    }
+    if (!r.checked) this.verify(name, r, crc32(r.data));
     return r.data;
+  }
+
+  /** An entry to copy into wasm memory, checked there without another copy; null when absent. */
+  bytes(name: string): EntryBytes | null {
+    const r = this.records.get(name);
+    if (r === undefined) return null;
+    return {
+      length: r.data.length,
+      copyTo: (ptr: number, n: number): void => {
+        heapU8().set(r.data.subarray(0, n), ptr);
+        if (r.checked) return;
+        const head = n > 0 ? (K.crc32(0, ptr, n) as number) >>> 0 : 0;
+        this.verify(name, r, n < r.data.length ? crc32(r.data.subarray(n), head) : head);
+      },
+    };
+  }
+
+  private verify(name: string, r: Record, crc: number): void {
+    if (crc !== r.crc) throw new ZipError(`CRC-32 mismatch in ${shown(name)}: the archive is damaged`);
+    r.checked = true;
   }
 }
 
@@ -144,80 +168,83 @@ export function readZip(bytes: Uint8Array): ZipArchive {
   return new ZipArchive(records);
 }
 
-/** CRC-32 computed by the crate (the data is copied into wasm memory in chunks). */
-export function crc32(data: Uint8Array): number {
+/** CRC-32 computed by the crate, continuing from `crc` (the data is copied into wasm memory in chunks). */
+export function crc32(data: Uint8Array, crc = 0): number {
+  if (data.length === 0) return crc;
   const chunk = 1 << 20;
-  const size = Math.min(chunk, Math.max(data.length, 1));
+  const size = Math.min(chunk, data.length);
   const ptr = K.mem_alloc(size) >>> 0;
   if (ptr === 0) throw new RangeError(`torchwasm: out of memory allocating ${size} bytes`);
   try {
-    let crc = 0;
     for (let off = 0; off < data.length; off += chunk) {
       const part = data.subarray(off, off + chunk);
       heapU8().set(part, ptr);
-      crc = K.crc32(crc, ptr, part.length) as number;
+      crc = (K.crc32(crc, ptr, part.length) as number) >>> 0;
     }
-    return crc >>> 0;
+    return crc;
   } finally {
     K.mem_free(ptr, size);
   }
 }
 
+/** An entry to write: JS bytes, or bytes in wasm memory (a storage), written without an intermediate copy. */
+export type ZipInput = ZipEntry | { name: string; ptr: number; size: number };
+
 /** Writes a stored (uncompressed) zip; each entry's data starts on a 64-byte boundary. */
-export function writeZip(entries: ZipEntry[]): Uint8Array {
+export function writeZip(entries: ZipInput[]): Uint8Array {
   const enc = new TextEncoder();
-  const parts: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const e of entries) {
+  const planned = entries.map((e) => {
     const name = enc.encode(e.name);
-    const crc = crc32(e.data);
-    // pad the extra field so the data is 64-byte aligned
-    const headerEnd = offset + 30 + name.length + 4;
+    const size = 'data' in e ? e.data.length : e.size;
+    const crc = 'data' in e ? crc32(e.data) : size > 0 ? (K.crc32(0, e.ptr, size) as number) >>> 0 : 0;
+    return { e, name, size, crc };
+  });
+  // sizes first: the local headers, padded so each entry's data is 64-byte aligned
+  let offset = 0;
+  const layout = planned.map((p) => {
+    const headerEnd = offset + 30 + p.name.length + 4;
     const pad = (64 - (headerEnd % 64)) % 64;
-    const extra = new Uint8Array(4 + pad);
-    new DataView(extra.buffer).setUint16(0, 0xcafe, true); // private padding id
-    new DataView(extra.buffer).setUint16(2, pad, true);
-    const local = new Uint8Array(30);
-    const lv = new DataView(local.buffer);
-    lv.setUint32(0, LOCAL, true);
-    lv.setUint16(4, 20, true);
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, e.data.length, true);
-    lv.setUint32(22, e.data.length, true);
-    lv.setUint16(26, name.length, true);
-    lv.setUint16(28, extra.length, true);
-    parts.push(local, name, extra, e.data);
-    const cd = new Uint8Array(46);
-    const cv = new DataView(cd.buffer);
-    cv.setUint32(0, CENTRAL, true);
-    cv.setUint16(4, 20, true);
-    cv.setUint16(6, 20, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, e.data.length, true);
-    cv.setUint32(24, e.data.length, true);
-    cv.setUint16(28, name.length, true);
-    cv.setUint32(42, offset, true);
-    central.push(cd, name);
-    offset += 30 + name.length + extra.length + e.data.length;
-  }
-  const cdSize = central.reduce((n, b) => n + b.length, 0);
-  if (offset + cdSize > 0xffffffff || entries.length > 0xfffe) {
+    const at = offset;
+    offset += 30 + p.name.length + 4 + pad + p.size;
+    return { ...p, at, pad };
+  });
+  const cdSize = planned.reduce((n, p) => n + 46 + p.name.length, 0);
+  if (offset + cdSize + 22 > 0xffffffff || entries.length > 0xfffe) {
     throw new RangeError('save: the archive would exceed 4 GiB or 65534 entries (zip64 is not written)');
   }
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, EOCD, true);
-  ev.setUint16(8, entries.length, true);
-  ev.setUint16(10, entries.length, true);
-  ev.setUint32(12, cdSize, true);
-  ev.setUint32(16, offset, true);
-  const all = [...parts, ...central, end];
-  const out = new Uint8Array(all.reduce((n, b) => n + b.length, 0));
-  let p = 0;
-  for (const b of all) {
-    out.set(b, p);
-    p += b.length;
+  const out = new Uint8Array(offset + cdSize + 22);
+  const v = new DataView(out.buffer);
+  for (const { e, name, size, crc, at, pad } of layout) {
+    v.setUint32(at, LOCAL, true);
+    v.setUint16(at + 4, 20, true);
+    v.setUint32(at + 14, crc, true);
+    v.setUint32(at + 18, size, true);
+    v.setUint32(at + 22, size, true);
+    v.setUint16(at + 26, name.length, true);
+    v.setUint16(at + 28, 4 + pad, true);
+    out.set(name, at + 30);
+    v.setUint16(at + 30 + name.length, 0xcafe, true); // a private extra field: the padding
+    v.setUint16(at + 32 + name.length, pad, true);
+    const dataAt = at + 34 + name.length + pad;
+    out.set('data' in e ? e.data : heapU8().subarray(e.ptr, e.ptr + size), dataAt);
   }
+  let p = offset;
+  for (const { name, size, crc, at } of layout) {
+    v.setUint32(p, CENTRAL, true);
+    v.setUint16(p + 4, 20, true);
+    v.setUint16(p + 6, 20, true);
+    v.setUint32(p + 16, crc, true);
+    v.setUint32(p + 20, size, true);
+    v.setUint32(p + 24, size, true);
+    v.setUint16(p + 28, name.length, true);
+    v.setUint32(p + 42, at, true);
+    out.set(name, p + 46);
+    p += 46 + name.length;
+  }
+  v.setUint32(p, EOCD, true);
+  v.setUint16(p + 8, entries.length, true);
+  v.setUint16(p + 10, entries.length, true);
+  v.setUint32(p + 12, cdSize, true);
+  v.setUint32(p + 16, offset, true);
   return out;
 }
