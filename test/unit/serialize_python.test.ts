@@ -194,6 +194,9 @@ describe.skipIf(!hasTorch)('interop with PyTorch 1.13', () => {
     };
     const rn = torch.load(readFileSync(RESNET));
     add('resnet18_state_dict', rn, { same_as: RESNET, zip_entries: true });
+    // a Module's stateDict(): torchvision's keys, order, shapes and values, as an OrderedDict
+    const model = torch.models.resnet18({ weights: readFileSync(RESNET) });
+    add('resnet18_module_state_dict', model.stateDict(), { same_as: RESNET });
     // PyTorch 1.13's weights_only unpickler cannot read floats (no BINFLOAT): files with floats are checked without it
     add('adam_state_dict', adamState(), { adam_params: [[3, 2], [4]], weights_only: false });
     add('nested', nested(), { zip_entries: true, weights_only: false });
@@ -211,6 +214,7 @@ describe.skipIf(!hasTorch)('interop with PyTorch 1.13', () => {
     for (const r of results) expect(r.error ?? '', r.file).toBe('');
     expect(run.status).toBe(0);
     for (const t of Object.values(rn) as torch.Tensor[]) t.dispose();
+    model.dispose();
   });
 
   it('files PyTorch saves load here with identical tensors, types and storage sharing', () => {
