@@ -173,6 +173,15 @@ export class Module<In extends unknown[] = any[], Out = any> {
     return proxy;
   }
 
+  /**
+   * @internal An instance of `cls` made by Module's constructor alone (the callable proxy
+   * with empty registries): no subclass constructor or field initialiser runs. Whole-model
+   * load restores saved state into it, as Python's unpickling skips __init__.
+   */
+  static _createBare<T extends Module>(cls: abstract new (...args: any[]) => T): T {
+    return Reflect.construct(Module, [], cls) as T;
+  }
+
   /** The computation of the module; subclasses override it. Call the module, not forward(), to run hooks. */
   forward(..._args: In): Out {
     throw new NotImplementedError(`Module [${this._getName()}] is missing the required "forward" function`);

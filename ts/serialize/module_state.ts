@@ -58,7 +58,7 @@ function entriesOf(v: unknown, what: string, name: string): [string, unknown][] 
  */
 export function restoreModule(p: PendingModule, register: (m: Module) => void, convert: (v: unknown) => unknown): Module {
   const name = p.ref.registeredName;
-  const m = Reflect.construct(Module, [], p.ref.cls) as Module;
+  const m = Module._createBare(p.ref.cls);
   register(m);
   const state = p.state;
   if (!(state instanceof Map)) throw corrupt(`module ${name} has no saved state`);
