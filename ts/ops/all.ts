@@ -7,8 +7,6 @@ export * from './join.js';
 export * from './creation.js';
 export * from './gather.js';
 export * from './matmul.js';
-import './engine_hooks.js';
-import '../autograd/views.js';
 export * from './indexing/all.js';
 export * from './linalg_products.js';
 export * from './linalg_einsum.js';

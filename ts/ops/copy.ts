@@ -6,7 +6,6 @@ import { RuntimeError, broadcastShapes, shapeEquals } from '../tensor/shape.js';
 
 import { defineOp } from './registry.js';
 import { contiguousCopy, copyInto, fill } from './kernels.js';
-import { engineOps } from '../autograd/engine.js';
 import type { OpMethod, OpAny } from './types.js';
 
 declare module '../tensor/tensor.js' {
@@ -191,6 +190,3 @@ proto.requiresGrad_ = function (this: Tensor, requiresGrad = true) {
   this.requiresGrad = requiresGrad;
   return this;
 };
-
-engineOps.clone = (t) => contiguousCopy(t);
-engineOps.detach = detach;

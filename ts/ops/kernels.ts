@@ -158,4 +158,3 @@ export function ternaryInto(kop: number, dt: DType, out: Tensor, a: Operand, b: 
 }
 
 tensorHooks.contiguous = contiguous;
-tensorHooks.copyInto = copyInto;

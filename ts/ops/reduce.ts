@@ -8,7 +8,7 @@ import { normalizeDims, normalizeDim, RuntimeError } from '../tensor/shape.js';
 import { writeDesc } from '../tensor/layout.js';
 import { K, scratch } from '../wasm/heap.js';
 import { isGradEnabled } from '../autograd/grad_mode.js';
-import { defineOp, autogradHooks } from './registry.js';
+import { defineOp } from './registry.js';
 import { checkStatus, withDtype, release } from './kernels.js';
 import { RED, LINE_GRAD } from './codes.js';
 import { runLineGrad } from './line_kernels.js';
@@ -303,6 +303,3 @@ export const sumToSize = defineOp({
   fn: false,
   forward: (self: Tensor, size: number[]) => sumToShape(self, size),
 });
-
-autogradHooks.sumToShape = sumToShape;
-autogradHooks.castGrad = (g, dtype) => g.to(dtype);

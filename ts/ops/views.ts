@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import {
   normalizeDim, normalizeDims, viewStrides, inferSize, numelOf, RuntimeError, IndexError, contiguousStrides, checkShape,
 } from '../tensor/shape.js';
-import { defineOp, autogradHooks } from './registry.js';
+import { defineOp } from './registry.js';
 import { fill, copyInto } from './kernels.js';
 import type { OpMethod, OpAny, OpFn } from './types.js';
 import { Slice, makeSlice } from './indexing/slice.js';
@@ -162,7 +162,7 @@ export const expand = defineOp({
     }
     return makeView(self, shape, st, self._offset);
   },
-  grad: { self: (g, c) => autogradHooks.sumToShape(g, c.meta.self.shape) },
+  grad: { self: (g, c) => g.sumToSize(c.meta.self.shape) },
 });
 
 export const broadcastTo = defineOp({

@@ -6,6 +6,7 @@ import { DType } from './dtype.js';
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, Shape, ValueError, IndexError, RuntimeError } from './shape.js';
 import { track } from './scope.js';
 import { readElement, writeElement, heapView, TypedArray } from './elements.js';
+import { formatTensor } from './print.js';
 import type { Node } from '../autograd/node.js';
 import { isInferenceModeEnabled } from '../autograd/grad_mode.js';
 
@@ -37,15 +38,9 @@ function letGo(h: Holdings): void {
 const registry: Pick<FinalizationRegistry<Holdings>, 'register'> =
   typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Holdings>(letGo) : { register: () => undefined };
 
-/** Hooks other modules plug in (printing, copies), to keep this file free of cycles. */
+/** Set by ops/kernels.ts: a contiguous tensor with t's values (t itself when already contiguous). */
 export const tensorHooks = {
-  format: (t: Tensor): string => `tensor(<${t.shape.join('x')}, ${t.dtype}>)`,
-  /** A contiguous tensor with t's values (t itself when already contiguous). */
   contiguous: (t: Tensor): Tensor => t,
-  /** Copy src into dst (same shape), casting. */
-  copyInto: (dst: Tensor, src: Tensor): void => {
-    throw new Error('copy not initialised');
-  },
 };
 
 export type Scalar = number | boolean | bigint;
@@ -332,7 +327,7 @@ export class Tensor {
 
   toString(): string {
     if (this._disposed) return 'tensor(<disposed>)';
-    return tensorHooks.format(this);
+    return formatTensor(this);
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
