@@ -7,11 +7,11 @@
 
 import type { Tensor } from './tensor/tensor.js';
 import { installGraphOps } from './autograd/graph_ops.js';
-import { add } from './ops/arith.js';
+import { add } from './ops/pointwise/arith.js';
 import { binary } from './ops/elementwise.js';
-import { BIN } from './ops/codes.js';
-import { sumToShape } from './ops/reduce.js';
-import { toDtype } from './ops/copy.js';
+import { BIN } from './kernels/codes.js';
+import { sumToShape } from './ops/reduce/reduce.js';
+import { toDtype } from './ops/creation/copy.js';
 
 installGraphOps({
   add: (a: Tensor, b: Tensor) => add(a, b),

@@ -10,7 +10,7 @@ import { shapeEquals, RuntimeError } from '../tensor/shape.js';
 import { AccumulateGrad, Node, edgeOf } from './node.js';
 import { isGradEnabled, setGradEnabled } from './grad_mode.js';
 import { graphOps } from './graph_ops.js';
-import { contiguousCopy, fill } from '../ops/kernels.js';
+import { contiguousCopy, fill } from '../kernels/elementwise.js';
 
 /** A copy of t with its own storage, outside the graph. */
 const clone = (t: Tensor): Tensor => contiguousCopy(t);

@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import { Node, Edge, edgeOf } from './node.js';
-import { copyInto, fill } from '../ops/kernels.js';
+import { copyInto, fill } from '../kernels/elementwise.js';
 
 interface Geometry {
   shape: readonly number[];

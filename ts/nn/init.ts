@@ -10,9 +10,9 @@ import { float64 } from '../tensor/dtype.js';
 import { ValueError } from '../tensor/shape.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { isPlainObject } from '../ops/signature.js';
-import { unaryInto } from '../ops/kernels.js';
-import { UN } from '../ops/codes.js';
-import { fromValues } from '../ops/creation.js';
+import { unaryInto } from '../kernels/elementwise.js';
+import { UN } from '../kernels/codes.js';
+import { fromValues } from '../ops/creation/factories.js';
 import type { Generator } from '../random/generator.js';
 
 type Options = Record<string, unknown>;

@@ -7,9 +7,9 @@ import { broadcastShapes, shapeEquals, isContiguousLayout, RuntimeError } from '
 import {
   Operand, binaryInto, compareInto, unaryInto, predicateInto, whereInto, withDtype, release, copyInto, contiguousCopy,
   checkStatus, scalarSlot,
-} from './kernels.js';
+} from '../kernels/elementwise.js';
 import { K } from '../wasm/heap.js';
-import { writeFlatDesc } from '../tensor/layout.js';
+import { writeFlatDesc } from '../kernels/scratch.js';
 import { resultType } from './promotion.js';
 
 export const shapeOf = (x: Operand): readonly number[] => (x instanceof Tensor ? x._shape : []);

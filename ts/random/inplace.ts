@@ -7,12 +7,12 @@ import { DType, bfloat16, float32, float64, int64, bool } from '../tensor/dtype.
 import { RuntimeError } from '../tensor/shape.js';
 import { defineOp } from '../ops/registry.js';
 import { isPlainObject } from '../ops/signature.js';
-import { zerosLike } from '../ops/creation.js';
+import { zerosLike } from '../ops/creation/factories.js';
 import type { OpMethod } from '../ops/types.js';
 import { generatorOf } from './generator.js';
 import {
   uniformInto, normalInto, randomRangeInto, randomFullInto, randomBitsInto, transformInto, bernoulliTensorInto, TRANSFORM,
-} from './kernels.js';
+} from '../kernels/random.js';
 import { cppDouble, notImplementedFor, typeMetaName } from './messages.js';
 
 declare module '../tensor/tensor.js' {

@@ -4,8 +4,8 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { ValueError } from '../../tensor/shape.js';
 import { noGrad } from '../../autograd/grad_mode.js';
-import { nativeBatchNorm, nativeGroupNorm, nativeLayerNorm, instanceStats } from '../../ops/norm.js';
-import { functional } from './define.js';
+import { nativeBatchNorm, nativeGroupNorm, nativeLayerNorm, instanceStats } from '../../ops/nn/norm.js';
+import { functional } from '../../ops/composite.js';
 import type { OpFn } from '../../ops/types.js';
 
 const spatial = (t: Tensor): number => t.shape.slice(2).reduce((a, b) => a * b, 1);

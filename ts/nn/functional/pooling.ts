@@ -5,8 +5,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import {
   adaptiveAvgPool2dOp, adaptiveMaxPool2dOp, avgPool2d as avgPool2dOp, maxPool2dWithIndices,
-} from '../../ops/pool.js';
-import { functional } from './define.js';
+} from '../../ops/nn/pool.js';
+import { functional } from '../../ops/composite.js';
 import type { OpAny } from '../../ops/types.js';
 
 const one = (v: number[] | null, name: string, op: string): number | null => {

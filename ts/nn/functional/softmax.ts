@@ -3,8 +3,8 @@
 
 import type { Tensor } from '../../tensor/tensor.js';
 import { bindArgs, parseSignature } from '../../ops/signature.js';
-import { splitOptions } from '../../ops/reduce_tuple.js';
-import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from '../../ops/softmax.js';
+import { splitOptions } from '../../ops/reduce/tuple.js';
+import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from '../../ops/reduce/softmax.js';
 
 const params = parseSignature('Tensor input, int? dim=None, int _stacklevel=3, ScalarType? dtype=None');
 const warned = new Set<string>();

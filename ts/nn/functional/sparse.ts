@@ -6,12 +6,12 @@ import { int32, int64 } from '../../tensor/dtype.js';
 import { IndexError, RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../../ops/registry.js';
 import { compare } from '../../ops/elementwise.js';
-import { CMP } from '../../ops/codes.js';
-import { gather, scatterAdd } from '../../ops/gather.js';
-import { zeros } from '../../ops/creation.js';
-import { checkStatus, contiguous, fill } from '../../ops/kernels.js';
+import { CMP } from '../../kernels/codes.js';
+import { gather, scatterAdd } from '../../ops/indexing/gather.js';
+import { zeros } from '../../ops/creation/factories.js';
+import { checkStatus, contiguous, fill } from '../../kernels/elementwise.js';
 import { K } from '../../wasm/heap.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import { noGrad } from '../../autograd/grad_mode.js';
 import type { OpFn } from '../../ops/types.js';
 

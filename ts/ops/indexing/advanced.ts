@@ -6,11 +6,11 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64, int32 } from '../../tensor/dtype.js';
 import { contiguousStrides, IndexError, RuntimeError, numelOf } from '../../tensor/shape.js';
-import { writeDesc, writeDescRaw } from '../../tensor/layout.js';
+import { writeDesc, writeDescRaw } from '../../kernels/scratch.js';
 import { K, scratch } from '../../wasm/heap.js';
-import { checkStatus, contiguousCopy } from '../kernels.js';
-import { runReduce, reducePlan } from '../reduce.js';
-import { RED } from '../codes.js';
+import { checkStatus, contiguousCopy } from '../../kernels/elementwise.js';
+import { runReduce, reducePlan } from '../reduce/reduce.js';
+import { RED } from '../../kernels/codes.js';
 
 /** Index tensors (int64 or int32) for the distinct, ascending dims `dims` of a tensor. */
 export interface AdvIndex {

@@ -4,8 +4,8 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { defineOp } from '../registry.js';
-import { fill } from '../kernels.js';
-import { select, slice, unsqueeze, makeView } from '../views.js';
+import { fill } from '../../kernels/elementwise.js';
+import { select, slice, unsqueeze, makeView } from '../shape/views.js';
 import { advancedGather } from './advanced.js';
 import { resolveIndex, IndexItem, Step } from './spec.js';
 import { indexPutImpl } from './setitem.js';

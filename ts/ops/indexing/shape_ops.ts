@@ -7,10 +7,10 @@ import { int64, int32 } from '../../tensor/dtype.js';
 import { normalizeDim, normalizeDims, contiguousStrides, RuntimeError } from '../../tensor/shape.js';
 import { K } from '../../wasm/heap.js';
 import { defineOp } from '../registry.js';
-import { contiguous, contiguousCopy, copyInto, fill, withDtype } from '../kernels.js';
-import { sum } from '../reduce.js';
-import { transpose, expand, view } from '../views.js';
-import { clone } from '../copy.js';
+import { contiguous, contiguousCopy, copyInto, fill, withDtype } from '../../kernels/elementwise.js';
+import { sum } from '../reduce/reduce.js';
+import { transpose, expand, view } from '../shape/views.js';
+import { clone } from '../creation/copy.js';
 import { indexSelect } from './index_ops.js';
 import type { OpAny, OpFn, OpMethod } from '../types.js';
 

@@ -5,11 +5,11 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64 } from '../../tensor/dtype.js';
 import { normalizeDim, RuntimeError } from '../../tensor/shape.js';
-import { writeDesc } from '../../tensor/layout.js';
+import { writeDesc } from '../../kernels/scratch.js';
 import { K, scratch } from '../../wasm/heap.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguousCopy, fill } from '../kernels.js';
-import { scatter } from '../gather.js';
+import { checkStatus, contiguousCopy, fill } from '../../kernels/elementwise.js';
+import { scatter } from './gather.js';
 import { atLeast1d } from './advanced.js';
 import type { OpAny, OpMethod } from '../types.js';
 

@@ -3,11 +3,11 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { normalizeDim, RuntimeError } from '../../tensor/shape.js';
-import { writeDesc } from '../../tensor/layout.js';
+import { writeDesc } from '../../kernels/scratch.js';
 import { K, scratch } from '../../wasm/heap.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguousCopy, copyInto, fill } from '../kernels.js';
-import { diagonal, diagonalBackward } from '../views.js';
+import { checkStatus, contiguousCopy, copyInto, fill } from '../../kernels/elementwise.js';
+import { diagonal, diagonalBackward } from '../shape/views.js';
 import type { OpFn, OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {

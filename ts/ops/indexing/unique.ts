@@ -7,7 +7,7 @@ import { int64 } from '../../tensor/dtype.js';
 import { normalizeDim, contiguousStrides, numelOf } from '../../tensor/shape.js';
 import { K } from '../../wasm/heap.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguousCopy } from '../kernels.js';
+import { checkStatus, contiguousCopy } from '../../kernels/elementwise.js';
 import { advancedGather } from './advanced.js';
 import { sortLines } from './sort.js';
 import type { OpAny } from '../types.js';

@@ -8,7 +8,7 @@ import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { unary } from '../elementwise.js';
-import { UN } from '../codes.js';
+import { UN } from '../../kernels/codes.js';
 import { requireFloat } from './common.js';
 import { where } from './ternary.js';
 import { sigmoid } from './unary.js';

@@ -5,9 +5,9 @@ import { Tensor } from '../../tensor/tensor.js';
 import { bool } from '../../tensor/dtype.js';
 import { defineOp } from '../registry.js';
 import { binary, unary } from '../elementwise.js';
-import { BIN, UN } from '../codes.js';
+import { BIN, UN } from '../../kernels/codes.js';
 import { resultType } from '../promotion.js';
-import type { Operand } from '../kernels.js';
+import type { Operand } from '../../kernels/elementwise.js';
 import { notImplemented } from './common.js';
 import type { OpMethod } from '../types.js';
 

@@ -9,8 +9,8 @@ import { tidy } from '../../tensor/scope.js';
 import { typeMetaName } from './common.js';
 import { defineOp } from '../registry.js';
 import { compare, predicate } from '../elementwise.js';
-import { CMP, PRED } from '../codes.js';
-import type { Operand } from '../kernels.js';
+import { CMP, PRED } from '../../kernels/codes.js';
+import type { Operand } from '../../kernels/elementwise.js';
 import type { OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {

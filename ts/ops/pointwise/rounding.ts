@@ -5,10 +5,10 @@ import { Tensor } from '../../tensor/tensor.js';
 import { DType, float16, bfloat16, float64 } from '../../tensor/dtype.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { unary } from '../elementwise.js';
-import { copyInto } from '../kernels.js';
+import { copyInto } from '../../kernels/elementwise.js';
 import { checkOut } from '../elementwise.js';
-import { UN } from '../codes.js';
-import { zeros } from '../creation.js';
+import { UN } from '../../kernels/codes.js';
+import { zeros } from '../creation/factories.js';
 import { notImplemented, requireFloat } from './common.js';
 import type { OpMethod } from '../types.js';
 

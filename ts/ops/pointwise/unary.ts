@@ -5,7 +5,7 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { defineOp, GradFormula } from '../registry.js';
-import { UN } from '../codes.js';
+import { UN } from '../../kernels/codes.js';
 import { floatUnary } from './common.js';
 import { where } from './ternary.js';
 import { pow } from './binary.js';
