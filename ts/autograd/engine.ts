@@ -10,7 +10,8 @@ import { shapeEquals, RuntimeError } from '../tensor/shape.js';
 import { AccumulateGrad, Node, edgeOf } from './node.js';
 import { isGradEnabled, setGradEnabled } from './grad_mode.js';
 import { graphOps } from './graph_ops.js';
-import { contiguousCopy, fill } from '../kernels/elementwise.js';
+import { contiguousCopy } from '../tensor/copy.js';
+import { fill } from '../kernels/memory.js';
 
 /** A copy of t with its own storage, outside the graph. */
 const clone = (t: Tensor): Tensor => contiguousCopy(t);

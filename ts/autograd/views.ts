@@ -6,7 +6,8 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import { Node, Edge, edgeOf } from './node.js';
-import { copyInto, fill } from '../kernels/elementwise.js';
+import { copyInto } from '../tensor/copy.js';
+import { fill } from '../kernels/memory.js';
 
 interface Geometry {
   shape: readonly number[];

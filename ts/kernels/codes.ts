@@ -1,4 +1,5 @@
-// Kernel op codes, as defined in crate/src/kernels/*.rs.
+// Kernel op codes: which operation a driver asks an ABI function for, as defined in
+// crate/src/kernels/*.rs.
 
 export const BIN = {
   ADD: 0, SUB: 1, MUL: 2, DIV: 3, REMAINDER: 4, FMOD: 5, POW: 6, ATAN2: 7, MAXIMUM: 8, MINIMUM: 9,
@@ -37,3 +38,6 @@ export const SELECT = { MEDIAN: 0, NANMEDIAN: 1, MODE: 2, KTHVALUE: 3 } as const
 
 export const LINE_GRAD = { PROD_OTHERS: 0, CUMPROD_GRAD: 1 } as const;
 export const TERNARY = { LERP: 0, ADDCMUL: 1, ADDCDIV: 2, CLAMP: 3 } as const;
+
+/** fill_range kinds. */
+export const RANGE = { ARANGE: 0, LINSPACE: 1, LOGSPACE: 2 } as const;

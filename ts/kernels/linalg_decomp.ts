@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes, broadcastStrides, LinAlgError } from '../tensor/shape.js';
 import { writeDesc } from './scratch.js';
 import { K, scratch } from '../wasm/heap.js';
-import { checkStatus } from './elementwise.js';
+import { checkStatus } from './status.js';
 
 const LINALG_ERROR = 4;
 

@@ -1,15 +1,50 @@
-// Drivers for the random kernels. PyTorch fills a tensor one element at a time in
-// the order its TensorIterator visits memory, so a non-contiguous tensor (say a
-// transpose) gets the stream in memory order, not in index order: the descriptor
-// passed to the crate lists the dims in that order.
+// Driver of crate/src/abi/random.rs: generators (MT19937 state in wasm memory) and the
+// random kernels. PyTorch fills a tensor one element at a time in the order its
+// TensorIterator visits memory, so a non-contiguous tensor (say a transpose) gets the
+// stream in memory order, not in index order: the descriptor passed to the crate
+// lists the dims in that order.
 
 import { K, scratch } from '../wasm/heap.js';
 import { Tensor } from '../tensor/tensor.js';
 import { float32, float64 } from '../tensor/dtype.js';
 import { RuntimeError, broadcastStrides } from '../tensor/shape.js';
+import { contiguousCopy } from '../tensor/copy.js';
 import { writeDesc } from './scratch.js';
-import { checkStatus, contiguousCopy } from './elementwise.js';
-import { Generator } from '../random/generator.js';
+import { checkStatus } from './status.js';
+
+/** What the kernels need of a torch.Generator: its state's address. */
+export interface RngHandle {
+  readonly _ptr: number;
+}
+
+// ---- generators ----------------------------------------------------------------------
+
+/** A new generator state seeded with `seed`; returns its address. */
+export const rngNew = (seed: bigint): number => K.rng_new(seed);
+export const rngFree = (ptr: number): void => K.rng_free(ptr);
+export const rngManualSeed = (ptr: number, seed: bigint): void => K.rng_manual_seed(ptr, seed);
+export const rngInitialSeed = (ptr: number): bigint => BigInt.asUintN(64, K.rng_initial_seed(ptr));
+
+/** The state as a new uint8 tensor (PyTorch's layout, 5056 bytes). */
+export function rngGetState(ptr: number, dtype: Tensor['dtype']): Tensor {
+  const t = Tensor._empty([K.rng_state_bytes()], dtype);
+  K.rng_get_state(ptr, t._ptr);
+  return t;
+}
+
+/** Restores a state from the bytes of contiguous uint8 t. */
+export function rngSetState(ptr: number, t: Tensor): void {
+  const n = t.numel();
+  const status = K.rng_set_state(ptr, n === 0 ? 0 : t._ptr, n);
+  if (status === 20) {
+    throw new RuntimeError(
+      `Expected either a CPUGeneratorImplStateLegacy of size 5048 or a CPUGeneratorImplState of size 5056 but found the input RNG state size to be ${n}`,
+    );
+  }
+  if (status === 21) throw new RuntimeError('Invalid mt19937 state');
+}
+
+// ---- random kernels ------------------------------------------------------------------
 
 /**
  * Dims in TensorIterator's visiting order, outermost first: an insertion sort by
@@ -60,7 +95,7 @@ function orderedDesc(out: Tensor, inputs: Tensor[] = []): number {
 }
 
 /** Fills `t` with uniform values in [from, to). */
-export function uniformInto(g: Generator, t: Tensor, from: number, to: number): void {
+export function uniformInto(g: RngHandle, t: Tensor, from: number, to: number): void {
   if (t.numel() === 0) return;
   checkNoInternalOverlap(t);
   const gp = g._ptr;
@@ -72,7 +107,7 @@ export function uniformInto(g: Generator, t: Tensor, from: number, to: number): 
  * Fills `t` with normal values: the 16-wide block path for contiguous tensors of at
  * least 16 elements, else element by element with the cached Box-Muller sample.
  */
-export function normalInto(g: Generator, t: Tensor, mean: number, std: number): void {
+export function normalInto(g: RngHandle, t: Tensor, mean: number, std: number): void {
   const n = t.numel();
   const block = n >= 16 && t.isContiguous();
   if (!block) checkNoInternalOverlap(t);
@@ -83,7 +118,7 @@ export function normalInto(g: Generator, t: Tensor, mean: number, std: number): 
 }
 
 /** random_(from, to): values base + (draw % range); range as an unsigned 64-bit count. */
-export function randomRangeInto(g: Generator, t: Tensor, range: bigint, base: bigint): void {
+export function randomRangeInto(g: RngHandle, t: Tensor, range: bigint, base: bigint): void {
   if (t.numel() === 0) return;
   checkNoInternalOverlap(t);
   const gp = g._ptr;
@@ -92,7 +127,7 @@ export function randomRangeInto(g: Generator, t: Tensor, range: bigint, base: bi
 }
 
 /** random_(int64 min, None): the full 64-bit range. */
-export function randomFullInto(g: Generator, t: Tensor): void {
+export function randomFullInto(g: RngHandle, t: Tensor): void {
   if (t.numel() === 0) return;
   checkNoInternalOverlap(t);
   const gp = g._ptr;
@@ -101,7 +136,7 @@ export function randomFullInto(g: Generator, t: Tensor): void {
 }
 
 /** random_() without bounds. */
-export function randomBitsInto(g: Generator, t: Tensor): void {
+export function randomBitsInto(g: RngHandle, t: Tensor): void {
   if (t.numel() === 0) return;
   checkNoInternalOverlap(t);
   const gp = g._ptr;
@@ -113,7 +148,7 @@ export function randomBitsInto(g: Generator, t: Tensor): void {
 export const TRANSFORM = { EXPONENTIAL: 0, CAUCHY: 1, LOG_NORMAL: 2, GEOMETRIC: 3, BERNOULLI: 4 } as const;
 
 /** The one-uniform transforms: exponential, cauchy, log-normal, geometric, bernoulli(p). */
-export function transformInto(g: Generator, kind: number, t: Tensor, a: number, b = 0, name = 'random'): void {
+export function transformInto(g: RngHandle, kind: number, t: Tensor, a: number, b = 0, name = 'random'): void {
   if (t.numel() === 0) return;
   checkNoInternalOverlap(t);
   const gp = g._ptr;
@@ -122,7 +157,7 @@ export function transformInto(g: Generator, kind: number, t: Tensor, a: number, 
 }
 
 /** bernoulli_(p tensor): p broadcasts to t; half-precision p is read as float32 (exact). */
-export function bernoulliTensorInto(g: Generator, t: Tensor, p: Tensor): void {
+export function bernoulliTensorInto(g: RngHandle, t: Tensor, p: Tensor): void {
   if (t.numel() === 0) return;
   checkNoInternalOverlap(t);
   const pp: Tensor = p.dtype === float32 || p.dtype === float64 ? p : contiguousCopy(p, float32);
@@ -142,7 +177,7 @@ export function bernoulliTensorInto(g: Generator, t: Tensor, p: Tensor): void {
 }
 
 /** randperm into a 1-D tensor of n elements. */
-export function randpermInto(g: Generator, t: Tensor, n: number): void {
+export function randpermInto(g: RngHandle, t: Tensor, n: number): void {
   const gp = g._ptr;
   checkStatus(K.rng_randperm(gp, t.dtype.code, t._ptr, n > 0 ? t._strides[0] : 1, BigInt(n)), 'randperm');
 }
@@ -159,7 +194,7 @@ const MULTINOMIAL_ERRORS: Record<number, string> = {
  * int64 `out` of [rows, nSample]. mode 0: with replacement; 1/2: p/q top-k with q
  * drawn in row-major / column-major order.
  */
-export function multinomialInto(g: Generator, probs: Tensor, rows: number, cols: number, s0: number, s1: number, nSample: number, mode: number, out: Tensor): void {
+export function multinomialInto(g: RngHandle, probs: Tensor, rows: number, cols: number, s0: number, s1: number, nSample: number, mode: number, out: Tensor): void {
   const gp = g._ptr;
   const status = K.rng_multinomial(gp, probs.dtype.code, mode, probs._ptr, rows, cols, s0, s1, nSample, out._ptr);
   if (status in MULTINOMIAL_ERRORS) throw new RuntimeError(MULTINOMIAL_ERRORS[status]);

@@ -1,13 +1,101 @@
-// Drivers of the crate's line kernels (crate/src/kernels/lines.rs): ops that work along
-// one dim (scans, softmax, median/mode, gradient helpers). The descriptor covers every
-// dim but `dim` (kept at extent 1, so it coalesces away); each point starts a line.
+// Driver of crate/src/abi/reduce.rs: reductions over a set of dims (values, and
+// argmax/argmin), and the line kernels, which work along one dim (scans, softmax,
+// median/mode, gradient helpers; crate/src/kernels/lines.rs).
 
 import { Tensor } from '../tensor/tensor.js';
-import { int64 } from '../tensor/dtype.js';
-import { normalizeDim } from '../tensor/shape.js';
+import { DType, int64 } from '../tensor/dtype.js';
+import { normalizeDim, normalizeDims } from '../tensor/shape.js';
 import { writeDesc } from './scratch.js';
 import { K, scratch } from '../wasm/heap.js';
-import { checkStatus } from './elementwise.js';
+import { checkStatus } from './status.js';
+
+// ---- reductions over dims ----------------------------------------------------------
+
+export interface ReducePlan {
+  /** Reduced dims, sorted. */
+  dims: number[];
+  /** Result shape (with 1s at reduced dims when keepdim). */
+  outShape: number[];
+  /** Number of elements reduced into each output. */
+  count: number;
+}
+
+/** The dims a reduction over `dim` covers: all for null or [] (PyTorch's dim=None). */
+export function reducedDims(shape: readonly number[], dim: number[] | null): number[] {
+  if (dim === null || dim.length === 0) return [...Array(shape.length).keys()];
+  // a 0-d tensor accepts dim 0 / -1 and reduces nothing
+  return normalizeDims(dim, shape.length).filter((d) => d < shape.length);
+}
+
+/** Elements reduced into each output. */
+export function reducedCount(shape: readonly number[], dim: number[] | null): number {
+  return reducedDims(shape, dim).reduce((n, d) => n * shape[d], 1);
+}
+
+/** dims null (or []) means all dims, as in PyTorch's sum(dim=None). */
+export function reducePlan(x: Tensor, dim: number[] | null, keepdim: boolean): ReducePlan {
+  const set = new Set(reducedDims(x._shape, dim));
+  const outShape: number[] = [];
+  let count = 1;
+  for (let i = 0; i < x.ndim; i++) {
+    if (set.has(i)) {
+      count *= x._shape[i];
+      if (keepdim) outShape.push(1);
+    } else {
+      outShape.push(x._shape[i]);
+    }
+  }
+  return { dims: [...set].sort((a, b) => a - b), outShape, count };
+}
+
+/** Writes the reduce kernel's two descriptors; returns [nk, nr]. `out` has plan.outShape. */
+function writeReduceDesc(x: Tensor, plan: ReducePlan, outStrides: readonly number[], keepdim: boolean): [number, number] {
+  const set = new Set(plan.dims);
+  const keepShape: number[] = [];
+  const keepIn: number[] = [];
+  const keepOut: number[] = [];
+  const redShape: number[] = [];
+  const redIn: number[] = [];
+  let o = 0;
+  for (let i = 0; i < x.ndim; i++) {
+    if (set.has(i)) {
+      redShape.push(x._shape[i]);
+      redIn.push(x._strides[i]);
+      if (keepdim) o++;
+    } else {
+      keepShape.push(x._shape[i]);
+      keepIn.push(x._strides[i]);
+      keepOut.push(outStrides[o++]);
+    }
+  }
+  const nk = writeDesc(keepShape, [keepOut, keepIn]);
+  const nr = writeDesc(redShape, [redIn], 12 * nk);
+  return [nk, nr];
+}
+
+/** Runs reduction `kop` of x (already in the dtype to read) into a new tensor of outDt. */
+export function runReduce(kop: number, x: Tensor, plan: ReducePlan, keepdim: boolean, outDt: DType, p1 = 0): Tensor {
+  const out = Tensor._empty(plan.outShape, outDt);
+  if (out.numel() === 0) return out;
+  const [nk, nr] = writeReduceDesc(x, plan, out._strides, keepdim);
+  checkStatus(K.reduce(kop, x.dtype.code, outDt.code, nk, nr, scratch, out._ptr, x._ptr, p1), 'reduce');
+  return out;
+}
+
+/** argmax/argmin (and values) along the plan's dims. */
+export function runReduceArg(kop: number, x: Tensor, plan: ReducePlan, keepdim: boolean, withValues: boolean): [Tensor | null, Tensor] {
+  const idx = Tensor._empty(plan.outShape, int64);
+  const vals = withValues ? Tensor._empty(plan.outShape, x.dtype) : null;
+  if (idx.numel() === 0) return [vals, idx];
+  const [nk, nr] = writeReduceDesc(x, plan, idx._strides, keepdim);
+  checkStatus(K.reduce_arg(kop, x.dtype.code, nk, nr, scratch, vals ? vals._ptr : 0, idx._ptr, x._ptr), 'reduce');
+  return [vals, idx];
+}
+
+// ---- line kernels -------------------------------------------------------------------
+// The descriptor covers every dim but `dim` (kept at extent 1, so it coalesces away);
+// each point starts a line.
+
 
 /** Shape and strides of t with a 0-d tensor seen as one element along dim 0. */
 function asLines(t: Tensor): [readonly number[], readonly number[]] {

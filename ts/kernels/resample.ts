@@ -1,11 +1,13 @@
-// Drivers for the crate's separable resampling kernel: interpolation along the
-// trailing dims and the index-mapping pads (see crate/src/kernels/resample.rs).
+// Driver of crate/src/abi/resample.rs: the separable resampling kernel, interpolation
+// along the trailing dims and the index-mapping pads (crate/src/kernels/resample.rs).
 
 import { Tensor } from '../tensor/tensor.js';
 import { RuntimeError } from '../tensor/shape.js';
 import { K } from '../wasm/heap.js';
-import { checkStatus, contiguous, fill } from './elementwise.js';
-import { scratchF64 } from '../ops/nn/args.js';
+import { checkStatus } from './status.js';
+import { contiguous } from '../tensor/copy.js';
+import { fill } from './memory.js';
+import { scratchF64 } from './scratch.js';
 
 /** Axis modes, as kernels::resample::Mode::from_code reads them. */
 export const AXIS = { NEAREST: 0, NEAREST_EXACT: 1, LINEAR: 2, CUBIC: 3, REFLECT: 4, REPLICATE: 5, CIRCULAR: 6 } as const;

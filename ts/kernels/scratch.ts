@@ -1,7 +1,8 @@
-// Writing kernel descriptors: coalesce dims, then write shape and per-operand
-// strides into the scratch area (see crate/src/strided.rs for the layout).
+// The scratch area where drivers lay out what a kernel reads besides its operands:
+// strided descriptors (shape, then one stride row per operand; coalesced, see
+// crate/src/strided.rs) and blocks of int or float parameters.
 
-import { heapI32, scratch } from '../wasm/heap.js';
+import { heapI32, heapF64, scratch } from '../wasm/heap.js';
 
 const MAX_DIMS = 32;
 
@@ -73,4 +74,20 @@ export function writeFlatDesc(n: number, bStride: number): number {
   h[base + 2] = 1;
   h[base + 3] = bStride;
   return scratch;
+}
+
+/** Writes i32 values at scratch + byteOffset; returns their address. */
+export function scratchI32(values: readonly number[], byteOffset = 0): number {
+  const h = heapI32();
+  const base = (scratch + byteOffset) >> 2;
+  for (let i = 0; i < values.length; i++) h[base + i] = values[i];
+  return scratch + byteOffset;
+}
+
+/** Writes f64 values at scratch + byteOffset (8-aligned); returns their address. */
+export function scratchF64(values: readonly number[], byteOffset = 0): number {
+  const h = heapF64();
+  const base = (scratch + byteOffset) >> 3;
+  for (let i = 0; i < values.length; i++) h[base + i] = values[i];
+  return scratch + byteOffset;
 }

@@ -29,6 +29,6 @@ export * from './pointwise/special.js';
 export { convolution, convolutionBackward, conv1d, conv2d, convTranspose1d, convTranspose2d } from './nn/conv.js';
 export { constantPadNd } from './nn/pad.js';
 export { nativeBatchNorm, nativeLayerNorm, nativeGroupNorm } from './nn/norm.js';
-export { embeddingOp as embedding } from '../nn/functional/sparse.js';
+export { embeddingOp as embedding } from './nn/embedding.js';
 export { pixelShuffle, pixelUnshuffle } from './nn/pixel_shuffle.js';
 export { bilinear } from './nn/linear.js';

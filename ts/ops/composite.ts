@@ -1,6 +1,7 @@
-// torch.nn.functional functions that are not aten ops (Python-level logic in PyTorch):
-// bound to a PyTorch signature like ops, run in a scope that frees their temporaries,
-// but not registered as ops (their names may repeat an aten op with other arguments).
+// Functions that are not registered ops: most of torch.nn.functional (Python-level
+// logic in PyTorch) and a few torch.* composites. Bound to a PyTorch signature like ops
+// and run in a scope that frees their temporaries, but without an op entry (their names
+// may repeat an aten op with other arguments).
 
 import { bindArgs, camelCase, isPlainObject, parseSignature } from './signature.js';
 import { scoped } from '../tensor/scope.js';

@@ -13,7 +13,7 @@ import { gradAccumulator } from '../autograd/node.js';
 import { record, Derivatives } from '../autograd/record.js';
 import { rebaseView } from '../autograd/views.js';
 import { bindArgs, camelCase, isPlainObject, Param, parseSignature } from './signature.js';
-import { copyInto } from '../kernels/elementwise.js';
+import { copyInto } from '../tensor/copy.js';
 
 export type { GradCtx, GradFormula } from '../autograd/record.js';
 

@@ -8,7 +8,7 @@ import { DType, getDefaultDtype, float32, float64, int64 } from '../tensor/dtype
 import { checkShape, contiguousStrides, isContiguousLayout, broadcastShapes, RuntimeError } from '../tensor/shape.js';
 import { defineOp } from '../ops/registry.js';
 import { isPlainObject } from '../ops/signature.js';
-import { contiguousCopy } from '../kernels/elementwise.js';
+import { contiguousCopy } from '../tensor/copy.js';
 import { reduceWith } from '../ops/reduce/reduce.js';
 import { zeros } from '../ops/creation/factories.js';
 import { RED } from '../kernels/codes.js';

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { DType, float64, float32, float16, bfloat16, int64, int32, int16, int8, uint8, bool } from '../tensor/dtype.js';
 import { RuntimeError, numelOf } from '../tensor/shape.js';
 import { heapU8 } from '../wasm/heap.js';
-import { contiguous } from '../kernels/elementwise.js';
+import { contiguous } from '../tensor/copy.js';
 
 const CODES: [string, DType][] = [
   ['F64', float64], ['F32', float32], ['F16', float16], ['BF16', bfloat16], ['I64', int64], ['I32', int32],

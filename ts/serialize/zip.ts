@@ -2,8 +2,7 @@
 // Reading finds entries through the central directory; writing stores entries
 // 64-byte aligned (as PyTorch does, so storages can be mapped) with CRC-32.
 
-import { K } from '../wasm/heap.js';
-import { heapU8 } from '../wasm/heap.js';
+import { crc32 } from '../kernels/memory.js';
 
 export class ZipError extends Error {
   override name = 'RuntimeError';
@@ -76,23 +75,6 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
     p += 46 + nameLen + extraLen + commentLen;
   }
   return entries;
-}
-
-/** CRC-32 computed by the crate (the data is copied into wasm memory in chunks). */
-export function crc32(data: Uint8Array): number {
-  const chunk = 1 << 20;
-  const ptr = K.mem_alloc(Math.min(chunk, Math.max(data.length, 1)));
-  try {
-    let crc = 0;
-    for (let off = 0; off < data.length; off += chunk) {
-      const part = data.subarray(off, off + chunk);
-      heapU8().set(part, ptr);
-      crc = K.crc32(crc, ptr, part.length) as number;
-    }
-    return crc >>> 0;
-  } finally {
-    K.mem_free(ptr, Math.min(chunk, Math.max(data.length, 1)));
-  }
 }
 
 /** Writes a stored (uncompressed) zip; each entry's data starts on a 64-byte boundary. */

@@ -1,5 +1,5 @@
 // torch.nn.functional normalisation: batch_norm, layer_norm, group_norm,
-// instance_norm over the native_* ops (ts/ops/norm.ts).
+// instance_norm over the native_* ops (ts/ops/nn/norm.ts).
 
 import { Tensor } from '../../tensor/tensor.js';
 import { ValueError } from '../../tensor/shape.js';

@@ -5,7 +5,8 @@ import { DType, toDType, float32, float64, int64, int32, int16, int8, uint8, boo
 import { RuntimeError, broadcastShapes, shapeEquals } from '../../tensor/shape.js';
 
 import { defineOp } from '../registry.js';
-import { contiguousCopy, copyInto, fill } from '../../kernels/elementwise.js';
+import { contiguousCopy, copyInto } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
 import type { OpMethod, OpAny } from '../types.js';
 
 declare module '../../tensor/tensor.js' {

@@ -7,9 +7,10 @@ import {
 } from '../../tensor/dtype.js';
 import { checkShape, numelOf, RuntimeError, ValueError } from '../../tensor/shape.js';
 import { heapView, TypedArray, floatToHalf, floatToBf16 } from '../../tensor/elements.js';
-import { K } from '../../wasm/heap.js';
 import { defineOp } from '../registry.js';
-import { fill, checkStatus, contiguousCopy } from '../../kernels/elementwise.js';
+import { fill, fillRange } from '../../kernels/memory.js';
+import { RANGE } from '../../kernels/codes.js';
+import { contiguousCopy } from '../../tensor/copy.js';
 import { diagonal } from '../shape/views.js';
 
 export type NestedData = Scalar | TypedArray | readonly NestedData[];
@@ -283,7 +284,7 @@ export const eye = defineOp({
 
 function rangeTensor(kind: number, n: number, dtype: DType, a: number, b: number, c = 0): Tensor {
   const t = Tensor._empty([n], dtype);
-  if (n > 0) checkStatus(K.fill_range(kind, dtype.code, t._ptr, n, a, b, c), 'arange');
+  fillRange(kind, t, a, b, c);
   return t;
 }
 
@@ -306,7 +307,7 @@ export const arange = defineOp({
     if ((st > 0 && e < s) || (st < 0 && e > s)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
     const dt = dtype ?? ([start, end, step].some(isFloatArg) ? getDefaultDtype() : int64);
     const n = Math.ceil((e - s) / st);
-    return finish(rangeTensor(0, Math.max(n, 0), dt, s, st), rg);
+    return finish(rangeTensor(RANGE.ARANGE, Math.max(n, 0), dt, s, st), rg);
   },
 });
 
@@ -320,7 +321,7 @@ export const range = defineOp({
     if (st === 0) throw new RuntimeError('step must be nonzero');
     if ((st > 0 && e < s) || (st < 0 && e > s)) throw new RuntimeError('upper bound and larger bound inconsistent with step sign');
     const n = Math.floor((e - s) / st) + 1;
-    return finish(rangeTensor(0, n, dtype ?? getDefaultDtype(), s, st), rg);
+    return finish(rangeTensor(RANGE.ARANGE, n, dtype ?? getDefaultDtype(), s, st), rg);
   },
 });
 
@@ -330,7 +331,7 @@ export const linspace = defineOp({
   out: true,
   forward: (start: Scalar, end: Scalar, steps: number, dtype: DType | null, _l, _d, _p, rg) => {
     if (steps < 0) throw new RuntimeError('number of steps must be non-negative');
-    return finish(rangeTensor(1, steps, dtype ?? getDefaultDtype(), Number(start), Number(end)), rg);
+    return finish(rangeTensor(RANGE.LINSPACE, steps, dtype ?? getDefaultDtype(), Number(start), Number(end)), rg);
   },
 });
 
@@ -340,7 +341,7 @@ export const logspace = defineOp({
   out: true,
   forward: (start: Scalar, end: Scalar, steps: number, base: number, dtype: DType | null, _l, _d, _p, rg) => {
     if (steps < 0) throw new RuntimeError('number of steps must be non-negative');
-    return finish(rangeTensor(2, steps, dtype ?? getDefaultDtype(), Number(start), Number(end), base), rg);
+    return finish(rangeTensor(RANGE.LOGSPACE, steps, dtype ?? getDefaultDtype(), Number(start), Number(end), base), rg);
   },
 });
 

@@ -3,11 +3,11 @@
 import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { int64 } from '../../tensor/dtype.js';
 import { normalizeDim, RuntimeError } from '../../tensor/shape.js';
-import { writeDesc } from '../../kernels/scratch.js';
-import { K, scratch } from '../../wasm/heap.js';
-import { defineOp } from '../registry.js';
-import { contiguousCopy, fill, scalarSlot, withDtype, release } from '../../kernels/elementwise.js';
+import { contiguousCopy, withDtype, release } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { gatherAlong, scatterAlong } from '../../kernels/index.js';
 import { SCATTER } from '../../kernels/codes.js';
+import { defineOp } from '../registry.js';
 import type { OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
@@ -45,8 +45,8 @@ function restride(t: Tensor, shape: readonly number[], d: number): [number[], nu
   return [st, dimStride, t.ndim === 0 ? 1 : t._shape[d]];
 }
 
-function indexError(d: number, size: number): never {
-  throw new RuntimeError(`index ${K.last_bad_index()} is out of bounds for dimension ${d} with size ${size}`);
+function indexError(bad: number, d: number, size: number): never {
+  throw new RuntimeError(`index ${bad} is out of bounds for dimension ${d} with size ${size}`);
 }
 
 export const gather = defineOp({
@@ -59,11 +59,10 @@ export const gather = defineOp({
     const out = Tensor._empty(index._shape, self.dtype);
     if (out.numel() === 0) return out;
     const [st, dimStride, size] = restride(self, index._shape, d);
-    const nd = writeDesc(index._shape, [out._strides, index._strides.length ? index._strides : [], st]);
-    const status = K.gather(self.dtype.code, nd, scratch, out._ptr, index._ptr, self._ptr, dimStride, size);
-    if (status === 3) {
+    const bad = gatherAlong(out, index, self, st, dimStride, size);
+    if (bad !== null) {
       out.dispose();
-      indexError(d, size);
+      indexError(bad, d, size);
     }
     return out;
   },
@@ -84,11 +83,9 @@ function scatterInto(op: string, target: Tensor, dim: number, index: Tensor, src
   const s = srcT ? withDtype(srcT, target.dtype) : null;
   try {
     const [st, dimStride, size] = restride(target, index._shape, d);
-    const srcPtr = s ? s._ptr : scalarSlot(src as Scalar, target.dtype, 0);
     const srcSt = s ? index._shape.map((_, k) => s._strides[k] ?? 0) : index._shape.map(() => 0);
-    const nd = writeDesc(index._shape, [st, index._strides, srcSt]);
-    const status = K.scatter(mode, target.dtype.code, nd, scratch, target._ptr, index._ptr, srcPtr, dimStride, size);
-    if (status === 3) indexError(d, size);
+    const bad = scatterAlong(mode, target, st, index, s ?? (src as Scalar), srcSt, dimStride, size);
+    if (bad !== null) indexError(bad, d, size);
   } finally {
     if (s && srcT) release(s, srcT);
   }

@@ -6,11 +6,13 @@ import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { bool } from '../../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, shapeEquals, RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { contiguous, contiguousCopy, fill, whereInto, withDtype } from '../../kernels/elementwise.js';
+import { contiguous, contiguousCopy, withDtype } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { whereInto } from '../../kernels/elementwise.js';
 import { cat } from '../shape/join.js';
 import { expand } from '../shape/views.js';
 import { advancedPut, atLeast1d, nonzeroCoords } from './advanced.js';
-import { getitem } from './getitem.js';
+import { getitem } from './subscript.js';
 import type { OpMethod, OpFn } from '../types.js';
 
 declare module '../../tensor/tensor.js' {

@@ -5,9 +5,10 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64, int32 } from '../../tensor/dtype.js';
 import { normalizeDim, normalizeDims, contiguousStrides, RuntimeError } from '../../tensor/shape.js';
-import { K } from '../../wasm/heap.js';
+import { contiguous, contiguousCopy, copyInto, withDtype } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { repeatInterleaveCounts } from '../../kernels/index.js';
 import { defineOp } from '../registry.js';
-import { contiguous, contiguousCopy, copyInto, fill, withDtype } from '../../kernels/elementwise.js';
 import { sum } from '../reduce/reduce.js';
 import { transpose, expand, view } from '../shape/views.js';
 import { clone } from '../creation/copy.js';
@@ -71,22 +72,20 @@ function countsToIndices(counts: Tensor): Tensor {
     const total = Number(sum(c).item());
     if (total < 0) throw new RuntimeError('repeats can not be negative');
     const out = Tensor._empty([total], int64);
-    const status = K.repeat_interleave_counts(c.numel(), c._ptr, c.ndim === 0 ? 0 : c._strides[0], out._ptr, total);
-    if (status === 3) {
+    let negative: number | null;
+    try {
+      negative = repeatInterleaveCounts(c, out);
+    } catch (e) {
+      out.dispose();
+      throw e;
+    }
+    if (negative !== null) {
       out.dispose();
       throw new RuntimeError('repeats can not be negative');
     }
-    checkRepeatStatus(status, out);
     return out;
   } finally {
     if (c !== counts) c.dispose();
-  }
-}
-
-function checkRepeatStatus(status: number, out: Tensor): void {
-  if (status !== 0) {
-    out.dispose();
-    throw new RuntimeError(`repeat_interleave: kernel failed with status ${status}`);
   }
 }
 

@@ -5,10 +5,10 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64 } from '../../tensor/dtype.js';
 import { normalizeDim, RuntimeError } from '../../tensor/shape.js';
-import { writeDesc } from '../../kernels/scratch.js';
-import { K, scratch } from '../../wasm/heap.js';
+import { contiguousCopy } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { sortLines as sortLinesKernel } from '../../kernels/sort.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguousCopy, fill } from '../../kernels/elementwise.js';
 import { scatter } from './gather.js';
 import { atLeast1d } from './advanced.js';
 import type { OpAny, OpMethod } from '../types.js';
@@ -43,15 +43,7 @@ export function sortLines(x: Tensor, d: number, k: number, descending: boolean, 
   shape[d] = k;
   const vals = withValues ? Tensor._empty(shape, x.dtype) : null;
   const idx = Tensor._empty(shape, int64);
-  if (idx.numel() === 0) return [vals, idx];
-  const lines = [...x._shape];
-  lines[d] = 1;
-  const vst = vals ? vals._strides : idx._strides;
-  const nd = writeDesc(lines, [vst, idx._strides, x._strides]);
-  checkStatus(
-    K.sort_lines(x.dtype.code, nd, scratch, x._shape[d], k, vst[d], idx._strides[d], x._strides[d], vals ? vals._ptr : 0, idx._ptr, x._ptr, descending ? 1 : 0),
-    'sort',
-  );
+  if (idx.numel() > 0) sortLinesKernel(x, d, k, descending, vals, idx);
   return [vals, idx];
 }
 

@@ -5,9 +5,9 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64 } from '../../tensor/dtype.js';
 import { normalizeDim, contiguousStrides, numelOf } from '../../tensor/shape.js';
-import { K } from '../../wasm/heap.js';
+import { contiguousCopy } from '../../tensor/copy.js';
+import { sortRows, groupConsecutiveRows } from '../../kernels/sort.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguousCopy } from '../../kernels/elementwise.js';
 import { advancedGather } from './advanced.js';
 import { sortLines } from './sort.js';
 import type { OpAny } from '../types.js';
@@ -42,7 +42,7 @@ function groupRows(rows: Tensor, sorted: boolean, wantInverse: boolean, wantCoun
         perm = i;
       } else {
         perm = Tensor._empty([n], int64);
-        checkStatus(K.sort_rows(rows.dtype.code, n, m, rows._ptr, perm._ptr), 'unique');
+        sortRows(rows, perm);
         data = advancedGather(rows, { tensors: [perm], dims: [0] });
       }
       temps.push(data, perm);
@@ -52,8 +52,7 @@ function groupRows(rows: Tensor, sorted: boolean, wantInverse: boolean, wantCoun
     const counts = wantCounts ? Tensor._empty([n], int64) : null;
     temps.push(out);
     if (counts) temps.push(counts);
-    const g = n === 0 ? 0 : K.unique_consecutive(rows.dtype.code, n, m, data._ptr, perm ? perm._ptr : 0, out._ptr, inverse ? inverse._ptr : 0, counts ? counts._ptr : 0);
-    if (g < 0) throw new Error(`unique: not implemented for ${rows.dtype.scalarName}`);
+    const g = groupConsecutiveRows(data, perm, out, inverse, counts);
     return [firstRows(out, g), inverse, counts ? firstRows(counts, g) : null];
   } finally {
     temps.forEach((t) => t.dispose());

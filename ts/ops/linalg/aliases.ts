@@ -1,5 +1,5 @@
 // torch.* spellings of the linalg functions (torch.det, torch.svd, torch.inverse, ...):
-// defined with the linalg ops in ts/linalg, exported into the torch namespace here.
+// defined with the torch.linalg ops in this folder, exported into the torch namespace here.
 
 export { torchDet as det, slogdet, logdet } from './det.js';
 export { inverse } from './inv.js';

@@ -1,38 +1,17 @@
 // Matrix products: mm, bmm, mv, dot and matmul (which folds or batches onto them).
-// All go through the crate's GEMM with strides, so transposed operands are not copied.
+// All go through the crate's GEMM (kernels/linalg.ts) with strides, so transposed
+// operands are not copied.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { DType } from '../../tensor/dtype.js';
 import { broadcastShapes, RuntimeError, numelOf } from '../../tensor/shape.js';
-import { K } from '../../wasm/heap.js';
+import { gemm } from '../../kernels/linalg.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, fill } from '../../kernels/elementwise.js';
 import type { OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
     mm: OpMethod; bmm: OpMethod; mv: OpMethod; dot: OpMethod; matmul: OpMethod;
   }
-}
-
-/**
- * C = alpha * A @ B + beta * C for `batch` matrices. Each operand is described by its
- * tensor, and (batch, row, col) strides in elements.
- */
-export function gemm(
-  dt: DType, batch: number, m: number, n: number, k: number, alpha: number,
-  a: Tensor, [bsa, rsa, csa]: number[], b: Tensor, [bsb, rsb, csb]: number[],
-  beta: number, c: Tensor, [bsc, rsc, csc]: number[],
-): void {
-  if (m === 0 || n === 0 || batch === 0) return;
-  if (k === 0 && beta === 0) {
-    fill(c, 0);
-    return;
-  }
-  checkStatus(
-    K.gemm_batched(dt.code, batch, m, n, k, alpha, a._ptr, bsa, rsa, csa, b._ptr, bsb, rsb, csb, beta, c._ptr, bsc, rsc, csc),
-    'matmul',
-  );
 }
 
 function sameDtype(a: Tensor, b: Tensor): void {

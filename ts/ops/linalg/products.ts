@@ -5,8 +5,9 @@
 import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { copyInto, contiguousCopy } from '../../kernels/elementwise.js';
-import { gemm, dot } from './matmul.js';
+import { copyInto, contiguousCopy } from '../../tensor/copy.js';
+import { gemm } from '../../kernels/linalg.js';
+import { dot } from './matmul.js';
 import { tensordot } from './tensordot.js';
 import type { OpMethod } from '../types.js';
 

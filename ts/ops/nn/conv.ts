@@ -5,25 +5,21 @@
 // torch.nn.functional re-exports) are composites with PyTorch's signatures.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { DType } from '../../tensor/dtype.js';
 import { RuntimeError, shapeEquals } from '../../tensor/shape.js';
-import { K } from '../../wasm/heap.js';
-import { defineOp } from '../registry.js';
-import { binaryInto, checkStatus, contiguous } from '../../kernels/elementwise.js';
+import { contiguous } from '../../tensor/copy.js';
+import { binaryInto } from '../../kernels/elementwise.js';
+import { CONV, ConvParams, runConv } from '../../kernels/conv.js';
 import { BIN } from '../../kernels/codes.js';
+import { defineOp } from '../registry.js';
 import { sum } from '../reduce/reduce.js';
 import { constantPadNd } from './pad.js';
-import { expandParam, scratchI32, sizeStr } from './args.js';
+import { expandParam, sizeStr } from './args.js';
 import type { OpFn, OpAny } from '../types.js';
 
 /** Normalised hyper-parameters of one convolution (one entry per spatial dim). */
-export interface ConvHyper {
-  stride: number[];
-  padding: number[];
-  dilation: number[];
+export interface ConvHyper extends ConvParams {
   transposed: boolean;
   outputPadding: number[];
-  groups: number;
 }
 
 function hyper(op: string, nd: number, stride: number | number[], padding: number | number[], dilation: number | number[],
@@ -121,34 +117,6 @@ function checkForward(input: Tensor, weight: Tensor, bias: Tensor | null, h: Con
   return [input._shape[0], outC, ...outSp];
 }
 
-/** 2-d view of 1-d shapes: [N, C, L] -> [N, C, 1, L]; params get a leading 1 (0 for padding). */
-const as2d = (s: readonly number[]): number[] => (s.length === 3 ? [s[0], s[1], 1, s[2]] : [...s]);
-const p2d = (v: number[], fill: number): number[] => (v.length === 1 ? [fill, v[0]] : v);
-
-/**
- * Writes the kernel geometry of the ordinary convolution whose input is `x` [N, G*C, H, W]
- * and output `y` [N, G*OC, OH, OW] (shapes, 1-d or 2-d), weight [G*OC, C, KH, KW].
- */
-function writeGeom(x: readonly number[], y: readonly number[], w: readonly number[], h: ConvHyper): number {
-  const [n, cin, hh, ww] = as2d(x);
-  const [, cout, oh, ow] = as2d(y);
-  const [, , kh, kw] = as2d(w);
-  const g = h.groups;
-  const [sh, sw] = p2d(h.stride, 1);
-  const [ph, pw] = p2d(h.padding, 0);
-  const [dh, dw] = p2d(h.dilation, 1);
-  return scratchI32([n, g, cin / g, hh, ww, cout / g, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw]);
-}
-
-const CONV_FWD = 0;
-const CONV_BWD_DATA = 1;
-const CONV_BWD_WEIGHT = 2;
-
-function runConv(kind: number, dt: DType, geom: number, a: Tensor, b: Tensor, bias: Tensor | null, out: Tensor): void {
-  if (out.numel() === 0) return;
-  checkStatus(K.conv2d(kind, dt.code, geom, a._ptr, b._ptr, bias ? bias._ptr : 0, out._ptr), 'convolution');
-}
-
 /** Adds a per-channel bias to a contiguous [N, C, ...] tensor in place. */
 function addChannelBias(out: Tensor, bias: Tensor): void {
   const shape = out._shape.map((s, i) => (i === 1 ? s : 1));
@@ -173,10 +141,10 @@ export const convolution: OpFn = defineOp({
     const b = bias ? contiguous(bias) : null;
     const out = Tensor._empty(outShape, input.dtype);
     if (!h.transposed) {
-      runConv(CONV_FWD, input.dtype, writeGeom(x._shape, outShape, w._shape, h), x, w, b, out);
+      runConv(CONV.FORWARD, h, x._shape, outShape, w._shape, x, w, b, out);
     } else {
       // y = convT(x, w) is the data gradient of the ordinary convolution from y to x
-      runConv(CONV_BWD_DATA, input.dtype, writeGeom(outShape, x._shape, w._shape, h), x, w, null, out);
+      runConv(CONV.BACKWARD_DATA, h, outShape, x._shape, w._shape, x, w, null, out);
       if (b && out.numel() > 0) addChannelBias(out, b);
     }
     return out;
@@ -218,13 +186,13 @@ export const convolutionBackward: OpAny = defineOp({
     let gb: Tensor | null = null;
     if (mask[0]) {
       gi = Tensor._empty(input._shape, dt);
-      if (!h.transposed) runConv(CONV_BWD_DATA, dt, writeGeom(x._shape, g._shape, w._shape, h), g, w, null, gi);
-      else runConv(CONV_FWD, dt, writeGeom(g._shape, x._shape, w._shape, h), g, w, null, gi);
+      if (!h.transposed) runConv(CONV.BACKWARD_DATA, h, x._shape, g._shape, w._shape, g, w, null, gi);
+      else runConv(CONV.FORWARD, h, g._shape, x._shape, w._shape, g, w, null, gi);
     }
     if (mask[1]) {
       gw = Tensor._empty(weight._shape, dt);
-      if (!h.transposed) runConv(CONV_BWD_WEIGHT, dt, writeGeom(x._shape, g._shape, w._shape, h), g, x, null, gw);
-      else runConv(CONV_BWD_WEIGHT, dt, writeGeom(g._shape, x._shape, w._shape, h), x, g, null, gw);
+      if (!h.transposed) runConv(CONV.BACKWARD_WEIGHT, h, x._shape, g._shape, w._shape, g, x, null, gw);
+      else runConv(CONV.BACKWARD_WEIGHT, h, g._shape, x._shape, w._shape, x, g, null, gw);
     }
     if (mask[2]) gb = sum(g, [0, ...g._shape.slice(2).map((_, i) => i + 2)]);
     return [gi, gw, gb];

@@ -1,11 +1,11 @@
-// torch.nn.functional.linear (one fused GEMM: the output starts as the broadcast bias,
-// then C = x W^T + 1 * C) and bilinear.
+// linear (one fused GEMM: the output starts as the broadcast bias, then
+// C = x W^T + 1 * C) and bilinear: torch.* ops that torch.nn.functional re-exports.
 
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { contiguous, copyInto } from '../../kernels/elementwise.js';
-import { gemm } from '../linalg/matmul.js';
+import { contiguous, copyInto } from '../../tensor/copy.js';
+import { gemm } from '../../kernels/linalg.js';
 import { functional } from '../composite.js';
 import type { OpFn } from '../types.js';
 

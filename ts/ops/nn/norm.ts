@@ -7,25 +7,16 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { float64 } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
-import { K } from '../../wasm/heap.js';
-import { defineOp, type GradCtx } from '../registry.js';
-import { checkStatus, contiguous, unaryInto, binaryInto, copyInto } from '../../kernels/elementwise.js';
-import { BIN, UN } from '../../kernels/codes.js';
+import { contiguous, copyInto } from '../../tensor/copy.js';
 import { noGrad, isGradEnabled } from '../../autograd/grad_mode.js';
+import { unaryInto, binaryInto } from '../../kernels/elementwise.js';
+import { NormLayout as Layout, normStats, normApply, normBackward } from '../../kernels/norm.js';
+import { BIN, UN } from '../../kernels/codes.js';
+import { defineOp, type GradCtx } from '../registry.js';
 import { normGradsComposite, type NormView } from './norm_composite.js';
-import { scratchI32, sizeStr } from './args.js';
+import { sizeStr } from './args.js';
 import type { OpAny } from '../types.js';
 
-/** Kernel layout [N, C, HW] with statistics per (sample, group) or per channel. */
-interface Layout {
-  n: number;
-  c: number;
-  hw: number;
-  groups: number;
-  perSample: boolean;
-}
-
-const writeLayout = (l: Layout): number => scratchI32([l.n, l.c, l.hw, l.groups, l.perSample ? 1 : 0]);
 
 function checkFloat(op: string, ...ts: (Tensor | null)[]): void {
   const dt = ts[0]!.dtype;
@@ -35,20 +26,18 @@ function checkFloat(op: string, ...ts: (Tensor | null)[]): void {
   }
 }
 
-const ptr = (t: Tensor | null): number => (t ? t._ptr : 0);
-
 /** mean, rstd (and the biased variance when `withVar`) per statistic, each of shape statShape. */
 function stats(x: Tensor, l: Layout, eps: number, statShape: number[], withVar = false): [Tensor, Tensor, Tensor | null] {
   const mean = Tensor._empty(statShape, x.dtype);
   const rstd = Tensor._empty(statShape, x.dtype);
   const v = withVar ? Tensor._empty(statShape, x.dtype) : null;
-  if (x.numel() > 0) checkStatus(K.norm_stats(x.dtype.code, writeLayout(l), x._ptr, eps, mean._ptr, rstd._ptr, ptr(v)), 'norm');
+  normStats(x, l, eps, mean, rstd, v);
   return [mean, rstd, v];
 }
 
 function apply(x: Tensor, l: Layout, mean: Tensor, rstd: Tensor, w: Tensor | null, b: Tensor | null): Tensor {
   const y = Tensor._empty(x._shape, x.dtype);
-  if (x.numel() > 0) checkStatus(K.norm_apply(x.dtype.code, writeLayout(l), x._ptr, mean._ptr, rstd._ptr, ptr(w), ptr(b), y._ptr), 'norm');
+  normApply(x, l, mean, rstd, w, b, y);
   return y;
 }
 
@@ -59,11 +48,7 @@ function backward(g: Tensor, x: Tensor, l: Layout, mean: Tensor, rstd: Tensor, w
   const gw = mask[1] ? Tensor._empty(wShape, x.dtype) : null;
   const gb = mask[2] ? Tensor._empty(wShape, x.dtype) : null;
   if (gx === null && gw === null && gb === null) return [null, null, null];
-  const gc = contiguous(g);
-  checkStatus(
-    K.norm_backward(x.dtype.code, writeLayout(l), gc._ptr, x._ptr, mean._ptr, rstd._ptr, ptr(w), statsConst ? 1 : 0, ptr(gx), ptr(gw), ptr(gb)),
-    'norm_backward',
-  );
+  normBackward(contiguous(g), x, l, mean, rstd, w, statsConst, gx, gw, gb);
   return [gx, gw, gb];
 }
 

@@ -4,7 +4,8 @@
 import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { copyInto, fill } from '../../kernels/elementwise.js';
+import { copyInto } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
 import { AXIS, AxisSpec, resampleBackward, resampleForward } from '../../kernels/resample.js';
 import { sizeStr } from './args.js';
 import type { OpFn } from '../types.js';

@@ -5,15 +5,13 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64 } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
-import { K } from '../../wasm/heap.js';
+import { contiguous } from '../../tensor/copy.js';
+import { POOL, DIV, Window2d, runPool } from '../../kernels/pool.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguous } from '../../kernels/elementwise.js';
 import { gather } from '../indexing/gather.js';
-import { scratchI32, sizeStr } from './args.js';
+import { sizeStr } from './args.js';
 import type { OpFn, OpAny } from '../types.js';
 
-const POOL = { MAX: 0, MAX_BACKWARD: 1, AVG: 2, AVG_BACKWARD: 3 } as const;
-const DIV = { VALID: 0, PADDED: 1, FIXED: 2 } as const;
 
 /** PyTorch's pooling_output_shape. */
 function poolOutSize(n: number, k: number, pad: number, s: number, d: number, ceil: boolean): number {
@@ -22,11 +20,7 @@ function poolOutSize(n: number, k: number, pad: number, s: number, d: number, ce
   return out;
 }
 
-interface Window2d {
-  k: number[];
-  s: number[];
-  p: number[];
-  d: number[];
+interface PoolWindow extends Window2d {
   ceil: boolean;
 }
 
@@ -36,7 +30,7 @@ const pair = (v: number[], name: string, op: string): number[] => {
   return v;
 };
 
-function window2d(op: string, kernel: number[], stride: number[], padding: number[], dilation: number[], ceil: boolean): Window2d {
+function window2d(op: string, kernel: number[], stride: number[], padding: number[], dilation: number[], ceil: boolean): PoolWindow {
   const k = pair(kernel, 'kernel_size', op);
   const s = stride.length === 0 ? k : pair(stride, 'stride', op);
   const w = { k, s, p: pair(padding, 'padding', op), d: pair(dilation, 'dilation', op), ceil };
@@ -54,7 +48,7 @@ function window2d(op: string, kernel: number[], stride: number[], padding: numbe
 }
 
 /** Checks a [C, H, W] / [N, C, H, W] input; returns [H, W, OH, OW]. */
-function poolSizes(op: string, x: Tensor, w: Window2d): number[] {
+function poolSizes(op: string, x: Tensor, w: PoolWindow): number[] {
   if ((x.ndim !== 3 && x.ndim !== 4) || x._shape.slice(1).some((n) => n === 0)) {
     throw new RuntimeError(`Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:${sizeStr(x._shape)}`);
   }
@@ -69,19 +63,8 @@ function poolSizes(op: string, x: Tensor, w: Window2d): number[] {
   return [h, wd, oh, ow];
 }
 
-/** Writes the pool2d descriptor. */
-function desc(planes: number, sizes: number[], w: Window2d | null, divMode = 0, divValue = 0): number {
-  const win = w ? [w.k[0], w.k[1], w.s[0], w.s[1], w.p[0], w.p[1], w.d[0], w.d[1]] : [1, 1, 1, 1, 0, 0, 1, 1];
-  return scratchI32([planes, ...sizes, ...win, w ? 0 : 1, divMode, divValue]);
-}
-
 const planesOf = (shape: readonly number[]): number => shape.slice(0, -2).reduce((a, b) => a * b, 1);
 const outShape = (shape: readonly number[], oh: number, ow: number): number[] => [...shape.slice(0, -2), oh, ow];
-
-function runPool(op: number, x: Tensor, d: number, y: Tensor, idx: Tensor | null, name: string): void {
-  if (y.numel() === 0 || x.numel() === 0) return;
-  checkStatus(K.pool2d(op, x.dtype.code, d, x._ptr, y._ptr, idx ? idx._ptr : 0), name);
-}
 
 /** Gradient of the max poolings: scatter g to the argmax positions. */
 function maxBackward(name: string, g: Tensor, self: Tensor, indices: Tensor): Tensor {
@@ -92,7 +75,7 @@ function maxBackward(name: string, g: Tensor, self: Tensor, indices: Tensor): Te
   const [h, w] = self._shape.slice(-2);
   const [oh, ow] = g._shape.slice(-2);
   if (gi.numel() > 0 && gc.numel() === 0) return gi.zero_();
-  runPool(POOL.MAX_BACKWARD, gc, desc(planesOf(self._shape), [h, w, oh, ow], null), gi, ic, name);
+  runPool(POOL.MAX_BACKWARD, { planes: planesOf(self._shape), sizes: [h, w, oh, ow], window: null }, gc, gi, ic, name);
   return gi;
 }
 
@@ -113,7 +96,7 @@ export const maxPool2dWithIndices: OpAny = defineOp({
     const x = contiguous(self);
     const y = Tensor._empty(outShape(self._shape, oh, ow), self.dtype);
     const idx = Tensor._empty(y._shape, int64);
-    runPool(POOL.MAX, x, desc(planesOf(self._shape), [h, w, oh, ow], win), y, idx, 'max_pool2d');
+    runPool(POOL.MAX, { planes: planesOf(self._shape), sizes: [h, w, oh, ow], window: win }, x, y, idx, 'max_pool2d');
     return [y, idx];
   },
   grad: {
@@ -144,7 +127,7 @@ export const avgPool2d: OpFn = defineOp({
     const x = contiguous(self);
     const y = Tensor._empty(outShape(self._shape, oh, ow), self.dtype);
     const [mode, value] = divisor !== null ? [DIV.FIXED, divisor] : [includePad ? DIV.PADDED : DIV.VALID, 0];
-    runPool(POOL.AVG, x, desc(planesOf(self._shape), [h, w, oh, ow], win, mode, value), y, null, 'avg_pool2d');
+    runPool(POOL.AVG, { planes: planesOf(self._shape), sizes: [h, w, oh, ow], window: win, divMode: mode, divValue: value }, x, y, null, 'avg_pool2d');
     return y;
   },
   grad: {
@@ -164,7 +147,7 @@ export const avgPool2dBackward: OpFn = defineOp({
     const gi = Tensor._empty(inputSize, g.dtype);
     const [mode, value] = divisor !== null ? [DIV.FIXED, divisor] : [includePad ? DIV.PADDED : DIV.VALID, 0];
     if (gi.numel() > 0 && g.numel() === 0) return gi.zero_();
-    runPool(POOL.AVG_BACKWARD, contiguous(g), desc(planesOf(inputSize), [h, w, oh, ow], win, mode, value), gi, null, 'avg_pool2d_backward');
+    runPool(POOL.AVG_BACKWARD, { planes: planesOf(inputSize), sizes: [h, w, oh, ow], window: win, divMode: mode, divValue: value }, contiguous(g), gi, null, 'avg_pool2d_backward');
     return gi;
   },
   grad: {
@@ -191,7 +174,7 @@ export const adaptiveAvgPool2dOp: OpFn = defineOp({
   forward: (self: Tensor, outputSize: number[]) => {
     const sizes = adaptiveSizes('adaptive_avg_pool2d', self, outputSize);
     const y = Tensor._empty(outShape(self._shape, sizes[2], sizes[3]), self.dtype);
-    runPool(POOL.AVG, contiguous(self), desc(planesOf(self._shape), sizes, null), y, null, 'adaptive_avg_pool2d');
+    runPool(POOL.AVG, { planes: planesOf(self._shape), sizes, window: null }, contiguous(self), y, null, 'adaptive_avg_pool2d');
     return y;
   },
   grad: { self: (g, c) => adaptiveAvgPool2dBackward(g, c.meta.self.shape) },
@@ -205,7 +188,7 @@ export const adaptiveAvgPool2dBackward: OpFn = defineOp({
     const gi = Tensor._empty(inputSize, g.dtype);
     if (gi.numel() > 0 && g.numel() === 0) return gi.zero_();
     const sizes = [...inputSize.slice(-2), ...g._shape.slice(-2)];
-    runPool(POOL.AVG_BACKWARD, contiguous(g), desc(planesOf(inputSize), sizes, null), gi, null, 'adaptive_avg_pool2d_backward');
+    runPool(POOL.AVG_BACKWARD, { planes: planesOf(inputSize), sizes, window: null }, contiguous(g), gi, null, 'adaptive_avg_pool2d_backward');
     return gi;
   },
   grad: { grad_output: (gg, c) => adaptiveAvgPool2dOp(gg, c.meta.grad_output.shape.slice(-2)) },
@@ -222,7 +205,7 @@ export const adaptiveMaxPool2dOp: OpAny = defineOp({
     const sizes = adaptiveSizes('adaptive_max_pool2d', self, outputSize);
     const y = Tensor._empty(outShape(self._shape, sizes[2], sizes[3]), self.dtype);
     const idx = Tensor._empty(y._shape, int64);
-    runPool(POOL.MAX, contiguous(self), desc(planesOf(self._shape), sizes, null), y, idx, 'adaptive_max_pool2d');
+    runPool(POOL.MAX, { planes: planesOf(self._shape), sizes, window: null }, contiguous(self), y, idx, 'adaptive_max_pool2d');
     return [y, idx];
   },
   grad: { self: (g, c) => adaptiveMaxPool2dBackward(g, c.self, c.result[1]) },

@@ -5,7 +5,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { DType, float16, bfloat16, float64 } from '../../tensor/dtype.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { unary } from '../elementwise.js';
-import { copyInto } from '../../kernels/elementwise.js';
+import { copyInto } from '../../tensor/copy.js';
 import { checkOut } from '../elementwise.js';
 import { UN } from '../../kernels/codes.js';
 import { zeros } from '../creation/factories.js';

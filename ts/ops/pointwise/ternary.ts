@@ -6,12 +6,13 @@ import { DType, bool, uint8 } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { binary, runElementwise, unary, where3, computeDtype } from '../elementwise.js';
-import { Operand, binaryInto, ternaryInto, withDtype } from '../../kernels/elementwise.js';
+import { Operand, binaryInto, ternaryInto } from '../../kernels/elementwise.js';
+import { withDtype } from '../../tensor/copy.js';
 import { BIN, TERNARY, UN } from '../../kernels/codes.js';
 import { resultType } from '../promotion.js';
 import { notImplemented, typeMetaName } from './common.js';
 import type { OpFn, OpMethod } from '../types.js';
-import { nonzero } from '../indexing/index_ops.js';
+import { nonzero } from '../indexing/nonzero.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {

@@ -9,7 +9,7 @@ import { RuntimeError } from '../../tensor/shape.js';
 import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { defineOp } from '../registry.js';
 import { SCAN, LINE_GRAD } from '../../kernels/codes.js';
-import { withDtype, release } from '../../kernels/elementwise.js';
+import { withDtype, release } from '../../tensor/copy.js';
 import { runScan, runLineGrad, lineDim } from '../../kernels/reduce.js';
 import { sumDtype, hasZero, prod, sum } from './reduce.js';
 import { namedPair, NamedPair, withTupleOut, installMethod } from './tuple.js';

@@ -5,7 +5,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { DType, float32, float64 } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { withDtype, release, contiguousCopy } from '../../kernels/elementwise.js';
+import { withDtype, release, contiguousCopy } from '../../tensor/copy.js';
 import { runSoftmax, lineDim } from '../../kernels/reduce.js';
 import { sum } from './reduce.js';
 import { exp } from './math.js';

@@ -8,7 +8,7 @@ import { RuntimeError } from '../../tensor/shape.js';
 import { isGradEnabled, noGrad } from '../../autograd/grad_mode.js';
 import { resizeTo } from '../registry.js';
 import { isPlainObject } from '../signature.js';
-import { copyInto } from '../../kernels/elementwise.js';
+import { copyInto } from '../../tensor/copy.js';
 
 /** A PyTorch named tuple: an array [a, b] that also has a[names[0]], a[names[1]]. */
 export type NamedPair = Tensor[] & Record<string, Tensor>;

@@ -3,7 +3,8 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { normalizeDim, RuntimeError, IndexError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { copyInto, fill } from '../../kernels/elementwise.js';
+import { copyInto } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
 import { resultType } from '../promotion.js';
 import { makeView, slice, select, unsqueeze } from './views.js';
 

@@ -6,7 +6,8 @@ import {
   normalizeDim, normalizeDims, viewStrides, inferSize, numelOf, RuntimeError, IndexError, contiguousStrides, checkShape,
 } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { fill, copyInto } from '../../kernels/elementwise.js';
+import { fill } from '../../kernels/memory.js';
+import { copyInto } from '../../tensor/copy.js';
 import type { OpMethod, OpAny, OpFn } from '../types.js';
 import { Slice, makeSlice } from '../indexing/slice.js';
 

@@ -1,25 +1,32 @@
-// Assignment through an index: x.indexPut_([0, '1:3', idx], value) is Python's
-// x[0, 1:3, idx] = value, and torch.indexPut / x.indexPut / x.indexPut_ with a list of
-// tensors are PyTorch's index_put. One in-place op writes through the whole index
-// (basic view steps, then the advanced put), so autograd sees the write on the tensor
-// itself: its gradient zeroes the written region, the value's is the indexed gradient.
+// Python's subscripts for JavaScript. x.index(...) is x[...]: the basic part (ints,
+// slices, None, '...') is a chain of view ops, so the result shares storage; index
+// tensors and bool masks then gather a copy (aten::index, IndexBackward0).
+// x.indexPut_([0, '1:3', idx], value) is x[0, 1:3, idx] = value, and torch.indexPut /
+// x.indexPut / x.indexPut_ with a list of tensors are PyTorch's index_put. One in-place
+// op writes through the whole index (basic view steps, then the advanced put), so
+// autograd sees the write on the tensor itself: its gradient zeroes the written region,
+// the value's is the indexed gradient. Reading and writing are each other's gradients,
+// hence one file.
 
 import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { shapeEquals } from '../../tensor/shape.js';
+import { contiguousCopy, copyInto, withDtype } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { binaryInto } from '../../kernels/elementwise.js';
+import { BIN } from '../../kernels/codes.js';
 import { defineOp } from '../registry.js';
 import { camelCase } from '../signature.js';
-import { contiguousCopy, copyInto, fill, binaryInto, withDtype } from '../../kernels/elementwise.js';
-import { BIN } from '../../kernels/codes.js';
-import { expand } from '../shape/views.js';
+import { select, slice, unsqueeze, makeView, expand } from '../shape/views.js';
 import { sumToShape } from '../reduce/reduce.js';
-import { advancedPut } from './advanced.js';
+import { advancedGather, advancedPut } from './advanced.js';
 import { resolveIndex, rawStepped, IndexItem, ResolvedIndex, Step } from './spec.js';
-import { indexResolved } from './getitem.js';
 import { Slice } from './slice.js';
 import type { OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
+    /** Python's x[...]: x.index(0, '1:3', null, '...', idx) is x[0, 1:3, None, ..., idx]. */
+    index(...items: IndexItem[]): Tensor;
     /**
      * Python's x[...] = value, or PyTorch's index_put_ for a list of index tensors
      * (where null skips a dim). `{ accumulate: true }` adds instead of writing.
@@ -28,6 +35,76 @@ declare module '../../tensor/tensor.js' {
     indexPut: OpMethod;
   }
 }
+
+// ---- reading: x[...] -------------------------------------------------------------------
+
+/** A new view of the whole tensor (x[...] returns one, as PyTorch's alias()). */
+export const alias = defineOp({
+  name: 'alias',
+  sig: 'Tensor self',
+  fn: false,
+  method: false,
+  view: true,
+  forward: (self: Tensor) => makeView(self, self._shape, self._strides, self._offset),
+  grad: { self: (g) => g },
+});
+
+/** self[indices] on dims `dims` (aten::index with the non-null indices and their dims). */
+export const indexAdvanced = defineOp<(self: Tensor, indices: Tensor[], dims: number[]) => Tensor>({
+  name: '_index',
+  sig: 'Tensor self, Tensor[] indices, int[] dims',
+  fn: false,
+  method: false,
+  nodeName: 'IndexBackward0',
+  save: ['indices'],
+  forward: (self: Tensor, indices: Tensor[], dims: number[]) => advancedGather(self, { tensors: indices, dims }),
+  grad: {
+    self: (g, c) => {
+      const z = Tensor._empty(c.meta.self.shape, g.dtype);
+      fill(z, 0);
+      return indexPutImpl(z, [], c.indices, c.dims, g, true, false);
+    },
+  },
+});
+
+/** Applies basic-indexing steps with the view ops (recording the graph). */
+export function applySteps(t: Tensor, steps: readonly Step[]): Tensor {
+  let v = t;
+  for (const s of steps) {
+    const next = s.op === 'select' ? select(v, s.dim, s.index) : s.op === 'slice' ? slice(v, s.dim, s.start, s.end, s.step) : unsqueeze(v, s.dim);
+    if (v !== t) v.dispose();
+    v = next;
+  }
+  return v;
+}
+
+/** t[steps][indices]: the indexing a resolved index describes, with the graph recorded. */
+export function indexResolved(t: Tensor, steps: readonly Step[], indices: Tensor[], dims: number[]): Tensor {
+  const v = applySteps(t, steps);
+  if (indices.length === 0) return v === t ? alias(t) : v;
+  try {
+    return indexAdvanced(v, indices, dims);
+  } finally {
+    if (v !== t) v.dispose();
+  }
+}
+
+/** Python's x[items]. */
+export function getitem(x: Tensor, items: readonly unknown[]): Tensor {
+  x._check('index');
+  const r = resolveIndex(x, items);
+  try {
+    return indexResolved(x, r.steps, r.tensors, r.dims);
+  } finally {
+    r.temps.forEach((t) => t.dispose());
+  }
+}
+
+(Tensor.prototype as unknown as Record<string, unknown>).index = function (this: Tensor, ...items: IndexItem[]) {
+  return getitem(this, items);
+};
+
+// ---- writing: x[...] = value ----------------------------------------------------------
 
 /** PyTorch's slicePrefix1sSize: a value's leading size-1 dims are dropped before broadcasting. */
 function stripLeadingOnes(shape: readonly number[]): number[] {
