@@ -8,14 +8,11 @@ import { Tensor, Scalar } from '../tensor/tensor.js';
 import { RuntimeError } from '../tensor/shape.js';
 import { writeDesc, writeDescRaw } from './scratch.js';
 import { scalarSlot } from './elementwise.js';
-import { checkStatus } from './status.js';
-
-/** Status 3: an index out of range (crate/src/kernels/index.rs). */
-const ERR_INDEX = 3;
+import { checkStatus, STATUS } from './status.js';
 
 /** The offending index of a failed index kernel, or null; other failures throw. */
 function badIndex(status: number, op: string): number | null {
-  if (status === ERR_INDEX) return K.last_bad_index();
+  if (status === STATUS.ERR_INDEX) return K.last_bad_index();
   checkStatus(status, op);
   return null;
 }

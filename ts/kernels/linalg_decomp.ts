@@ -7,9 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes, broadcastStrides, LinAlgError } from '../tensor/shape.js';
 import { writeDesc } from './scratch.js';
 import { K, scratch } from '../wasm/heap.js';
-import { checkStatus } from './status.js';
-
-const LINALG_ERROR = 4;
+import { checkStatus, STATUS } from './status.js';
 
 /** The batch dims of `t` (all but its last `trailing` dims). */
 export const batchOf = (t: Tensor, trailing = 2): number[] => t._shape.slice(0, t.ndim - trailing);
@@ -28,9 +26,9 @@ function desc(batch: readonly number[], operands: [Tensor, number][]): number {
 /** Row and column strides of the matrix in the last two dims. */
 const rc = (t: Tensor): [number, number] => [t._strides[t.ndim - 2], t._strides[t.ndim - 1]];
 
-/** Throws PyTorch's LinAlgError for status 4, with "(Batch element i)" for batched input. */
+/** Throws PyTorch's LinAlgError for ERR_LINALG, with "(Batch element i)" for batched input. */
 function check(status: number, api: string, batched: boolean, message: (info: number) => string): void {
-  if (status === LINALG_ERROR) {
+  if (status === STATUS.ERR_LINALG) {
     const where = batched ? `: (Batch element ${K.linalg_error_batch()})` : '';
     throw new LinAlgError(`${api}${where}: ${message(K.linalg_error_info())}`);
   }

@@ -5,7 +5,7 @@ import { K } from '../wasm/heap.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { IndexError } from '../tensor/shape.js';
 import { scratchI32 } from './scratch.js';
-import { checkStatus } from './status.js';
+import { checkStatus, STATUS } from './status.js';
 
 /** Kernel layout [N, C, HW] with statistics per (sample, group) or per channel. */
 export interface NormLayout {
@@ -45,6 +45,6 @@ export function normBackward(g: Tensor, x: Tensor, l: NormLayout, mean: Tensor, 
  * name and whose p-norm exceeds maxNorm, to maxNorm / (norm + 1e-7). */
 export function embeddingRenorm(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): void {
   const status = K.embedding_renorm(weight.dtype.code, weight._ptr, weight.shape[0], weight.shape[1], indices._ptr, indices.numel(), maxNorm, normType);
-  if (status === 3) throw new IndexError('index out of range in self');
+  if (status === STATUS.ERR_INDEX) throw new IndexError('index out of range in self');
   checkStatus(status, 'embedding_renorm_');
 }

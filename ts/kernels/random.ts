@@ -10,7 +10,7 @@ import { float32, float64 } from '../tensor/dtype.js';
 import { RuntimeError, broadcastStrides } from '../tensor/shape.js';
 import { contiguousCopy } from '../tensor/copy.js';
 import { writeDesc } from './scratch.js';
-import { checkStatus } from './status.js';
+import { checkStatus, STATUS } from './status.js';
 
 /** What the kernels need of a torch.Generator: its state's address. */
 export interface RngHandle {
@@ -36,12 +36,12 @@ export function rngGetState(ptr: number, dtype: Tensor['dtype']): Tensor {
 export function rngSetState(ptr: number, t: Tensor): void {
   const n = t.numel();
   const status = K.rng_set_state(ptr, n === 0 ? 0 : t._ptr, n);
-  if (status === 20) {
+  if (status === STATUS.ERR_RNG_STATE_SIZE) {
     throw new RuntimeError(
       `Expected either a CPUGeneratorImplStateLegacy of size 5048 or a CPUGeneratorImplState of size 5056 but found the input RNG state size to be ${n}`,
     );
   }
-  if (status === 21) throw new RuntimeError('Invalid mt19937 state');
+  if (status === STATUS.ERR_RNG_STATE_INVALID) throw new RuntimeError('Invalid mt19937 state');
 }
 
 // ---- random kernels ------------------------------------------------------------------
@@ -165,7 +165,7 @@ export function bernoulliTensorInto(g: RngHandle, t: Tensor, p: Tensor): void {
     const gp = g._ptr;
     const nd = orderedDesc(t, [pp]);
     const status = K.rng_bernoulli_tensor(gp, t.dtype.code, pp.dtype.code, nd, scratch, t._ptr, pp._ptr);
-    if (status === 12) {
+    if (status === STATUS.ERR_PROB_OUT_OF_RANGE) {
       throw new RuntimeError(
         'Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)',
       );
@@ -183,10 +183,10 @@ export function randpermInto(g: RngHandle, t: Tensor, n: number): void {
 }
 
 const MULTINOMIAL_ERRORS: Record<number, string> = {
-  10: 'probability tensor contains either `inf`, `nan` or element < 0',
-  11: 'invalid multinomial distribution (sum of probabilities <= 0)',
-  12: 'invalid multinomial distribution (encountering probability entry < 0)',
-  13: 'invalid multinomial distribution (encountering probability entry = infinity or NaN)',
+  [STATUS.ERR_PROB_NOT_FINITE_OR_NEGATIVE]: 'probability tensor contains either `inf`, `nan` or element < 0',
+  [STATUS.ERR_PROB_SUM_NOT_POSITIVE]: 'invalid multinomial distribution (sum of probabilities <= 0)',
+  [STATUS.ERR_PROB_ENTRY_NEGATIVE]: 'invalid multinomial distribution (encountering probability entry < 0)',
+  [STATUS.ERR_PROB_ENTRY_NOT_FINITE]: 'invalid multinomial distribution (encountering probability entry = infinity or NaN)',
 };
 
 /**
