@@ -39,6 +39,14 @@ export interface OpSpec extends Omit<Derivatives, 'params'> {
   out?: boolean;
   /** Outputs are views of `self` (view ops): autograd tracks the base. */
   view?: boolean;
+  /** PyTorch's other names for the op (snake_case: 'greater_equal'): the Tensor method
+   * and in-place forms are installed under them too, and the public types declare them. */
+  aliases?: string[];
+  /** The result, in PyTorch's schema notation: 'Tensor' (the default), 'Tensor[]',
+   * '(Tensor values, Tensor indices)', 'any' when the arguments decide; or a function of
+   * the number of positional arguments when that decides it. For the public types
+   * (scripts/gen_types.mjs); nothing checks it at run time. */
+  returns?: string | ((positional: number) => string);
 }
 
 export interface OpInfo extends OpSpec {
@@ -251,6 +259,10 @@ export function defineOp<F extends (...args: any[]) => any = (...args: any[]) =>
     proto[`${camelCase(spec.name)}_`] = function (this: Tensor, ...args: unknown[]) {
       return runInplace(info, [this, ...args]);
     };
+  }
+  for (const alias of spec.aliases ?? []) {
+    if (method) proto[camelCase(alias)] = proto[camelCase(spec.name)];
+    if (spec.inplace) proto[`${camelCase(alias)}_`] = proto[`${camelCase(spec.name)}_`];
   }
   return fn as F;
 }

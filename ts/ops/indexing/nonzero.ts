@@ -15,6 +15,7 @@ declare module '../../tensor/tensor.js' {
 /** Coordinates of the nonzero elements: [count, ndim], or one tensor per dim with as_tuple. */
 export const nonzero = defineOp({
   name: 'nonzero',
+  returns: 'any',
   sig: 'Tensor self, *, bool as_tuple=False',
   out: true,
   forward: (self: Tensor, asTuple: boolean) => {

@@ -248,6 +248,7 @@ export const rot90 = defineOp({
 
 const meshgridOp = defineOp({
   name: 'meshgrid',
+  returns: 'Tensor[]',
   sig: 'Tensor[] tensors, *, str? indexing=None',
   forward: (tensors: Tensor[], indexing: string | null) => {
     const mode = indexing ?? 'ij';

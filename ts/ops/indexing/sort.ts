@@ -61,6 +61,7 @@ function valueSelectingBackward(g: Tensor, dim: number, indices: Tensor, sizes: 
 /** (values, indices) of each line sorted along dim; `stable` keeps equal values in input order (always true here). */
 export const sort = defineOp({
   name: 'sort',
+  returns: '(Tensor values, Tensor indices)',
   sig: 'Tensor self, int dim=-1, bool descending=False, *, bool? stable=False',
   save: ['result'],
   forward: (self: Tensor, dim: number, descending: boolean) => {
@@ -94,6 +95,7 @@ export const argsort = defineOp({
 /** The k largest (or smallest) values along dim with their indices, in sorted order. */
 export const topk = defineOp({
   name: 'topk',
+  returns: '(Tensor values, Tensor indices)',
   sig: 'Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True',
   save: ['result'],
   forward: (self: Tensor, k: number, dim: number, largest: boolean) => {
@@ -109,6 +111,7 @@ export const topk = defineOp({
 /** The k-th smallest value along dim (k counts from 1) and its index. */
 export const kthvalue = defineOp({
   name: 'kthvalue',
+  returns: '(Tensor values, Tensor indices)',
   sig: 'Tensor self, int k, int dim=-1, bool keepdim=False',
   save: ['result'],
   forward: (self: Tensor, k: number, dim: number, keepdim: boolean) => {

@@ -97,6 +97,7 @@ function uniqueImpl(self: Tensor, sorted: boolean, wantInverse: boolean, wantCou
 /** The distinct values (sorted), with the inverse indices and counts when asked. */
 export const unique = defineOp({
   name: 'unique',
+  returns: 'any',
   sig: 'Tensor self, bool sorted=True, bool return_inverse=False, bool return_counts=False, int? dim=None',
   forward: (self: Tensor, sorted: boolean, inv: boolean, counts: boolean, dim: number | null) =>
     // an unsorted unique may come in any order: sorting is one valid order
@@ -106,6 +107,7 @@ export const unique = defineOp({
 /** Collapses runs of equal consecutive values (or slices along dim). */
 export const uniqueConsecutive = defineOp({
   name: 'unique_consecutive',
+  returns: 'any',
   sig: 'Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None',
   forward: (self: Tensor, inv: boolean, counts: boolean, dim: number | null) => uniqueImpl(self, false, inv, counts, dim),
 });

@@ -54,6 +54,7 @@ export const torchDet = defineOp({
 
 const slogdetOp = defineOp({
   name: 'linalg_slogdet',
+  returns: '(Tensor, Tensor)',
   sig: 'Tensor A',
   method: false,
   save: ['A'],

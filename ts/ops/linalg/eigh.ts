@@ -34,6 +34,7 @@ function eighGrad(gL: Tensor | null, gV: Tensor | null, L: Tensor, V: Tensor): T
 
 const eighOp = defineOp({
   name: 'linalg_eigh',
+  returns: '(Tensor, Tensor)',
   sig: 'Tensor self, str UPLO="L"',
   method: false,
   save: ['result'],

@@ -56,6 +56,7 @@ function parseMode(mode: string): QrMode {
 
 const qrOp = defineOp({
   name: 'linalg_qr',
+  returns: '(Tensor, Tensor)',
   sig: 'Tensor A, str mode="reduced"',
   method: false,
   save: ['result'],

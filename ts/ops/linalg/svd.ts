@@ -55,6 +55,7 @@ export function svdGrad(gU: Tensor | null, gS: Tensor | null, gVh: Tensor | null
 
 const svdOp = defineOp({
   name: 'linalg_svd',
+  returns: '(Tensor, Tensor, Tensor)',
   sig: 'Tensor A, bool full_matrices=True, *, str? driver=None',
   method: false,
   save: ['result'],

@@ -167,6 +167,7 @@ export const convolution: OpFn = defineOp({
  */
 export const convolutionBackward: OpAny = defineOp({
   name: 'convolution_backward',
+  returns: '(Tensor?, Tensor?, Tensor?)',
   sig: 'Tensor grad_output, Tensor input, Tensor weight, int[]? bias_sizes, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups, bool[] output_mask',
   save: ['grad_output', 'input', 'weight'],
   forward: (gradOutput: Tensor, input: Tensor, weight: Tensor, _biasSizes, stride, padding, dilation, transposed, outputPadding, groups, mask: boolean[]) => {

@@ -126,6 +126,7 @@ function checkChannelParam(op: string, name: string, t: Tensor | null, c: number
  */
 export const nativeBatchNorm: OpAny = defineOp({
   name: 'native_batch_norm',
+  returns: '(Tensor, Tensor, Tensor)',
   sig: 'Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps',
   save: ['input', 'weight', 'result'],
   forward: (input: Tensor, weight, bias, runningMean: Tensor | null, runningVar: Tensor | null, training: boolean, momentum: number, eps: number) => {
@@ -165,6 +166,7 @@ export const nativeBatchNorm: OpAny = defineOp({
 /** native_batch_norm_backward with the statistics native_batch_norm returned. */
 export const nativeBatchNormBackward: OpAny = defineOp({
   name: 'native_batch_norm_backward',
+  returns: '(Tensor?, Tensor?, Tensor?)',
   sig: 'Tensor grad_out, Tensor input, Tensor? weight, Tensor save_mean, Tensor save_invstd, bool train, float eps, bool[] output_mask',
   forward: (g: Tensor, input: Tensor, weight: Tensor | null, mean: Tensor, rstd: Tensor, train: boolean, _eps: number, mask: boolean[]) => {
     const l = bnLayout(input);
@@ -198,6 +200,7 @@ const lnStatShape = (input: Tensor, k: number): number[] => [...input._shape.sli
 /** native_layer_norm(input, normalized_shape, weight, bias, eps) -> [out, mean, rstd]. */
 export const nativeLayerNorm: OpAny = defineOp({
   name: 'native_layer_norm',
+  returns: '(Tensor, Tensor, Tensor)',
   sig: 'Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps',
   save: ['input', 'weight', 'bias', 'result'],
   forward: (input: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number) => {
@@ -215,6 +218,7 @@ export const nativeLayerNorm: OpAny = defineOp({
 
 export const nativeLayerNormBackward: OpAny = defineOp({
   name: 'native_layer_norm_backward',
+  returns: '(Tensor?, Tensor?, Tensor?)',
   sig: 'Tensor grad_out, Tensor input, int[] normalized_shape, Tensor mean, Tensor rstd, Tensor? weight, Tensor? bias, bool[] output_mask',
   forward: (g: Tensor, input: Tensor, normalizedShape: number[], mean: Tensor, rstd: Tensor, weight: Tensor | null, bias, mask: boolean[]) => {
     const l = lnLayout('layer_norm', input, normalizedShape, weight, bias);
@@ -240,6 +244,7 @@ function gnLayout(input: Tensor, group: number, weight: Tensor | null, bias: Ten
 /** native_group_norm(input, weight, bias, N, C, HxW, group, eps) -> [out, mean [N, G], rstd [N, G]]. */
 export const nativeGroupNorm: OpAny = defineOp({
   name: 'native_group_norm',
+  returns: '(Tensor, Tensor, Tensor)',
   sig: 'Tensor input, Tensor? weight, Tensor? bias, int N, int C, int HxW, int group, float eps',
   save: ['input', 'weight', 'result'],
   forward: (input: Tensor, weight: Tensor | null, bias: Tensor | null, _n, _c, _hw, group: number, eps: number) => {
@@ -257,6 +262,7 @@ export const nativeGroupNorm: OpAny = defineOp({
 
 export const nativeGroupNormBackward: OpAny = defineOp({
   name: 'native_group_norm_backward',
+  returns: '(Tensor?, Tensor?, Tensor?)',
   sig: 'Tensor grad_out, Tensor input, Tensor mean, Tensor rstd, Tensor? weight, int group, bool[] output_mask',
   forward: (g: Tensor, input: Tensor, mean: Tensor, rstd: Tensor, weight: Tensor | null, group: number, mask: boolean[]) => {
     const l = gnLayout(input, group, weight, null);

@@ -86,6 +86,7 @@ const gatherAt = (gg: Tensor, indices: Tensor): Tensor =>
 /** max_pool2d_with_indices(self, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False) -> [out, indices]. */
 export const maxPool2dWithIndices: OpAny = defineOp({
   name: 'max_pool2d_with_indices',
+  returns: '(Tensor, Tensor)',
   sig: 'Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False',
   method: false,
   nodeName: 'MaxPool2DWithIndicesBackward0',
@@ -197,6 +198,7 @@ export const adaptiveAvgPool2dBackward: OpFn = defineOp({
 /** adaptive_max_pool2d(self, output_size) -> [out, indices]. */
 export const adaptiveMaxPool2dOp: OpAny = defineOp({
   name: 'adaptive_max_pool2d',
+  returns: '(Tensor, Tensor)',
   sig: 'Tensor self, int[2] output_size',
   method: false,
   nodeName: 'AdaptiveMaxPool2DBackward0',

@@ -63,6 +63,7 @@ export const add = defineOp({
 /** self - alpha * other. */
 export const sub = defineOp({
   name: 'sub',
+  aliases: ['subtract'],
   sig: 'Tensor self, Tensor|Scalar other, *, Scalar alpha=1',
   inplace: true,
   out: true,
@@ -89,6 +90,7 @@ const mulImpl = (out: Tensor | null, self: Tensor, other: Operand): Tensor => bi
 /** Elementwise product. */
 export const mul = defineOp({
   name: 'mul',
+  aliases: ['multiply'],
   sig: 'Tensor self, Tensor|Scalar other',
   inplace: true,
   out: true,
@@ -112,6 +114,7 @@ function divImpl(out: Tensor | null, self: Tensor, other: Operand, mode: string 
 /** True division (ints give floats); rounding_mode 'trunc' or 'floor' rounds the quotient. */
 export const div = defineOp({
   name: 'div',
+  aliases: ['divide'],
   sig: 'Tensor self, Tensor|Scalar other, *, str? rounding_mode=None',
   inplace: true,
   out: true,
@@ -138,6 +141,7 @@ export const trueDivide = defineOp({
 /** -self. */
 export const neg = defineOp({
   name: 'neg',
+  aliases: ['negative'],
   sig: 'Tensor self',
   inplace: true,
   out: true,
@@ -156,12 +160,3 @@ function negImpl(out: Tensor | null, self: Tensor): Tensor {
   return unary('neg', UN.NEG, self, self.dtype, out);
 }
 
-const proto = Tensor.prototype as unknown as Record<string, unknown>;
-proto.subtract = proto.sub;
-proto.subtract_ = proto.sub_;
-proto.multiply = proto.mul;
-proto.multiply_ = proto.mul_;
-proto.divide = proto.div;
-proto.divide_ = proto.div_;
-proto.negative = proto.neg;
-proto.negative_ = proto.neg_;

@@ -61,9 +61,11 @@ function binaryOp(spec: {
   save?: string[];
   inplace?: boolean;
   nodeName?: string | ((...args: any[]) => string);
+  aliases?: string[];
 }) {
   return defineOp({
     name: spec.name,
+    aliases: spec.aliases,
     sig: spec.sig ?? 'Tensor self, Tensor other',
     inplace: spec.inplace ?? true,
     out: true,
@@ -177,6 +179,7 @@ export const floatPower = defineOp({
 /** atan2(self, other): the angle of (other, self), in (-pi, pi]. */
 export const atan2 = binaryOp({
   name: 'atan2',
+  aliases: ['arctan2'],
   impl: (out, self, other) => floatBinary('atan2', BIN.ATAN2, self, other, out),
   grad: {
     self: (g, c) => g.mul(c.other).mul(c.self.mul(c.self).add(c.other.mul(c.other)).reciprocal()),
@@ -287,8 +290,6 @@ export const fmin = binaryOp({
 });
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
-proto.arctan2 = proto.atan2;
-proto.arctan2_ = proto.atan2_;
 proto.floatPower_ = function (this: Tensor, exponent: Operand) {
   if (this.dtype !== float64) {
     throw new RuntimeError(`the base given to float_power_ has dtype ${this.dtype.scalarName} but the operation's result requires dtype Double`);

@@ -26,9 +26,10 @@ declare module '../../tensor/tensor.js' {
   }
 }
 
-function compareOp(name: string, kop: number, other = 'Tensor|Scalar') {
+function compareOp(name: string, kop: number, other = 'Tensor|Scalar', aliases: string[] = []) {
   return defineOp({
     name,
+    aliases,
     sig: `Tensor self, ${other} other`,
     inplace: true,
     out: true,
@@ -38,11 +39,11 @@ function compareOp(name: string, kop: number, other = 'Tensor|Scalar') {
 }
 
 export const eq = compareOp('eq', CMP.EQ);
-export const ne = compareOp('ne', CMP.NE);
-export const lt = compareOp('lt', CMP.LT);
-export const le = compareOp('le', CMP.LE);
-export const gt = compareOp('gt', CMP.GT);
-export const ge = compareOp('ge', CMP.GE);
+export const ne = compareOp('ne', CMP.NE, undefined, ['not_equal']);
+export const lt = compareOp('lt', CMP.LT, undefined, ['less']);
+export const le = compareOp('le', CMP.LE, undefined, ['less_equal']);
+export const gt = compareOp('gt', CMP.GT, undefined, ['greater']);
+export const ge = compareOp('ge', CMP.GE, undefined, ['greater_equal']);
 export { gt as greater, ge as greaterEqual, lt as less, le as lessEqual, ne as notEqual };
 
 /** Elementwise and/or/xor of truth values (nonzero is true). */
@@ -70,10 +71,6 @@ export const isneginf = predicateOp('isneginf', PRED.ISNEGINF, { out: true });
 export const signbit = predicateOp('signbit', PRED.SIGNBIT, { out: true });
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
-for (const [alias, name] of [['greater', 'gt'], ['greaterEqual', 'ge'], ['less', 'lt'], ['lessEqual', 'le'], ['notEqual', 'ne']]) {
-  proto[alias] = proto[name];
-  proto[`${alias}_`] = proto[`${name}_`];
-}
 
 /** How many elements of a bool tensor are false (0 when all hold). */
 const countFalse = (t: Tensor): number => Number(t.logicalNot().sum().item());

@@ -27,13 +27,14 @@ export const zeroGrad = (name: string) => (_g: Tensor, c: GradCtx): Tensor =>
   zeros(c.meta[name].shape as number[], { dtype: c.meta[name].dtype });
 
 /** An op that keeps the input's dtype (ints included). */
-function sameDtypeOp(name: string, kop: number, save: string[], grad: (g: Tensor, c: GradCtx) => Tensor, floatOnly = '') {
+function sameDtypeOp(name: string, kop: number, save: string[], grad: (g: Tensor, c: GradCtx) => Tensor, floatOnly = '', aliases: string[] = []) {
   const impl = (out: Tensor | null, self: Tensor): Tensor => {
     if (floatOnly) requireFloat(floatOnly, self.dtype);
     return unary(name, kop, self, self.dtype, out);
   };
   return defineOp({
     name,
+    aliases,
     sig: 'Tensor self',
     inplace: true,
     out: true,
@@ -44,13 +45,13 @@ function sameDtypeOp(name: string, kop: number, save: string[], grad: (g: Tensor
   });
 }
 
-export const abs = sameDtypeOp('abs', UN.ABS, ['self'], (g, c) => g.mul(c.self.sgn()));
+export const abs = sameDtypeOp('abs', UN.ABS, ['self'], (g, c) => g.mul(c.self.sgn()), '', ['absolute']);
 export const absolute = abs;
 export const sign = sameDtypeOp('sign', UN.SIGN, [], zeroGrad('self'));
 export const sgn = sameDtypeOp('sgn', UN.SGN, [], zeroGrad('self'));
 export const floor = sameDtypeOp('floor', UN.FLOOR, [], zeroGrad('self'));
 export const ceil = sameDtypeOp('ceil', UN.CEIL, [], zeroGrad('self'));
-export const trunc = sameDtypeOp('trunc', UN.TRUNC, [], zeroGrad('self'));
+export const trunc = sameDtypeOp('trunc', UN.TRUNC, [], zeroGrad('self'), '', ['fix']);
 export const fix = trunc;
 export const frac = sameDtypeOp('frac', UN.FRAC, [], (g) => g, 'frac_cpu');
 
@@ -102,9 +103,3 @@ export const nanToNum = defineOp({
   into: (out: Tensor, self: Tensor, nan, posinf, neginf) => nanToNumImpl(out, self, nan, posinf, neginf),
   grad: { self: (g, c) => g.mul(c.self.isfinite()) },
 });
-
-const proto = Tensor.prototype as unknown as Record<string, unknown>;
-proto.absolute = proto.abs;
-proto.absolute_ = proto.abs_;
-proto.fix = proto.trunc;
-proto.fix_ = proto.trunc_;

@@ -41,6 +41,7 @@ function whereImpl(out: Tensor | null, condition: Tensor, self: Operand, other: 
  */
 export const where: OpFn = defineOp({
   name: 'where',
+  returns: (positional) => (positional === 1 ? 'Tensor[]' : 'Tensor'),
   sig: 'Tensor condition, Tensor|Scalar? self=None, Tensor|Scalar? other=None',
   out: true,
   forward: (condition: Tensor, self: Operand | null, other: Operand | null) => {
@@ -187,6 +188,7 @@ function clampSelfGrad(g: Tensor, c: GradCtx): Tensor {
  */
 export const clamp = defineOp({
   name: 'clamp',
+  aliases: ['clip'],
   sig: 'Tensor self, Tensor|Scalar? min=None, Tensor|Scalar? max=None',
   inplace: true,
   out: true,
@@ -240,5 +242,3 @@ export const clampMax = defineOp({
   },
 });
 
-proto.clip = proto.clamp;
-proto.clip_ = proto.clamp_;

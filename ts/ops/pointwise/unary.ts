@@ -32,9 +32,10 @@ declare module '../../tensor/tensor.js' {
 const SQRT_PI = Math.sqrt(Math.PI);
 
 /** Declares `name` (with name_ and out=) computing kernel `kop` with gradient `grad`. */
-function floatOp(name: string, kop: number, save: string[], grad: GradFormula) {
+function floatOp(name: string, kop: number, save: string[], grad: GradFormula, aliases: string[] = []) {
   return defineOp({
     name,
+    aliases,
     sig: 'Tensor self',
     inplace: true,
     out: true,
@@ -60,15 +61,15 @@ export const cos = floatOp('cos', UN.COS, ['self'], (g, c) => g.mul(c.self.sin()
 export const tan = floatOp('tan', UN.TAN, ['result'], (g, c) => g.mul(c.result.pow(2).add(1)));
 // 1 - x^2 as PyTorch writes it: -x * x + 1
 const oneMinusSquare = (x: Tensor): Tensor => x.neg().mul(x).add(1);
-export const asin = floatOp('asin', UN.ASIN, ['self'], (g, c) => g.mul(oneMinusSquare(c.self).rsqrt()));
-export const acos = floatOp('acos', UN.ACOS, ['self'], (g, c) => g.mul(oneMinusSquare(c.self).rsqrt().neg()));
-export const atan = floatOp('atan', UN.ATAN, ['self'], (g, c) => g.div(c.self.mul(c.self).add(1)));
+export const asin = floatOp('asin', UN.ASIN, ['self'], (g, c) => g.mul(oneMinusSquare(c.self).rsqrt()), ['arcsin']);
+export const acos = floatOp('acos', UN.ACOS, ['self'], (g, c) => g.mul(oneMinusSquare(c.self).rsqrt().neg()), ['arccos']);
+export const atan = floatOp('atan', UN.ATAN, ['self'], (g, c) => g.div(c.self.mul(c.self).add(1)), ['arctan']);
 export const sinh = floatOp('sinh', UN.SINH, ['self'], (g, c) => g.mul(c.self.cosh()));
 export const cosh = floatOp('cosh', UN.COSH, ['self'], (g, c) => g.mul(c.self.sinh()));
 export const tanh = floatOp('tanh', UN.TANH, ['result'], (g, c) => g.mul(c.result.mul(c.result).rsub(1)));
-export const asinh = floatOp('asinh', UN.ASINH, ['self'], (g, c) => g.mul(c.self.pow(2).add(1).rsqrt()));
-export const acosh = floatOp('acosh', UN.ACOSH, ['self'], (g, c) => g.mul(c.self.pow(2).sub(1).rsqrt()));
-export const atanh = floatOp('atanh', UN.ATANH, ['self'], (g, c) => g.div(c.self.pow(2).rsub(1)));
+export const asinh = floatOp('asinh', UN.ASINH, ['self'], (g, c) => g.mul(c.self.pow(2).add(1).rsqrt()), ['arcsinh']);
+export const acosh = floatOp('acosh', UN.ACOSH, ['self'], (g, c) => g.mul(c.self.pow(2).sub(1).rsqrt()), ['arccosh']);
+export const atanh = floatOp('atanh', UN.ATANH, ['self'], (g, c) => g.div(c.self.pow(2).rsub(1)), ['arctanh']);
 export { asin as arcsin, acos as arccos, atan as arctan, asinh as arcsinh, acosh as arccosh, atanh as arctanh };
 
 export const sigmoid = floatOp('sigmoid', UN.SIGMOID, ['result'], (g, c) => g.mul(c.result.rsub(1)).mul(c.result));
@@ -110,7 +111,3 @@ const proto = Tensor.prototype as unknown as Record<string, unknown>;
 proto.square_ = function (this: Tensor) {
   return this.pow_(2);
 };
-for (const [alias, name] of [['arcsin', 'asin'], ['arccos', 'acos'], ['arctan', 'atan'], ['arcsinh', 'asinh'], ['arccosh', 'acosh'], ['arctanh', 'atanh']]) {
-  proto[alias] = proto[name];
-  proto[`${alias}_`] = proto[`${name}_`];
-}

@@ -21,6 +21,7 @@ function gradsOrZeros(grads: (Tensor | null)[], outs: readonly (readonly number[
 
 export const cat = defineOp({
   name: 'cat',
+  aliases: ['concat', 'concatenate'],
   sig: 'Tensor[] tensors, int dim=0',
   out: true,
   forward: (tensors: Tensor[], dim: number) => {
@@ -113,6 +114,7 @@ export const hstack = defineOp({
 
 export const vstack = defineOp({
   name: 'vstack',
+  aliases: ['row_stack'],
   sig: 'Tensor[] tensors',
   out: true,
   forward: (tensors: Tensor[]) => cat(tensors.map((t) => (t.ndim < 2 ? t.reshape([1, -1]) : t)), 0),
@@ -135,6 +137,7 @@ export const columnStack = defineOp({
 /** Views of consecutive pieces of `sizes` along dim. */
 export const splitWithSizes = defineOp({
   name: 'split_with_sizes',
+  returns: 'Tensor[]',
   sig: 'Tensor self, int[] split_sizes, int dim=0',
   view: true,
   nodeName: 'SplitWithSizesBackward0',
@@ -183,6 +186,7 @@ function splitSizes(n: number, size: number): number[] {
 /** split(x, 2) gives pieces of 2; split(x, [1, 3]) pieces of those sizes. */
 export const split = defineOp({
   name: 'split',
+  returns: 'Tensor[]',
   sig: 'Tensor self, any split_size_or_sections, int dim=0',
   view: true,
   nodeName: (_s, sizes) => (Array.isArray(sizes) ? 'SplitWithSizesBackward0' : 'SplitBackward0'),
@@ -206,6 +210,7 @@ export const split = defineOp({
 /** `chunks` pieces of ceil(n / chunks) (the last may be smaller, fewer may come back). */
 export const chunk = defineOp({
   name: 'chunk',
+  returns: 'Tensor[]',
   sig: 'Tensor self, int chunks, int dim=0',
   forward: (self: Tensor, chunks: number, dim: number) => {
     if (self.ndim === 0) throw new RuntimeError('chunk expects at least a 1-dimensional tensor');
@@ -218,6 +223,7 @@ export const chunk = defineOp({
 
 export const unbind = defineOp({
   name: 'unbind',
+  returns: 'Tensor[]',
   sig: 'Tensor self, int dim=0',
   view: true,
   forward: (self: Tensor, dim: number) => {

@@ -80,6 +80,7 @@ const unsafeView = defineOp({
 
 export const transpose = defineOp({
   name: 'transpose',
+  aliases: ['swapaxes', 'swapdims'],
   sig: 'Tensor self, int dim0, int dim1',
   view: true,
   forward: (self: Tensor, dim0: number, dim1: number) => {
@@ -358,6 +359,7 @@ export const unflatten = defineOp({
 
 export const movedim = defineOp({
   name: 'movedim',
+  aliases: ['moveaxis'],
   sig: 'Tensor self, int[] source, int[] destination',
   forward: (self: Tensor, source: number[], destination: number[]) => {
     if (source.length !== destination.length) {
@@ -508,9 +510,6 @@ proto.reshapeAs = function (this: Tensor, other: Tensor) {
 proto.expandAs = function (this: Tensor, other: Tensor) {
   return expand(this, other._shape as number[]);
 };
-proto.swapaxes = proto.transpose;
-proto.swapdims = proto.transpose;
-proto.moveaxis = proto.movedim;
 // In-place view changes (metadata only).
 proto.t_ = function (this: Tensor) {
   return setLayout(this, t(this));
