@@ -13,6 +13,7 @@ import { gradAccumulator } from '../autograd/node.js';
 import { record, Derivatives } from '../autograd/record.js';
 import { rebaseView } from '../autograd/views.js';
 import { bindArgs, camelCase, isPlainObject, Param, parseSignature } from './signature.js';
+import type { TorchOps } from './signatures.js';
 import { copyInto } from '../tensor/copy.js';
 
 export type { GradCtx, GradFormula } from '../autograd/record.js';
@@ -234,12 +235,17 @@ export function callOp(info: OpInfo, ...args: unknown[]): any {
   return run(info, args);
 }
 
+/** The type of op N's torch.* function: generated from its schema (signatures.ts), loose
+ * for ops without a public function. */
+export type OpFunction<N extends string> = N extends keyof TorchOps ? TorchOps[N] : (...args: any[]) => any;
+
 /**
- * Declares an op and installs its forms. Returns the torch.* function.
+ * Declares an op and installs its forms. Returns the torch.* function, typed from the
+ * op's schema once scripts/gen_types.mjs has seen it.
  * @example
  * export const neg = defineOp({ name: 'neg', sig: 'Tensor self', forward: ..., grad: { self: (g) => g.neg() } });
  */
-export function defineOp<F extends (...args: any[]) => any = (...args: any[]) => any>(spec: OpSpec): F {
+export function defineOp<const N extends string>(spec: OpSpec & { name: N }): OpFunction<N> {
   if (ops.has(spec.name)) throw new Error(`op ${spec.name} is defined twice`);
   const params = parseSignature(spec.sig);
   const differentiable = (name: string): boolean => !!spec.grad?.[name] || !!spec.gradAll?.inputs.includes(name);
@@ -264,6 +270,6 @@ export function defineOp<F extends (...args: any[]) => any = (...args: any[]) =>
     if (method) proto[camelCase(alias)] = proto[camelCase(spec.name)];
     if (spec.inplace) proto[`${camelCase(alias)}_`] = proto[`${camelCase(spec.name)}_`];
   }
-  return fn as F;
+  return fn as OpFunction<N>;
 }
 

@@ -20,7 +20,7 @@ import { notImplementedFor } from './messages.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    bernoulli: OpMethod; multinomial: OpMethod;
+    bernoulli: OpMethod;
   }
 }
 

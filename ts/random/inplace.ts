@@ -8,19 +8,12 @@ import { RuntimeError } from '../tensor/shape.js';
 import { defineOp } from '../ops/registry.js';
 import { isPlainObject } from '../ops/signature.js';
 import { zerosLike } from '../ops/creation/factories.js';
-import type { OpMethod } from '../ops/types.js';
 import { generatorOf } from './generator.js';
 import {
   uniformInto, normalInto, randomRangeInto, randomFullInto, randomBitsInto, transformInto, bernoulliTensorInto, TRANSFORM,
 } from '../kernels/random.js';
 import { cppDouble, notImplementedFor, typeMetaName } from './messages.js';
 
-declare module '../tensor/tensor.js' {
-  interface Tensor {
-    uniform_: OpMethod; normal_: OpMethod; random_: OpMethod; exponential_: OpMethod; cauchy_: OpMethod;
-    logNormal_: OpMethod; geometric_: OpMethod; bernoulli_: OpMethod;
-  }
-}
 
 const zeroGrad = (g: Tensor): Tensor => zerosLike(g);
 

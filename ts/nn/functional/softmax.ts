@@ -2,6 +2,7 @@
 // (input, dim=None, _stacklevel=3, dtype=None) and its implicit dim for dim=None.
 
 import type { Tensor } from '../../tensor/tensor.js';
+import type { DType } from '../../tensor/dtype.js';
 import { bindArgs, parseSignature } from '../../ops/signature.js';
 import { splitOptions } from '../../ops/reduce/tuple.js';
 import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from '../../ops/reduce/softmax.js';
@@ -18,10 +19,10 @@ function implicitDim(name: string, ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-function functional(name: string, op: (x: Tensor, dim: number, dtype: unknown) => Tensor) {
+function functional(name: string, op: (x: Tensor, dim: number, dtype: DType | null) => Tensor) {
   return (...args: unknown[]): Tensor => {
     const [pos, kw] = splitOptions(args);
-    const [input, dim, , dtype] = bindArgs(name, params, pos, Object.keys(kw).length ? kw : null) as [Tensor, number | null, number, unknown];
+    const [input, dim, , dtype] = bindArgs(name, params, pos, Object.keys(kw).length ? kw : null) as [Tensor, number | null, number, DType | null];
     return op(input, dim ?? implicitDim(name, input.ndim), dtype);
   };
 }

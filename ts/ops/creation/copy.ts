@@ -11,10 +11,10 @@ import type { OpMethod, OpAny } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    clone: OpMethod; contiguous: OpMethod; to: OpMethod; type: OpAny; typeAs: OpMethod;
+    to: OpMethod; type: OpAny; typeAs: OpMethod;
     float: OpMethod; double: OpMethod; long: OpMethod; int: OpMethod; short: OpMethod; char: OpMethod;
     byte: OpMethod; bool: OpMethod; half: OpMethod; bfloat16: OpMethod;
-    copy_: OpMethod; fill_: OpMethod; zero_: OpMethod; detach: OpMethod; detach_: OpMethod;
+    detach: OpMethod; detach_: OpMethod;
     requiresGrad_: OpMethod; cpu: OpMethod; numpy: OpAny;
     readonly data: Tensor;
   }

@@ -8,13 +8,7 @@ import { fill } from '../../kernels/memory.js';
 import { gatherAlong, scatterAlong } from '../../kernels/index.js';
 import { SCATTER } from '../../kernels/codes.js';
 import { defineOp } from '../registry.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    gather: OpMethod; scatter: OpMethod; scatter_: OpMethod; scatterAdd: OpMethod; scatterAdd_: OpMethod;
-  }
-}
 
 function checkIndex(op: string, self: Tensor, dim: number, index: Tensor, src: Tensor | null): number {
   if (index.dtype !== int64) throw new RuntimeError(`${op}(): Expected dtype int64 for index`);

@@ -14,14 +14,8 @@ import { broadcastTo } from '../shape/views.js';
 import { gather } from './gather.js';
 import { advancedGather, advancedPut, atLeast1d, AdvIndex, BadIndex } from './advanced.js';
 import { indexPutImpl } from './subscript.js';
-import type { OpMethod, OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    indexSelect: OpMethod; indexAdd: OpMethod; indexAdd_: OpMethod; indexFill: OpMethod; indexFill_: OpMethod;
-    indexCopy: OpMethod; indexCopy_: OpMethod; take: OpMethod; takeAlongDim: OpMethod;
-  }
-}
 
 const isIndexDtype = (t: Tensor): boolean => t.dtype === int64 || t.dtype === int32;
 
@@ -41,7 +35,7 @@ function zerosOf(shape: readonly number[], like: Tensor): Tensor {
 }
 
 /** Selects entries of `index` along dim. Negative indices are out of range, as in PyTorch. */
-export const indexSelect: OpFn = defineOp({
+export const indexSelect: TorchOps['index_select'] = defineOp({
   name: 'index_select',
   sig: 'Tensor self, int dim, Tensor index',
   out: true,
@@ -96,7 +90,7 @@ function indexAddInto(out: Tensor, dim: number, index: Tensor, source: Tensor, a
 }
 
 /** self with alpha * source added at index along dim (repeated indices accumulate). */
-export const indexAdd: OpFn = defineOp({
+export const indexAdd: TorchOps['index_add'] = defineOp({
   name: 'index_add',
   sig: 'Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1',
   inplace: true,
@@ -136,7 +130,7 @@ function indexFillInto(out: Tensor, dim: number, index: Tensor, value: Tensor | 
 }
 
 /** self with `value` written at index along dim. */
-export const indexFill: OpFn = defineOp({
+export const indexFill: TorchOps['index_fill'] = defineOp({
   name: 'index_fill',
   sig: 'Tensor self, int dim, Tensor index, Tensor|Scalar value',
   inplace: true,
@@ -160,7 +154,7 @@ function indexCopyInto(out: Tensor, dim: number, index: Tensor, source: Tensor):
 }
 
 /** self with the slices of source written at index along dim. */
-export const indexCopy: OpFn = defineOp({
+export const indexCopy = defineOp({
   name: 'index_copy',
   sig: 'Tensor self, int dim, Tensor index, Tensor source',
   inplace: true,

@@ -4,13 +4,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { defineOp } from '../registry.js';
 import { nonzeroCoords, atLeast1d } from './advanced.js';
-import type { OpMethod, OpAny } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    nonzero: OpAny; argwhere: OpMethod;
-  }
-}
 
 /** Coordinates of the nonzero elements: [count, ndim], or one tensor per dim with as_tuple. */
 export const nonzero = defineOp({

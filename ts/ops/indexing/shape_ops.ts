@@ -13,14 +13,9 @@ import { sum } from '../reduce/reduce.js';
 import { transpose, expand, view } from '../shape/views.js';
 import { clone } from '../creation/copy.js';
 import { indexSelect } from './index_ops.js';
-import type { OpAny, OpFn, OpMethod } from '../types.js';
+import type { OpAny, OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    repeat: OpMethod; tile: OpMethod; repeatInterleave: OpMethod; flip: OpMethod; fliplr: OpMethod; flipud: OpMethod;
-    roll: OpMethod; rot90: OpMethod;
-  }
-}
 
 /** Tiles self `repeats` times along each dim (leading repeats add dims). */
 export const repeat: OpFn = defineOp({
@@ -132,7 +127,7 @@ function broadcastCount(t: Tensor, n: number): Tensor {
 }
 
 /** A copy of self reversed along `dims` (read through negative strides). */
-export const flip: OpFn = defineOp({
+export const flip: TorchOps['flip'] = defineOp({
   name: 'flip',
   sig: 'Tensor self, int[] dims',
   out: true,
@@ -191,7 +186,7 @@ function rollInto(out: Tensor, src: Tensor, d: number, shift: number): void {
 }
 
 /** Shifts elements along dims, wrapping around; without dims, rolls the flattened tensor. */
-export const roll: OpFn = defineOp({
+export const roll: TorchOps['roll'] = defineOp({
   name: 'roll',
   sig: 'Tensor self, int[1] shifts, int[1] dims=[]',
   out: true,
@@ -246,7 +241,7 @@ export const rot90 = defineOp({
   },
 });
 
-const meshgridOp = defineOp({
+const meshgridOp: OpAny = defineOp({
   name: 'meshgrid',
   returns: 'Tensor[]',
   sig: 'Tensor[] tensors, *, str? indexing=None',

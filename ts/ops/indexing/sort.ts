@@ -11,13 +11,7 @@ import { sortLines as sortLinesKernel } from '../../kernels/sort.js';
 import { defineOp } from '../registry.js';
 import { scatter } from './gather.js';
 import { atLeast1d } from './advanced.js';
-import type { OpAny, OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    sort: OpAny; argsort: OpMethod; topk: OpAny; kthvalue: OpAny; msort: OpMethod;
-  }
-}
 
 /** PyTorch's (values, indices) named tuple: a 2-element array that also has the two names. */
 export interface ValuesIndices {

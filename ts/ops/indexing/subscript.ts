@@ -32,7 +32,6 @@ declare module '../../tensor/tensor.js' {
      * (where null skips a dim). `{ accumulate: true }` adds instead of writing.
      */
     indexPut_(indices: IndexItem[] | IndexItem, values: Tensor | Scalar, options?: { accumulate?: boolean } | boolean): Tensor;
-    indexPut: OpMethod;
   }
 }
 
@@ -50,7 +49,7 @@ export const alias = defineOp({
 });
 
 /** self[indices] on dims `dims` (aten::index with the non-null indices and their dims). */
-export const indexAdvanced = defineOp<(self: Tensor, indices: Tensor[], dims: number[]) => Tensor>({
+export const indexAdvanced: (self: Tensor, indices: Tensor[], dims: number[]) => Tensor = defineOp({
   name: '_index',
   sig: 'Tensor self, Tensor[] indices, int[] dims',
   fn: false,
@@ -155,7 +154,7 @@ function writeIndexed(
 type IndexPutImpl = (
   self: Tensor, steps: Step[], indices: Tensor[], dims: number[], values: Tensor | Scalar, accumulate: boolean, cast: boolean,
 ) => Tensor;
-export const indexPutImpl: IndexPutImpl = defineOp<IndexPutImpl>({
+export const indexPutImpl: IndexPutImpl = defineOp({
   name: '_index_put_impl',
   sig: 'Tensor self, any steps, Tensor[] indices, int[] dims, Tensor|Scalar values, bool accumulate=False, bool cast=False',
   fn: false,

@@ -8,13 +8,8 @@ import { fill } from '../../kernels/memory.js';
 import { triangle } from '../../kernels/index.js';
 import { defineOp } from '../registry.js';
 import { diagonal, diagonalBackward } from '../shape/views.js';
-import type { OpFn, OpMethod } from '../types.js';
+import type { OpFn } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    tril: OpMethod; tril_: OpMethod; triu: OpMethod; triu_: OpMethod; diag: OpMethod; diagEmbed: OpMethod;
-  }
-}
 
 /** out = tril/triu(src, k) over the last two dims; src may be out itself. */
 function triangleInto(upper: boolean, out: Tensor, src: Tensor, k: number): void {

@@ -10,13 +10,7 @@ import { sortRows, groupConsecutiveRows } from '../../kernels/sort.js';
 import { defineOp } from '../registry.js';
 import { advancedGather } from './advanced.js';
 import { sortLines } from './sort.js';
-import type { OpAny } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    unique: OpAny; uniqueConsecutive: OpAny;
-  }
-}
 
 /** The first `g` rows of a contiguous [n, ...rest] tensor, as a new contiguous [g, ...rest] tensor. */
 function firstRows(t: Tensor, g: number): Tensor {

@@ -5,13 +5,7 @@ import { defineOp } from '../registry.js';
 import { checkSquare, checkFloating } from './checks.js';
 import { choleskyKernel } from '../../kernels/linalg_decomp.js';
 import { solveTriangular } from './solve.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    cholesky: OpMethod;
-  }
-}
 
 function choleskyImpl(A: Tensor, upper: boolean, api: string): Tensor {
   checkSquare(A, api);

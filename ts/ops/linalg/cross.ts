@@ -5,19 +5,14 @@ import { broadcastShapes, normalizeDim, RuntimeError } from '../../tensor/shape.
 import { defineOp } from '../registry.js';
 import { cat } from '../shape/join.js';
 import { diagonalBackward } from '../shape/views.js';
-import type { OpMethod, OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    cross: OpMethod; trace: OpMethod;
-  }
-}
 
 /**
  * Cross product of 3-vectors along `dim`, broadcasting the other dims. The three
  * components are a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0.
  */
-export const linalgCross: OpFn = defineOp({
+export const linalgCross: TorchOps['linalg_cross'] = defineOp({
   name: 'linalg_cross',
   sig: 'Tensor self, Tensor other, *, int dim=-1',
   method: false,

@@ -7,11 +7,11 @@ import { detKernel, slogdetKernel } from '../../kernels/linalg_decomp.js';
 import { inv } from './inv.js';
 import { svd } from './svd.js';
 import { prodAllBut } from './prod_all_but.js';
-import type { OpMethod, OpAny } from '../types.js';
+import type { OpAny } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    det: OpMethod; logdet: OpMethod; slogdet: OpAny;
+    slogdet: OpAny;
   }
 }
 
@@ -52,7 +52,7 @@ export const torchDet = defineOp({
   forward: (self: Tensor) => det(self),
 });
 
-const slogdetOp = defineOp({
+const slogdetOp: OpAny = defineOp({
   name: 'linalg_slogdet',
   returns: '(Tensor, Tensor)',
   sig: 'Tensor A',

@@ -32,7 +32,7 @@ function eighGrad(gL: Tensor | null, gV: Tensor | null, L: Tensor, V: Tensor): T
   return V.matmul(gA.matmul(V.mT));
 }
 
-const eighOp = defineOp({
+const eighOp: OpAny = defineOp({
   name: 'linalg_eigh',
   returns: '(Tensor, Tensor)',
   sig: 'Tensor self, str UPLO="L"',
@@ -55,7 +55,7 @@ const eighOp = defineOp({
 /** (eigenvalues ascending, eigenvectors as columns) of a symmetric matrix (or batch). */
 export const eigh: OpAny = (...args: unknown[]) => namedTuple(['eigenvalues', 'eigenvectors'], eighOp(...args) as Tensor[]);
 
-const eigvalshOp = defineOp({
+const eigvalshOp: OpAny = defineOp({
   name: 'linalg_eigvalsh',
   sig: 'Tensor self, str UPLO="L"',
   method: false,

@@ -4,13 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { defineOp } from '../registry.js';
 import { checkSquare, checkFloating } from './checks.js';
 import { invKernel } from '../../kernels/linalg_decomp.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    inverse: OpMethod;
-  }
-}
 
 function invImpl(A: Tensor, api: string): Tensor {
   checkSquare(A, api);

@@ -6,13 +6,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { broadcastShapes, RuntimeError, numelOf } from '../../tensor/shape.js';
 import { gemm } from '../../kernels/linalg.js';
 import { defineOp } from '../registry.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    mm: OpMethod; bmm: OpMethod; mv: OpMethod; dot: OpMethod; matmul: OpMethod;
-  }
-}
 
 function sameDtype(a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {

@@ -13,13 +13,8 @@ import { checkSquare, checkIsMatrix, checkFloating, epsilonOf } from './checks.j
 import { inv } from './inv.js';
 import { svd, svdvals } from './svd.js';
 import { eigh, eigvalsh } from './eigh.js';
-import type { OpMethod, OpFn } from '../types.js';
+import type { OpFn } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    matrixPower: OpMethod; pinverse: OpMethod;
-  }
-}
 
 function matrixPowerImpl(A: Tensor, n: number): Tensor {
   checkSquare(A, 'linalg.matrix_power');

@@ -10,7 +10,6 @@ import { reducedDims } from '../../kernels/reduce.js';
 import { zerosLike } from '../creation/factories.js';
 import { RED } from '../../kernels/codes.js';
 import { svdvals } from './svd.js';
-import type { OpFn } from '../types.js';
 
 /**
  * PyTorch's norm_backward: the gradient of ||x||_p over `dims`, with g and the norm
@@ -54,7 +53,7 @@ function checkEmpty(x: Tensor, ord: number, dim: number[] | null): void {
  * The ord-norm of x over `dim` (all dims when None) as a vector: ord may be any real,
  * inf and -inf (max / min |x|) and 0 (count of non-zeros).
  */
-export const vectorNorm: OpFn = defineOp({
+export const vectorNorm = defineOp({
   name: 'linalg_vector_norm',
   sig: 'Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None',
   method: false,

@@ -9,15 +9,7 @@ import { copyInto, contiguousCopy } from '../../tensor/copy.js';
 import { gemm } from '../../kernels/linalg.js';
 import { dot } from './matmul.js';
 import { tensordot } from './tensordot.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    vdot: OpMethod; outer: OpMethod; ger: OpMethod; inner: OpMethod;
-    addmm: OpMethod; addmm_: OpMethod; addmv: OpMethod; addmv_: OpMethod; addbmm: OpMethod; addbmm_: OpMethod;
-    baddbmm: OpMethod; baddbmm_: OpMethod; addr: OpMethod; addr_: OpMethod;
-  }
-}
 
 /** PyTorch's maybe_multiply: g * s, skipping the product when s is 1. */
 const scaled = (g: Tensor, s: Scalar): Tensor => (Number(s) === 1 ? g : g.mul(s));

@@ -54,7 +54,7 @@ function parseMode(mode: string): QrMode {
   return mode;
 }
 
-const qrOp = defineOp({
+const qrOp: OpAny = defineOp({
   name: 'linalg_qr',
   returns: '(Tensor, Tensor)',
   sig: 'Tensor A, str mode="reduced"',

@@ -6,7 +6,7 @@ import { RuntimeError, shapeEquals } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
 import { checkSquare, checkFloating, checkSameDtype, checkSolverInputs } from './checks.js';
 import { solveKernel, solveTriangularKernel } from '../../kernels/linalg_decomp.js';
-import type { OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 /** B is a vector (batch) when 1-D, or when its shape is A's without the last dim. */
 export function isVectorRhs(A: readonly number[], B: readonly number[]): boolean {
@@ -35,7 +35,7 @@ function solveImpl(A: Tensor, B: Tensor, left: boolean): Tensor {
  * X with A X = B (or X A = B when left=false) for square A, broadcasting batch dims;
  * B may be a vector (or batch of vectors). Singular A raises LinAlgError.
  */
-export const solve: OpFn = defineOp({
+export const solve: TorchOps['linalg_solve'] = defineOp({
   name: 'linalg_solve',
   sig: 'Tensor A, Tensor B, *, bool left=True',
   method: false,
@@ -62,7 +62,7 @@ export const solve: OpFn = defineOp({
  * X with T X = B (or X T = B) for triangular T: only its upper (or lower) triangle is
  * read, its diagonal taken as ones with unitriangular.
  */
-export const solveTriangular: OpFn = defineOp({
+export const solveTriangular: TorchOps['linalg_solve_triangular'] = defineOp({
   name: 'linalg_solve_triangular',
   sig: 'Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False',
   method: false,

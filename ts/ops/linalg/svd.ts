@@ -53,7 +53,7 @@ export function svdGrad(gU: Tensor | null, gS: Tensor | null, gVh: Tensor | null
   return m >= n ? U.matmul(gA.matmul(Vh)) : U.matmul(gA).matmul(Vh);
 }
 
-const svdOp = defineOp({
+const svdOp: OpAny = defineOp({
   name: 'linalg_svd',
   returns: '(Tensor, Tensor, Tensor)',
   sig: 'Tensor A, bool full_matrices=True, *, str? driver=None',
@@ -81,7 +81,7 @@ const svdOp = defineOp({
 /** (U, S, Vh) with A = U diag(S) Vh, S descending; full_matrices gives square U and Vh. */
 export const svd: OpAny = (...args: unknown[]) => namedTuple(['U', 'S', 'Vh'], svdOp(...args) as Tensor[]);
 
-const svdvalsOp = defineOp({
+const svdvalsOp: OpAny = defineOp({
   name: 'linalg_svdvals',
   sig: 'Tensor A, *, str? driver=None',
   method: false,

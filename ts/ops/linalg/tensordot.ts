@@ -4,7 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { normalizeDims, RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
 import { mm } from './matmul.js';
-import type { OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 /** Dims of a tensordot `dims` argument: an int n (last n of a, first n of b) or two lists. */
 function contractedDims(a: Tensor, dims: unknown): [number[], number[]] {
@@ -54,7 +54,7 @@ function tensordotImpl(a: Tensor, b: Tensor, dimsA: number[], dimsB: number[]): 
  * b; [dimsA, dimsB] contracts the listed pairs.
  * @example torch.tensordot(a, b, { dims: [[1, 2], [1, 0]] })
  */
-export const tensordot: OpFn = defineOp({
+export const tensordot: TorchOps['tensordot'] = defineOp({
   name: 'tensordot',
   sig: 'Tensor self, Tensor other, any dims=2',
   method: false,

@@ -14,7 +14,7 @@ import { defineOp } from '../registry.js';
 import { sum } from '../reduce/reduce.js';
 import { constantPadNd } from './pad.js';
 import { expandParam, sizeStr } from './args.js';
-import type { OpFn, OpAny } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 /** Normalised hyper-parameters of one convolution (one entry per spatial dim). */
 export interface ConvHyper extends ConvParams {
@@ -129,7 +129,7 @@ type Hyperargs = [number[], number[], number[], boolean, number[], number];
  * PyTorch's aten::convolution: input [N, C, (H,) W], weight [OC, C/groups, (KH,) KW]
  * (transposed: [C, OC/groups, ...]), optional bias [OC].
  */
-export const convolution: OpFn = defineOp({
+export const convolution: TorchOps['convolution'] = defineOp({
   name: 'convolution',
   sig: 'Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups',
   save: ['input', 'weight'],
@@ -165,7 +165,7 @@ export const convolution: OpFn = defineOp({
  * PyTorch's aten::convolution_backward: [grad_input, grad_weight, grad_bias] of
  * convolution(input, weight, bias) given grad_output; output_mask picks which.
  */
-export const convolutionBackward: OpAny = defineOp({
+export const convolutionBackward: TorchOps['convolution_backward'] = defineOp({
   name: 'convolution_backward',
   returns: '(Tensor?, Tensor?, Tensor?)',
   sig: 'Tensor grad_output, Tensor input, Tensor weight, int[]? bias_sizes, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups, bool[] output_mask',
@@ -202,7 +202,7 @@ export const convolutionBackward: OpAny = defineOp({
     inputs: ['grad_output', 'input', 'weight'],
     formula: (_g, c, grads) => {
       const [ggi, ggw, ggb] = grads;
-      const hp = [c.stride, c.padding, c.dilation, c.transposed, c.output_padding, c.groups];
+      const hp: Hyperargs = [c.stride, c.padding, c.dilation, c.transposed, c.output_padding, c.groups];
       const r: Record<string, Tensor | null> = {};
       if (c.needs.grad_output) {
         // the forward's directional derivative along (ggi, ggw, ggb)
@@ -265,7 +265,7 @@ const convSig = (nd: number, n: string) =>
   `Tensor input, Tensor weight, Tensor? bias=None, int[${nd}] stride=1, any padding=0, int[${nd}] dilation=1, int groups=1` + n;
 
 /** torch.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1). */
-export const conv1d: OpFn = defineOp({
+export const conv1d: TorchOps['conv1d'] = defineOp({
   name: 'conv1d',
   sig: convSig(1, ''),
   forward: (input: Tensor, weight: Tensor, bias, stride, padding, dilation, groups) =>
@@ -273,7 +273,7 @@ export const conv1d: OpFn = defineOp({
 });
 
 /** torch.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be 'same'/'valid'. */
-export const conv2d: OpFn = defineOp({
+export const conv2d: TorchOps['conv2d'] = defineOp({
   name: 'conv2d',
   sig: convSig(2, ''),
   forward: (input: Tensor, weight: Tensor, bias, stride, padding, dilation, groups) =>
@@ -284,7 +284,7 @@ const convTSig = (nd: number) =>
   `Tensor input, Tensor weight, Tensor? bias=None, int[${nd}] stride=1, int[${nd}] padding=0, int[${nd}] output_padding=0, int groups=1, int[${nd}] dilation=1`;
 
 /** torch.conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
-export const convTranspose1d: OpFn = defineOp({
+export const convTranspose1d = defineOp({
   name: 'conv_transpose1d',
   sig: convTSig(1),
   forward: (input: Tensor, weight: Tensor, bias, stride, padding, outputPadding, groups, dilation) =>
@@ -292,7 +292,7 @@ export const convTranspose1d: OpFn = defineOp({
 });
 
 /** torch.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
-export const convTranspose2d: OpFn = defineOp({
+export const convTranspose2d = defineOp({
   name: 'conv_transpose2d',
   sig: convTSig(2),
   forward: (input: Tensor, weight: Tensor, bias, stride, padding, outputPadding, groups, dilation) =>

@@ -10,7 +10,6 @@ import { CMP } from '../../kernels/codes.js';
 import { gather, scatterAdd } from '../indexing/gather.js';
 import { zeros } from '../creation/factories.js';
 import { fill } from '../../kernels/memory.js';
-import type { OpFn } from '../types.js';
 
 /** The indices flattened to int64 (int32 converted), checked as PyTorch checks them. */
 export function checkIndices(indices: Tensor): Tensor {
@@ -47,7 +46,7 @@ function maskedRows(g2: Tensor, flat: Tensor, numWeights: number, paddingIdx: nu
 }
 
 /** torch.embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False). */
-export const embeddingOp: OpFn = defineOp({
+export const embeddingOp = defineOp({
   name: 'embedding',
   sig: 'Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False',
   method: false,
@@ -64,7 +63,7 @@ export const embeddingOp: OpFn = defineOp({
 });
 
 /** The weight gradient: rows of g summed into their indices (padding_idx gets none). */
-export const embeddingDenseBackward: OpFn = defineOp({
+export const embeddingDenseBackward = defineOp({
   name: 'embedding_dense_backward',
   sig: 'Tensor grad_output, Tensor indices, int num_weights, int padding_idx, bool scale_grad_by_freq',
   method: false,

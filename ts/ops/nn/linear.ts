@@ -8,9 +8,10 @@ import { contiguous, copyInto } from '../../tensor/copy.js';
 import { gemm } from '../../kernels/linalg.js';
 import { functional } from '../composite.js';
 import type { OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 /** linear(input, weight, bias=None) = input @ weight^T + bias; input [*, in], weight [out, in]. */
-export const linear: OpFn = defineOp({
+export const linear: TorchOps['linear'] = defineOp({
   name: 'linear',
   sig: 'Tensor input, Tensor weight, Tensor? bias=None',
   method: false,

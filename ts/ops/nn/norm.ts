@@ -15,7 +15,6 @@ import { BIN, UN } from '../../kernels/codes.js';
 import { defineOp, type GradCtx } from '../registry.js';
 import { normGradsComposite, type NormView } from './norm_composite.js';
 import { sizeStr } from './args.js';
-import type { OpAny } from '../types.js';
 
 
 function checkFloat(op: string, ...ts: (Tensor | null)[]): void {
@@ -124,7 +123,7 @@ function checkChannelParam(op: string, name: string, t: Tensor | null, c: number
  * statistics are used and the running ones updated in place
  * (r = (1 - momentum) r + momentum s, with the unbiased variance); in eval the running ones are used.
  */
-export const nativeBatchNorm: OpAny = defineOp({
+export const nativeBatchNorm = defineOp({
   name: 'native_batch_norm',
   returns: '(Tensor, Tensor, Tensor)',
   sig: 'Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps',
@@ -164,7 +163,7 @@ export const nativeBatchNorm: OpAny = defineOp({
 });
 
 /** native_batch_norm_backward with the statistics native_batch_norm returned. */
-export const nativeBatchNormBackward: OpAny = defineOp({
+export const nativeBatchNormBackward = defineOp({
   name: 'native_batch_norm_backward',
   returns: '(Tensor?, Tensor?, Tensor?)',
   sig: 'Tensor grad_out, Tensor input, Tensor? weight, Tensor save_mean, Tensor save_invstd, bool train, float eps, bool[] output_mask',
@@ -198,7 +197,7 @@ function lnLayout(op: string, input: Tensor, normalizedShape: number[], weight: 
 const lnStatShape = (input: Tensor, k: number): number[] => [...input._shape.slice(0, input.ndim - k), ...new Array(k).fill(1)];
 
 /** native_layer_norm(input, normalized_shape, weight, bias, eps) -> [out, mean, rstd]. */
-export const nativeLayerNorm: OpAny = defineOp({
+export const nativeLayerNorm = defineOp({
   name: 'native_layer_norm',
   returns: '(Tensor, Tensor, Tensor)',
   sig: 'Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps',
@@ -216,7 +215,7 @@ export const nativeLayerNorm: OpAny = defineOp({
   ),
 });
 
-export const nativeLayerNormBackward: OpAny = defineOp({
+export const nativeLayerNormBackward = defineOp({
   name: 'native_layer_norm_backward',
   returns: '(Tensor?, Tensor?, Tensor?)',
   sig: 'Tensor grad_out, Tensor input, int[] normalized_shape, Tensor mean, Tensor rstd, Tensor? weight, Tensor? bias, bool[] output_mask',
@@ -242,7 +241,7 @@ function gnLayout(input: Tensor, group: number, weight: Tensor | null, bias: Ten
 }
 
 /** native_group_norm(input, weight, bias, N, C, HxW, group, eps) -> [out, mean [N, G], rstd [N, G]]. */
-export const nativeGroupNorm: OpAny = defineOp({
+export const nativeGroupNorm = defineOp({
   name: 'native_group_norm',
   returns: '(Tensor, Tensor, Tensor)',
   sig: 'Tensor input, Tensor? weight, Tensor? bias, int N, int C, int HxW, int group, float eps',
@@ -260,7 +259,7 @@ export const nativeGroupNorm: OpAny = defineOp({
   ),
 });
 
-export const nativeGroupNormBackward: OpAny = defineOp({
+export const nativeGroupNormBackward = defineOp({
   name: 'native_group_norm_backward',
   returns: '(Tensor?, Tensor?, Tensor?)',
   sig: 'Tensor grad_out, Tensor input, Tensor mean, Tensor rstd, Tensor? weight, int group, bool[] output_mask',

@@ -8,7 +8,7 @@ import { copyInto } from '../../tensor/copy.js';
 import { fill } from '../../kernels/memory.js';
 import { AXIS, AxisSpec, resampleBackward, resampleForward } from '../../kernels/resample.js';
 import { sizeStr } from './args.js';
-import type { OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 /** The slice along `dim` of size n that survives padding by (before, after): [start, length] in the source. */
 function kept(n: number, before: number, after: number): [number, number] {
@@ -20,7 +20,7 @@ function kept(n: number, before: number, after: number): [number, number] {
  * torch.constant_pad_nd(input, pad, value=0): pad = [last dim before, after, second-to-last
  * before, after, ...]; negative entries crop.
  */
-export const constantPadNd: OpFn = defineOp({
+export const constantPadNd: TorchOps['constant_pad_nd'] = defineOp({
   name: 'constant_pad_nd',
   sig: 'Tensor self, int[] pad, Scalar value=0',
   forward: (self: Tensor, pad: number[], value: Scalar) => {
@@ -86,7 +86,7 @@ const padNodeName = (_s: Tensor, pad: number[], mode: string): string =>
   mode === 'circular' ? 'CircularPadBackward0' : `${mode === 'reflect' ? 'Reflection' : 'Replication'}Pad${pad.length / 2}DBackward0`;
 
 /** reflect / replicate / circular padding of the last pad.length/2 dims (1 to 3). */
-export const padMode: OpFn = defineOp({
+export const padMode: TorchOps['_pad_mode'] = defineOp({
   name: '_pad_mode',
   sig: 'Tensor self, int[] pad, str mode',
   method: false,
@@ -96,7 +96,7 @@ export const padMode: OpFn = defineOp({
 });
 
 /** The gradient of _pad_mode: sums the padded gradient back onto the input positions. */
-export const padModeBackward: OpFn = defineOp({
+export const padModeBackward: TorchOps['_pad_mode_backward'] = defineOp({
   name: '_pad_mode_backward',
   sig: 'Tensor grad_output, int[] input_size, int[] pad, str mode',
   method: false,

@@ -10,7 +10,7 @@ import { POOL, DIV, Window2d, runPool } from '../../kernels/pool.js';
 import { defineOp } from '../registry.js';
 import { gather } from '../indexing/gather.js';
 import { sizeStr } from './args.js';
-import type { OpFn, OpAny } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 
 /** PyTorch's pooling_output_shape. */
@@ -84,7 +84,7 @@ const gatherAt = (gg: Tensor, indices: Tensor): Tensor =>
   gather(gg.flatten(-2), -1, indices.flatten(-2)).view(indices._shape);
 
 /** max_pool2d_with_indices(self, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False) -> [out, indices]. */
-export const maxPool2dWithIndices: OpAny = defineOp({
+export const maxPool2dWithIndices = defineOp({
   name: 'max_pool2d_with_indices',
   returns: '(Tensor, Tensor)',
   sig: 'Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False',
@@ -106,7 +106,7 @@ export const maxPool2dWithIndices: OpAny = defineOp({
   },
 });
 
-export const maxPool2dWithIndicesBackward: OpFn = defineOp({
+export const maxPool2dWithIndicesBackward = defineOp({
   name: 'max_pool2d_with_indices_backward',
   sig: 'Tensor grad_output, Tensor self, int[2] kernel_size, int[2] stride, int[2] padding, int[2] dilation, bool ceil_mode, Tensor indices',
   method: false,
@@ -116,7 +116,7 @@ export const maxPool2dWithIndicesBackward: OpFn = defineOp({
 });
 
 /** avg_pool2d(self, kernel_size, stride=[], padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
-export const avgPool2d: OpFn = defineOp({
+export const avgPool2d: TorchOps['avg_pool2d'] = defineOp({
   name: 'avg_pool2d',
   sig: 'Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None',
   method: false,
@@ -137,7 +137,7 @@ export const avgPool2d: OpFn = defineOp({
 });
 
 /** The gradient of avg_pool2d (input_size instead of PyTorch's self: only its shape is read). */
-export const avgPool2dBackward: OpFn = defineOp({
+export const avgPool2dBackward: TorchOps['avg_pool2d_backward'] = defineOp({
   name: 'avg_pool2d_backward',
   sig: 'Tensor grad_output, int[] input_size, int[2] kernel_size, int[2] stride, int[2] padding, bool ceil_mode, bool count_include_pad, int? divisor_override',
   method: false,
@@ -167,7 +167,7 @@ function adaptiveSizes(op: string, x: Tensor, outputSize: number[]): number[] {
 }
 
 /** _adaptive_avg_pool2d(self, output_size): windows [floor(i*H/OH), ceil((i+1)*H/OH)). */
-export const adaptiveAvgPool2dOp: OpFn = defineOp({
+export const adaptiveAvgPool2dOp: TorchOps['_adaptive_avg_pool2d'] = defineOp({
   name: '_adaptive_avg_pool2d',
   sig: 'Tensor self, int[2] output_size',
   method: false,
@@ -181,7 +181,7 @@ export const adaptiveAvgPool2dOp: OpFn = defineOp({
   grad: { self: (g, c) => adaptiveAvgPool2dBackward(g, c.meta.self.shape) },
 });
 
-export const adaptiveAvgPool2dBackward: OpFn = defineOp({
+export const adaptiveAvgPool2dBackward: TorchOps['_adaptive_avg_pool2d_backward'] = defineOp({
   name: '_adaptive_avg_pool2d_backward',
   sig: 'Tensor grad_output, int[] input_size',
   method: false,
@@ -196,7 +196,7 @@ export const adaptiveAvgPool2dBackward: OpFn = defineOp({
 });
 
 /** adaptive_max_pool2d(self, output_size) -> [out, indices]. */
-export const adaptiveMaxPool2dOp: OpAny = defineOp({
+export const adaptiveMaxPool2dOp = defineOp({
   name: 'adaptive_max_pool2d',
   returns: '(Tensor, Tensor)',
   sig: 'Tensor self, int[2] output_size',
@@ -213,7 +213,7 @@ export const adaptiveMaxPool2dOp: OpAny = defineOp({
   grad: { self: (g, c) => adaptiveMaxPool2dBackward(g, c.self, c.result[1]) },
 });
 
-export const adaptiveMaxPool2dBackward: OpFn = defineOp({
+export const adaptiveMaxPool2dBackward = defineOp({
   name: 'adaptive_max_pool2d_backward',
   sig: 'Tensor grad_output, Tensor self, Tensor indices',
   method: false,

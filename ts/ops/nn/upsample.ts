@@ -6,7 +6,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
 import { AXIS, AxisSpec, resampleBackward, resampleForward } from '../../kernels/resample.js';
-import type { OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 const AXIS_OF: Record<string, number> = {
   nearest: AXIS.NEAREST, 'nearest-exact': AXIS.NEAREST_EXACT, linear: AXIS.LINEAR, bilinear: AXIS.LINEAR,
@@ -33,7 +33,7 @@ const pascal = (mode: string): string =>
   mode === 'nearest-exact' ? '_UpsampleNearestExact' : `Upsample${mode.charAt(0).toUpperCase()}${mode.slice(1)}`;
 
 /** Resamples the spatial dims of [N, C, *spatial] to output_size (scales: the user's scale factors, or null). */
-export const upsample: OpFn = defineOp({
+export const upsample: TorchOps['_upsample'] = defineOp({
   name: '_upsample',
   sig: 'Tensor self, int[] output_size, str mode, bool align_corners=False, float[]? scales=None',
   method: false,
@@ -45,7 +45,7 @@ export const upsample: OpFn = defineOp({
   },
 });
 
-export const upsampleBackward: OpFn = defineOp({
+export const upsampleBackward: TorchOps['_upsample_backward'] = defineOp({
   name: '_upsample_backward',
   sig: 'Tensor grad_output, int[] input_size, int[] output_size, str mode, bool align_corners=False, float[]? scales=None',
   method: false,

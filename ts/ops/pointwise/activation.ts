@@ -12,13 +12,7 @@ import { UN } from '../../kernels/codes.js';
 import { requireFloat } from './common.js';
 import { where } from './ternary.js';
 import { sigmoid } from './unary.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    relu: OpMethod; relu_: OpMethod; hardshrink: OpMethod;
-  }
-}
 
 /** Declares an activation op `name(self, ...params)` computed by unary kernel `kop`. */
 function activation(spec: {

@@ -8,17 +8,8 @@ import { binary, unary } from '../elementwise.js';
 import { BIN, UN } from '../../kernels/codes.js';
 import { floatResult, resultType } from '../promotion.js';
 import { zerosLike } from '../creation/factories.js';
-import type { OpMethod } from '../types.js';
 import type { Operand } from '../../kernels/elementwise.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    add: OpMethod; add_: OpMethod; sub: OpMethod; sub_: OpMethod; subtract: OpMethod; subtract_: OpMethod;
-    mul: OpMethod; mul_: OpMethod; multiply: OpMethod; multiply_: OpMethod;
-    div: OpMethod; div_: OpMethod; divide: OpMethod; divide_: OpMethod; trueDivide: OpMethod; trueDivide_: OpMethod;
-    neg: OpMethod; neg_: OpMethod; negative: OpMethod; negative_: OpMethod; rsub: OpMethod;
-  }
-}
 
 const isBool = (x: Operand): boolean => (x instanceof Tensor ? x.dtype === bool : typeof x === 'boolean');
 

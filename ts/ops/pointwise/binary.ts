@@ -18,12 +18,7 @@ import type { OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    floorDivide: OpMethod; floorDivide_: OpMethod; remainder: OpMethod; remainder_: OpMethod; fmod: OpMethod; fmod_: OpMethod;
-    pow: OpMethod; pow_: OpMethod; floatPower: OpMethod; floatPower_: OpMethod;
-    atan2: OpMethod; atan2_: OpMethod; arctan2: OpMethod; arctan2_: OpMethod; hypot: OpMethod; hypot_: OpMethod;
-    copysign: OpMethod; copysign_: OpMethod; xlogy: OpMethod; xlogy_: OpMethod;
-    logaddexp: OpMethod; logaddexp2: OpMethod;
-    maximum: OpMethod; minimum: OpMethod; fmax: OpMethod; fmin: OpMethod;
+    floatPower_: OpMethod;
   }
 }
 

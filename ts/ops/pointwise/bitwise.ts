@@ -9,15 +9,7 @@ import { BIN, UN } from '../../kernels/codes.js';
 import { resultType } from '../promotion.js';
 import type { Operand } from '../../kernels/elementwise.js';
 import { notImplemented } from './common.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    bitwiseAnd: OpMethod; bitwiseAnd_: OpMethod; bitwiseOr: OpMethod; bitwiseOr_: OpMethod;
-    bitwiseXor: OpMethod; bitwiseXor_: OpMethod; bitwiseNot: OpMethod; bitwiseNot_: OpMethod;
-    bitwiseLeftShift: OpMethod; bitwiseLeftShift_: OpMethod; bitwiseRightShift: OpMethod; bitwiseRightShift_: OpMethod;
-  }
-}
 
 function bitwiseOp(name: string, kop: number, kernel: string, opts: { scalarSelf?: boolean; bools?: boolean } = {}) {
   const impl = (out: Tensor | null, self: Operand, other: Operand): Tensor => {

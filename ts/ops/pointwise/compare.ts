@@ -11,18 +11,11 @@ import { defineOp } from '../registry.js';
 import { compare, predicate } from '../elementwise.js';
 import { CMP, PRED } from '../../kernels/codes.js';
 import type { Operand } from '../../kernels/elementwise.js';
-import type { OpMethod } from '../types.js';
+import type { OpAny } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    eq: OpMethod; eq_: OpMethod; ne: OpMethod; ne_: OpMethod; lt: OpMethod; lt_: OpMethod;
-    le: OpMethod; le_: OpMethod; gt: OpMethod; gt_: OpMethod; ge: OpMethod; ge_: OpMethod;
-    greater: OpMethod; greater_: OpMethod; greaterEqual: OpMethod; greaterEqual_: OpMethod;
-    less: OpMethod; less_: OpMethod; lessEqual: OpMethod; lessEqual_: OpMethod; notEqual: OpMethod; notEqual_: OpMethod;
-    logicalAnd: OpMethod; logicalAnd_: OpMethod; logicalOr: OpMethod; logicalOr_: OpMethod;
-    logicalXor: OpMethod; logicalXor_: OpMethod; logicalNot: OpMethod; logicalNot_: OpMethod;
-    isnan: OpMethod; isinf: OpMethod; isfinite: OpMethod; isposinf: OpMethod; isneginf: OpMethod; signbit: OpMethod;
-    isclose: OpMethod; allclose(other: Tensor, ...rest: unknown[]): boolean; equal(other: Tensor): boolean;
+    allclose(other: Tensor, ...rest: unknown[]): boolean; equal(other: Tensor): boolean;
   }
 }
 
@@ -99,7 +92,7 @@ export const isclose = defineOp({
 
 /** Whether every element of self is close to other's (see isclose). */
 export function allclose(self: Tensor, other: Tensor, ...rest: unknown[]): boolean {
-  return tidy(() => countFalse(isclose(self, other, ...rest)) === 0);
+  return tidy(() => countFalse((isclose as OpAny)(self, other, ...rest)) === 0);
 }
 
 /** Same shape and the same values (NaN is never equal). */

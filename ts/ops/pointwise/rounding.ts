@@ -10,17 +10,7 @@ import { checkOut } from '../elementwise.js';
 import { UN } from '../../kernels/codes.js';
 import { zeros } from '../creation/factories.js';
 import { notImplemented, requireFloat } from './common.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    abs: OpMethod; abs_: OpMethod; absolute: OpMethod; absolute_: OpMethod;
-    sign: OpMethod; sign_: OpMethod; sgn: OpMethod; sgn_: OpMethod;
-    floor: OpMethod; floor_: OpMethod; ceil: OpMethod; ceil_: OpMethod; round: OpMethod; round_: OpMethod;
-    trunc: OpMethod; trunc_: OpMethod; fix: OpMethod; fix_: OpMethod; frac: OpMethod; frac_: OpMethod;
-    nanToNum: OpMethod; nanToNum_: OpMethod;
-  }
-}
 
 /** zeros_like(grad) in the input's shape: the gradient of piecewise-constant ops. */
 export const zeroGrad = (name: string) => (_g: Tensor, c: GradCtx): Tensor =>

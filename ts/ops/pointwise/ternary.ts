@@ -11,14 +11,13 @@ import { withDtype } from '../../tensor/copy.js';
 import { BIN, TERNARY, UN } from '../../kernels/codes.js';
 import { resultType } from '../promotion.js';
 import { notImplemented, typeMetaName } from './common.js';
-import type { OpFn, OpMethod } from '../types.js';
+import type { OpMethod } from '../types.js';
 import { nonzero } from '../indexing/nonzero.js';
+import type { TorchOps } from '../signatures.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    where: OpMethod; lerp: OpMethod; lerp_: OpMethod; addcmul: OpMethod; addcmul_: OpMethod; addcdiv: OpMethod; addcdiv_: OpMethod;
-    clamp: OpMethod; clamp_: OpMethod; clip: OpMethod; clip_: OpMethod;
-    clampMin: OpMethod; clampMin_: OpMethod; clampMax: OpMethod; clampMax_: OpMethod;
+    where: OpMethod;
   }
 }
 
@@ -39,7 +38,7 @@ function whereImpl(out: Tensor | null, condition: Tensor, self: Operand, other: 
  * where(condition) alone is nonzero(condition, as_tuple=True).
  * @example torch.where(mask, x, 0)
  */
-export const where: OpFn = defineOp({
+export const where: TorchOps['where'] = defineOp({
   name: 'where',
   returns: (positional) => (positional === 1 ? 'Tensor[]' : 'Tensor'),
   sig: 'Tensor condition, Tensor|Scalar? self=None, Tensor|Scalar? other=None',

@@ -13,19 +13,7 @@ import type { OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    exp: OpMethod; exp_: OpMethod; exp2: OpMethod; exp2_: OpMethod; expm1: OpMethod; expm1_: OpMethod;
-    log: OpMethod; log_: OpMethod; log2: OpMethod; log2_: OpMethod; log10: OpMethod; log10_: OpMethod;
-    log1p: OpMethod; log1p_: OpMethod; sqrt: OpMethod; sqrt_: OpMethod; rsqrt: OpMethod; rsqrt_: OpMethod;
-    square: OpMethod; square_: OpMethod;
-    sin: OpMethod; sin_: OpMethod; cos: OpMethod; cos_: OpMethod; tan: OpMethod; tan_: OpMethod;
-    asin: OpMethod; asin_: OpMethod; acos: OpMethod; acos_: OpMethod; atan: OpMethod; atan_: OpMethod;
-    sinh: OpMethod; sinh_: OpMethod; cosh: OpMethod; cosh_: OpMethod; tanh: OpMethod; tanh_: OpMethod;
-    asinh: OpMethod; asinh_: OpMethod; acosh: OpMethod; acosh_: OpMethod; atanh: OpMethod; atanh_: OpMethod;
-    arcsin: OpMethod; arcsin_: OpMethod; arccos: OpMethod; arccos_: OpMethod; arctan: OpMethod; arctan_: OpMethod;
-    arcsinh: OpMethod; arcsinh_: OpMethod; arccosh: OpMethod; arccosh_: OpMethod; arctanh: OpMethod; arctanh_: OpMethod;
-    sigmoid: OpMethod; sigmoid_: OpMethod; logit: OpMethod; logit_: OpMethod;
-    erf: OpMethod; erf_: OpMethod; erfc: OpMethod; erfc_: OpMethod; erfinv: OpMethod; erfinv_: OpMethod;
-    reciprocal: OpMethod; reciprocal_: OpMethod;
+    square_: OpMethod;
   }
 }
 

@@ -13,11 +13,11 @@ import { eqMask, isnanMask, asDtype, maximum, minimum } from './math.js';
 import { namedPair, NamedPair, withTupleOut, installMethod, splitOptions, hasDimArg } from './tuple.js';
 import { zeros } from '../creation/factories.js';
 import { scatter } from '../indexing/gather.js';
-import type { OpMethod, OpAny } from '../types.js';
+import type { OpAny } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    max: OpAny; min: OpAny; amax: OpMethod; amin: OpMethod; argmax: OpMethod; argmin: OpMethod; aminmax: OpAny;
+    max: OpAny; min: OpAny; aminmax: OpAny;
   }
 }
 

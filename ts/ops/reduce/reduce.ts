@@ -13,14 +13,7 @@ import { defineOp } from '../registry.js';
 import { cat } from '../shape/join.js';
 import { onesLike } from '../creation/factories.js';
 import { eqMask, asDtype } from './math.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    sum: OpMethod; mean: OpMethod; sumToSize: OpMethod; prod: OpMethod; nansum: OpMethod; nanmean: OpMethod;
-    countNonzero: OpMethod; all: OpMethod; any: OpMethod;
-  }
-}
 
 /** The dtype sum/prod give: int64 for integers and bool, else the input's. */
 export const sumDtype = (dt: DType): DType => (dt.isFloatingPoint ? dt : int64);

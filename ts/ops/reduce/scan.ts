@@ -17,12 +17,12 @@ import { exp, log, abs, where, gtMask, ltMask } from './math.js';
 import { zeros, onesLike } from '../creation/factories.js';
 import { scatterAdd } from '../indexing/gather.js';
 import { cat } from '../shape/join.js';
-import type { OpMethod, OpAny, OpFn } from '../types.js';
+import type { OpAny, OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    cumsum: OpMethod; cumsum_: OpMethod; cumprod: OpMethod; cumprod_: OpMethod;
-    cummax: OpAny; cummin: OpAny; logcumsumexp: OpMethod;
+    cummax: OpAny; cummin: OpAny;
   }
 }
 
@@ -41,7 +41,7 @@ function accumulate(kop: number, self: Tensor, dim: number, dtype: DType | null)
 const trivialLine = (t: Tensor, d: number): boolean => t.ndim === 0 || t._shape[d] <= 1;
 
 /** Cumulative sum along dim. */
-export const cumsum: OpFn = defineOp({
+export const cumsum: TorchOps['cumsum'] = defineOp({
   name: 'cumsum',
   sig: 'Tensor self, int dim, *, ScalarType? dtype=None',
   out: true,

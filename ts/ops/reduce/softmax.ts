@@ -9,13 +9,8 @@ import { withDtype, release, contiguousCopy } from '../../tensor/copy.js';
 import { runSoftmax, lineDim } from '../../kernels/reduce.js';
 import { sum } from './reduce.js';
 import { exp } from './math.js';
-import type { OpMethod, OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    softmax: OpMethod; logSoftmax: OpMethod;
-  }
-}
 
 /** The kernel's work in x's dtype (half types go through float32, as they lack a kernel). */
 function softmaxForward(log: boolean, self: Tensor, dim: number, dtype: DType | null): Tensor {
@@ -47,7 +42,7 @@ function softmaxForward(log: boolean, self: Tensor, dim: number, dtype: DType | 
  * exp(x) / sum(exp(x)) along dim, with the max subtracted for stability; with dtype the
  * input is converted first.
  */
-export const softmax: OpFn = defineOp({
+export const softmax: TorchOps['softmax'] = defineOp({
   name: 'softmax',
   sig: 'Tensor self, int dim, ScalarType? dtype=None',
   out: true,
@@ -63,7 +58,7 @@ export const softmax: OpFn = defineOp({
 });
 
 /** x - log(sum(exp(x))) along dim. */
-export const logSoftmax: OpFn = defineOp({
+export const logSoftmax = defineOp({
   name: 'log_softmax',
   sig: 'Tensor self, int dim, ScalarType? dtype=None',
   out: true,

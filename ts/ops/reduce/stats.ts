@@ -12,11 +12,12 @@ import { reducePlan, reducedCount, runReduce } from '../../kernels/reduce.js';
 import { unsqueezeReduced, mean } from './reduce.js';
 import { exp, where, eqMask } from './math.js';
 import { installMethod, splitOptions } from './tuple.js';
-import type { OpMethod, OpAny, OpFn } from '../types.js';
+import type { OpAny } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    std: OpAny; var: OpAny; logsumexp: OpMethod; norm: OpMethod;
+    std: OpAny; var: OpAny;
   }
 }
 
@@ -138,7 +139,7 @@ installMethod('std', std);
 // ---- logsumexp -------------------------------------------------------------------
 
 /** log(sum(exp(x))) over dims, computed stably; integer inputs give the default float dtype. */
-export const logsumexp: OpFn = defineOp({
+export const logsumexp: TorchOps['logsumexp'] = defineOp({
   name: 'logsumexp',
   sig: 'Tensor self, int[1] dim, bool keepdim=False',
   out: true,

@@ -10,16 +10,16 @@ import { fill } from '../../kernels/memory.js';
 import { copyInto } from '../../tensor/copy.js';
 import type { OpMethod, OpAny, OpFn } from '../types.js';
 import { Slice, makeSlice } from '../indexing/slice.js';
+import type { TorchOps } from '../signatures.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    view: OpMethod; viewAs: OpMethod; reshape: OpMethod; reshapeAs: OpMethod; transpose: OpMethod; transpose_: OpMethod;
-    swapaxes: OpMethod; swapdims: OpMethod; permute: OpMethod; t: OpMethod; t_: OpMethod; expand: OpMethod;
-    expandAs: OpMethod; narrow: OpMethod; select: OpMethod; squeeze: OpMethod; squeeze_: OpMethod; unsqueeze: OpMethod;
-    unsqueeze_: OpMethod; flatten: OpMethod; unflatten: OpMethod; slice: OpMethod; asStrided: OpMethod;
-    diagonal: OpMethod; movedim: OpMethod; moveaxis: OpMethod; unfold: OpMethod; ravel: OpMethod;
+    viewAs: OpMethod; reshapeAs: OpMethod; transpose_: OpMethod;
+    t_: OpMethod;
+    expandAs: OpMethod; squeeze_: OpMethod;
+    unsqueeze_: OpMethod;
     readonly T: Tensor; readonly mT: Tensor; readonly H: Tensor; readonly mH: Tensor;
-    chunk: OpAny; split: OpAny; unbind: OpAny; tensorSplit: OpAny; splitWithSizes: OpAny;
+    tensorSplit: OpAny;
   }
 }
 
@@ -174,7 +174,7 @@ export const broadcastTo = defineOp({
 });
 
 /** Strided slice along one dim (Python's x[start:end:step] on that dim). */
-const sliceOp: OpFn = defineOp({
+const sliceOp = defineOp({
   name: 'slice',
   sig: 'Tensor self, int dim=0, int? start=None, int? end=None, int step=1',
   view: true,
@@ -199,7 +199,7 @@ interface SliceFn {
  * torch.slice(x, dim, start, end, step) slices a tensor; without a tensor,
  * torch.slice(start, stop, step) builds a Python slice object for x.index(...).
  */
-export const slice: SliceFn = ((...args: any[]) => (args[0] instanceof Tensor ? sliceOp(...args) : makeSlice(...args))) as SliceFn;
+export const slice: SliceFn = ((...args: any[]) => (args[0] instanceof Tensor ? (sliceOp as OpFn)(...args) : makeSlice(...args))) as SliceFn;
 
 /** Python's slice clamping: [start, length]. */
 export function sliceRange(n: number, start: number | null, end: number | null, step: number): [number, number] {
@@ -213,7 +213,7 @@ export function sliceRange(n: number, start: number | null, end: number | null, 
 }
 
 /** zeros of `shape` with g written into the slice: the gradient of slice. */
-export const sliceBackward: OpFn = defineOp({
+export const sliceBackward = defineOp({
   name: 'slice_backward',
   sig: 'Tensor grad_output, int[] input_sizes, int dim, int? start, int? end, int step',
   method: false,
@@ -252,7 +252,7 @@ export const narrow = defineOp({
   },
 });
 
-export const select: OpFn = defineOp({
+export const select: TorchOps['select'] = defineOp({
   name: 'select',
   sig: 'Tensor self, int dim, int index',
   view: true,
@@ -271,7 +271,7 @@ export const select: OpFn = defineOp({
   grad: { self: (g, c) => selectBackward(g, c.meta.self.shape, c.dim, c.index) },
 });
 
-export const selectBackward: OpFn = defineOp({
+export const selectBackward = defineOp({
   name: 'select_backward',
   sig: 'Tensor grad_output, int[] input_sizes, int dim, int index',
   method: false,
@@ -379,7 +379,7 @@ export const movedim = defineOp({
 });
 export const moveaxis = movedim;
 
-export const diagonal: OpFn = defineOp({
+export const diagonal: TorchOps['diagonal'] = defineOp({
   name: 'diagonal',
   sig: 'Tensor self, int offset=0, int dim1=0, int dim2=1',
   view: true,
@@ -405,7 +405,7 @@ export const diagonal: OpFn = defineOp({
   grad: { self: (g, c) => diagonalBackward(g, c.meta.self.shape, c.offset, c.dim1, c.dim2) },
 });
 
-export const diagonalBackward: OpFn = defineOp({
+export const diagonalBackward = defineOp({
   name: 'diagonal_backward',
   sig: 'Tensor grad_output, int[] input_sizes, int offset, int dim1, int dim2',
   method: false,
