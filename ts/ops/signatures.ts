@@ -35,6 +35,10 @@ export interface TorchOps {
     (gradOutput: Tensor, inputSize: number | readonly number[], outputSize: number | readonly number[], mode: string, alignCorners: boolean, options?: { scales?: number | readonly number[] | null }): Tensor;
     (gradOutput: Tensor, inputSize: number | readonly number[], outputSize: number | readonly number[], mode: string, alignCorners: boolean, scales: number | readonly number[] | null): Tensor;
   };
+  /**
+   * Absolute value elementwise (keeps the dtype).
+   * @example x.abs()
+   */
   abs: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
@@ -109,13 +113,17 @@ export interface TorchOps {
   /**
    * arange(end), arange(start, end, step=1): end exclusive. Integer arguments give int64,
    * any fractional one the default float dtype.
+   * @example torch.arange(0, 1, 0.25)  // tensor([0.0000, 0.2500, 0.5000, 0.7500])
    */
   arange: {
     (start: Scalar, options?: { end?: Scalar | null; step?: Scalar; dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
     (start: Scalar, end: Scalar | null, options?: { step?: Scalar; dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
     (start: Scalar, end: Scalar | null, step: Scalar, options?: { dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   };
-  /** Index of the first maximum (flat index when dim is None); NaN counts as the maximum. */
+  /**
+   * Index of the first maximum (flat index when dim is None); NaN counts as the maximum.
+   * @example x.argmax({ dim: 1 })
+   */
   argmax: {
     (self: Tensor, options?: { dim?: number | null; keepdim?: boolean; out?: Tensor }): Tensor;
     (self: Tensor, dim: number | null, options?: { keepdim?: boolean; out?: Tensor }): Tensor;
@@ -201,6 +209,10 @@ export interface TorchOps {
     (self: Tensor, size: number | readonly number[]): Tensor;
     (self: Tensor, ...size: number[]): Tensor;
   };
+  /**
+   * Concatenates tensors along an existing dim (their other sizes must match).
+   * @example torch.cat([a, b], 1)
+   */
   cat: {
     (tensors: readonly Tensor[], options?: { dim?: number; out?: Tensor }): Tensor;
     (tensors: readonly Tensor[], dim: number, options?: { out?: Tensor }): Tensor;
@@ -226,6 +238,7 @@ export interface TorchOps {
   /**
    * Limits self to [min, max]; bounds are numbers or tensors, either may be null.
    * When min > max every element becomes max.
+   * @example x.clamp(0, 1); x.clamp({ max: 0 })
    */
   clamp: {
     (self: Tensor, options?: { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null; out?: Tensor }): Tensor;
@@ -368,7 +381,10 @@ export interface TorchOps {
   digamma: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
-  /** True division (ints give floats); rounding_mode 'trunc' or 'floor' rounds the quotient. */
+  /**
+   * True division (ints give floats); rounding_mode 'trunc' or 'floor' rounds the quotient.
+   * @example torch.div(x, y, { roundingMode: 'floor' })
+   */
   div: {
     (self: Tensor, other: Tensor | Scalar, options?: { roundingMode?: string | null; out?: Tensor }): Tensor;
   };
@@ -403,6 +419,10 @@ export interface TorchOps {
   empty_like: {
     (self: Tensor, options?: { dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; memoryFormat?: unknown }): Tensor;
   };
+  /**
+   * Elementwise self == other, broadcast, as a bool tensor.
+   * @example torch.eq(x, 0.5)
+   */
   eq: {
     (self: Tensor, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   };
@@ -415,12 +435,20 @@ export interface TorchOps {
   erfinv: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
+  /**
+   * e^x elementwise (integer inputs give the default float dtype).
+   * @example torch.exp(torch.tensor([0, 1]))  // tensor([1.0000, 2.7183])
+   */
   exp: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
   exp2: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
+  /**
+   * A view with size-1 dims repeated (stride 0) to the given size; -1 keeps a size.
+   * @example torch.tensor([[1], [2]]).expand(2, 3)
+   */
   expand: {
     (self: Tensor, size: number | readonly number[], options?: { implicit?: boolean }): Tensor;
     (self: Tensor, ...size: number[]): Tensor;
@@ -429,7 +457,10 @@ export interface TorchOps {
   expm1: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
-  /** Identity matrix n x m (m defaults to n). */
+  /**
+   * Identity matrix n x m (m defaults to n).
+   * @example torch.eye(3)
+   */
   eye: {
     (n: number, options?: { m?: number | null; dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
     (n: number, m: number | null, options?: { dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
@@ -438,6 +469,10 @@ export interface TorchOps {
   fill: {
     (self: Tensor, value: Tensor | Scalar): Tensor;
   };
+  /**
+   * Dims start_dim..end_dim merged into one (a view when the layout allows).
+   * @example torch.ones(2, 3, 4).flatten(1).shape  // [2, 12]
+   */
   flatten: {
     (self: Tensor, options?: { startDim?: number; endDim?: number }): Tensor;
     (self: Tensor, startDim: number, options?: { endDim?: number }): Tensor;
@@ -481,13 +516,20 @@ export interface TorchOps {
   frac: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
-  /** full(size, value): the dtype follows the value (bool, int64, float) unless given. */
+  /**
+   * full(size, value): the dtype follows the value (bool, int64, float) unless given.
+   * @example torch.full([2, 2], 7)  // int64, from the value
+   */
   full: {
     (size: number | readonly number[], fillValue: Scalar, options?: { dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   };
   full_like: {
     (self: Tensor, fillValue: Scalar, options?: { dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; memoryFormat?: unknown }): Tensor;
   };
+  /**
+   * The values of self along dim at the positions in index (of self's number of dims).
+   * @example torch.gather(x, 1, torch.tensor([[0], [2]]))
+   */
   gather: {
     (self: Tensor, dim: number, index: Tensor, options?: { sparseGrad?: boolean; out?: Tensor }): Tensor;
   };
@@ -502,6 +544,10 @@ export interface TorchOps {
   ger: {
     (self: Tensor, vec2: Tensor, options?: { out?: Tensor }): Tensor;
   };
+  /**
+   * Elementwise self > other, broadcast, as a bool tensor.
+   * @example x.gt(0)
+   */
   gt: {
     (self: Tensor, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   };
@@ -699,9 +745,17 @@ export interface TorchOps {
     (input: Tensor, weight: Tensor, options?: { bias?: Tensor | null }): Tensor;
     (input: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
   };
+  /**
+   * `steps` evenly spaced values from start to end, both included.
+   * @example torch.linspace(0, 1, 5)
+   */
   linspace: {
     (start: Scalar, end: Scalar, steps: number, options?: { dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   };
+  /**
+   * Natural logarithm elementwise (integer inputs give the default float dtype).
+   * @example torch.log(torch.tensor([1, 100]))
+   */
   log: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
@@ -718,7 +772,10 @@ export interface TorchOps {
   log_sigmoid: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
-  /** x - log(sum(exp(x))) along dim. */
+  /**
+   * x - log(sum(exp(x))) along dim.
+   * @example torch.logSoftmax(x, 1)
+   */
   log_softmax: {
     (self: Tensor, dim: number, options?: { dtype?: DType | string | null; out?: Tensor }): Tensor;
     (self: Tensor, dim: number, dtype: DType | string | null, options?: { out?: Tensor }): Tensor;
@@ -781,7 +838,10 @@ export interface TorchOps {
   masked_select: {
     (self: Tensor, mask: Tensor, options?: { out?: Tensor }): Tensor;
   };
-  /** PyTorch's matmul: dot, mv, mm, or batched with broadcasting, by the operands' dims. */
+  /**
+   * PyTorch's matmul: dot, mv, mm, or batched with broadcasting, by the operands' dims.
+   * @example torch.matmul(torch.ones(2, 3, 4), torch.ones(4, 5)).shape  // [2, 3, 5]
+   */
   matmul: {
     (self: Tensor, other: Tensor, options?: { out?: Tensor }): Tensor;
   };
@@ -800,11 +860,17 @@ export interface TorchOps {
   max_pool2d_with_indices_backward: {
     (gradOutput: Tensor, self: Tensor, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], ceilMode: boolean, indices: Tensor): Tensor;
   };
-  /** Elementwise max; NaN propagates. */
+  /**
+   * Elementwise max; NaN propagates.
+   * @example torch.maximum(x, y)
+   */
   maximum: {
     (self: Tensor, other: Tensor, options?: { out?: Tensor }): Tensor;
   };
-  /** Mean over dims; only floating inputs (or an explicit floating dtype). */
+  /**
+   * Mean over dims; only floating inputs (or an explicit floating dtype).
+   * @example x.mean(0)
+   */
   mean: {
     (self: Tensor, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
     (self: Tensor, dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
@@ -821,6 +887,10 @@ export interface TorchOps {
   mish: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
+  /**
+   * Matrix product of two matrices: [n, m] @ [m, p] gives [n, p].
+   * @example torch.mm(a, b)
+   */
   mm: {
     (self: Tensor, mat2: Tensor, options?: { out?: Tensor }): Tensor;
   };
@@ -832,7 +902,10 @@ export interface TorchOps {
   msort: {
     (self: Tensor): Tensor;
   };
-  /** Elementwise product. */
+  /**
+   * Elementwise product.
+   * @example torch.mul(x, 2); x.mul(y)
+   */
   mul: {
     (self: Tensor, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   };
@@ -920,6 +993,10 @@ export interface TorchOps {
     (self: Tensor, p: unknown, dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
     (self: Tensor, p: unknown, dim: number | readonly number[] | null, keepdim: boolean, options?: { dtype?: DType | string | null; out?: Tensor }): Tensor;
   };
+  /**
+   * A tensor of ones of the given size (as varargs or a list).
+   * @example torch.ones([2, 3])
+   */
   ones: {
     (size: number | readonly number[], options?: { dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
     (...size: number[]): Tensor;
@@ -932,6 +1009,10 @@ export interface TorchOps {
   outer: {
     (self: Tensor, vec2: Tensor, options?: { out?: Tensor }): Tensor;
   };
+  /**
+   * A view with the dims in the given order.
+   * @example torch.ones(2, 3, 4).permute(2, 0, 1).shape  // [4, 2, 3]
+   */
   permute: {
     (self: Tensor, dims: number | readonly number[]): Tensor;
     (self: Tensor, ...dims: number[]): Tensor;
@@ -1011,7 +1092,10 @@ export interface TorchOps {
   reciprocal: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
-  /** max(x, 0); NaN passes. */
+  /**
+   * max(x, 0); NaN passes.
+   * @example x.relu(); torch.relu(x)
+   */
   relu: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
@@ -1028,7 +1112,10 @@ export interface TorchOps {
     (self: Tensor, repeats: unknown, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
     (self: Tensor, repeats: unknown, dim: number | null, options?: { outputSize?: number | null }): Tensor;
   };
-  /** A view when the layout allows, else a copy (PyTorch's reshape). */
+  /**
+   * A view when the layout allows, else a copy (PyTorch's reshape).
+   * @example torch.arange(6).reshape(2, 3)
+   */
   reshape: {
     (self: Tensor, shape: number | readonly number[]): Tensor;
     (self: Tensor, ...shape: number[]): Tensor;
@@ -1113,6 +1200,7 @@ export interface TorchOps {
   /**
    * exp(x) / sum(exp(x)) along dim, with the max subtracted for stability; with dtype the
    * input is converted first.
+   * @example torch.softmax(x, -1)
    */
   softmax: {
     (self: Tensor, dim: number, options?: { dtype?: DType | string | null; out?: Tensor }): Tensor;
@@ -1145,6 +1233,10 @@ export interface TorchOps {
     (self: Tensor, splitSizes: number | readonly number[], options?: { dim?: number }): Tensor[];
     (self: Tensor, splitSizes: number | readonly number[], dim: number): Tensor[];
   };
+  /**
+   * Square root elementwise (integer inputs give the default float dtype).
+   * @example x.abs().sqrt()
+   */
   sqrt: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
@@ -1152,20 +1244,34 @@ export interface TorchOps {
   square: {
     (self: Tensor, options?: { out?: Tensor }): Tensor;
   };
+  /**
+   * A view without size-1 dims (all of them, or only dim).
+   * @example torch.ones(2, 1, 3).squeeze(1).shape  // [2, 3]
+   */
   squeeze: {
     (self: Tensor, options?: { dim?: number | readonly number[] | null }): Tensor;
     (self: Tensor, dim: number | readonly number[] | null): Tensor;
     (self: Tensor, ...dim: number[]): Tensor;
   };
+  /**
+   * Stacks same-shaped tensors along a new dim.
+   * @example torch.stack([a, b]).shape  // [2, ...a.shape]
+   */
   stack: {
     (tensors: readonly Tensor[], options?: { dim?: number; out?: Tensor }): Tensor;
     (tensors: readonly Tensor[], dim: number, options?: { out?: Tensor }): Tensor;
   };
-  /** self - alpha * other. */
+  /**
+   * self - alpha * other.
+   * @example torch.sub(x, y, { alpha: 2 })  // x - 2 * y
+   */
   sub: {
     (self: Tensor, other: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
   };
-  /** Sum over dims (all when dim is None); ints and bools sum to int64. */
+  /**
+   * Sum over dims (all when dim is None); ints and bools sum to int64.
+   * @example x.sum({ dim: 1, keepdim: true })
+   */
   sum: {
     (self: Tensor, options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
     (self: Tensor, dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
@@ -1218,6 +1324,10 @@ export interface TorchOps {
   trace: {
     (self: Tensor): Tensor;
   };
+  /**
+   * A view with dims dim0 and dim1 swapped.
+   * @example x.transpose(0, 1)
+   */
   transpose: {
     (self: Tensor, dim0: number, dim1: number): Tensor;
   };
@@ -1263,6 +1373,10 @@ export interface TorchOps {
     (self: Tensor, returnInverse: boolean, returnCounts: boolean, options?: { dim?: number | null }): any;
     (self: Tensor, returnInverse: boolean, returnCounts: boolean, dim: number | null): any;
   };
+  /**
+   * A view with a size-1 dim inserted at dim.
+   * @example torch.ones(3).unsqueeze(0).shape  // [1, 3]
+   */
   unsqueeze: {
     (self: Tensor, dim: number): Tensor;
   };
@@ -1270,6 +1384,10 @@ export interface TorchOps {
   vdot: {
     (self: Tensor, other: Tensor, options?: { out?: Tensor }): Tensor;
   };
+  /**
+   * A view of the same storage with another shape (-1 infers one size); the layout must allow it.
+   * @example torch.arange(6).view(2, -1)
+   */
   view: {
     (self: Tensor, size: number | readonly number[]): Tensor;
     (self: Tensor, ...size: number[]): Tensor;
@@ -1291,6 +1409,10 @@ export interface TorchOps {
   xlogy: {
     (self: Tensor | Scalar, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   };
+  /**
+   * A tensor of zeros of the given size (as varargs or a list).
+   * @example torch.zeros(2, 3, { dtype: torch.int64 })
+   */
   zeros: {
     (size: number | readonly number[], options?: { dtype?: DType | string | null; layout?: unknown; device?: string | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
     (...size: number[]): Tensor;
@@ -1307,6 +1429,10 @@ export interface TensorOps {
   IndexPutImpl_(steps: unknown, indices: readonly Tensor[], dims: number | readonly number[], values: Tensor | Scalar, options?: { accumulate?: boolean; cast?: boolean }): Tensor;
   IndexPutImpl_(steps: unknown, indices: readonly Tensor[], dims: number | readonly number[], values: Tensor | Scalar, accumulate: boolean, options?: { cast?: boolean }): Tensor;
   IndexPutImpl_(steps: unknown, indices: readonly Tensor[], dims: number | readonly number[], values: Tensor | Scalar, accumulate: boolean, cast: boolean): Tensor;
+  /**
+   * Absolute value elementwise (keeps the dtype).
+   * @example x.abs()
+   */
   abs(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.abs} written into this tensor, which is returned. */
   abs_(): Tensor;
@@ -1375,7 +1501,10 @@ export interface TensorOps {
   any(options?: { dim?: number | readonly number[] | null; keepdim?: boolean; out?: Tensor }): Tensor;
   any(dim: number | readonly number[] | null, options?: { keepdim?: boolean; out?: Tensor }): Tensor;
   any(dim: number | readonly number[] | null, keepdim: boolean, options?: { out?: Tensor }): Tensor;
-  /** Index of the first maximum (flat index when dim is None); NaN counts as the maximum. */
+  /**
+   * Index of the first maximum (flat index when dim is None); NaN counts as the maximum.
+   * @example x.argmax({ dim: 1 })
+   */
   argmax(options?: { dim?: number | null; keepdim?: boolean; out?: Tensor }): Tensor;
   argmax(dim: number | null, options?: { keepdim?: boolean; out?: Tensor }): Tensor;
   argmax(dim: number | null, keepdim: boolean, options?: { out?: Tensor }): Tensor;
@@ -1475,6 +1604,7 @@ export interface TensorOps {
   /**
    * Limits self to [min, max]; bounds are numbers or tensors, either may be null.
    * When min > max every element becomes max.
+   * @example x.clamp(0, 1); x.clamp({ max: 0 })
    */
   clamp(options?: { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null; out?: Tensor }): Tensor;
   clamp(min: Tensor | Scalar | null, options?: { max?: Tensor | Scalar | null; out?: Tensor }): Tensor;
@@ -1556,7 +1686,10 @@ export interface TensorOps {
   digamma(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.digamma} written into this tensor, which is returned. */
   digamma_(): Tensor;
-  /** True division (ints give floats); rounding_mode 'trunc' or 'floor' rounds the quotient. */
+  /**
+   * True division (ints give floats); rounding_mode 'trunc' or 'floor' rounds the quotient.
+   * @example torch.div(x, y, { roundingMode: 'floor' })
+   */
   div(other: Tensor | Scalar, options?: { roundingMode?: string | null; out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.div} written into this tensor, which is returned. */
   div_(other: Tensor | Scalar, options?: { roundingMode?: string | null }): Tensor;
@@ -1570,6 +1703,10 @@ export interface TensorOps {
   elu_(alpha: Scalar, options?: { scale?: Scalar; inputScale?: Scalar }): Tensor;
   elu_(alpha: Scalar, scale: Scalar, options?: { inputScale?: Scalar }): Tensor;
   elu_(alpha: Scalar, scale: Scalar, inputScale: Scalar): Tensor;
+  /**
+   * Elementwise self == other, broadcast, as a bool tensor.
+   * @example torch.eq(x, 0.5)
+   */
   eq(other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.eq} written into this tensor, which is returned. */
   eq_(other: Tensor | Scalar): Tensor;
@@ -1582,12 +1719,20 @@ export interface TensorOps {
   erfinv(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.erfinv} written into this tensor, which is returned. */
   erfinv_(): Tensor;
+  /**
+   * e^x elementwise (integer inputs give the default float dtype).
+   * @example torch.exp(torch.tensor([0, 1]))  // tensor([1.0000, 2.7183])
+   */
   exp(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.exp} written into this tensor, which is returned. */
   exp_(): Tensor;
   exp2(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.exp2} written into this tensor, which is returned. */
   exp2_(): Tensor;
+  /**
+   * A view with size-1 dims repeated (stride 0) to the given size; -1 keeps a size.
+   * @example torch.tensor([[1], [2]]).expand(2, 3)
+   */
   expand(size: number | readonly number[], options?: { implicit?: boolean }): Tensor;
   expand(...size: number[]): Tensor;
   expand(...args: [...size: number[], options: { implicit?: boolean }]): Tensor;
@@ -1599,6 +1744,10 @@ export interface TensorOps {
   exponential_(lambd: number, options?: { generator?: Generator | null }): Tensor;
   /** In place: {@link TensorOps.fill} written into this tensor, which is returned. */
   fill_(value: Tensor | Scalar): Tensor;
+  /**
+   * Dims start_dim..end_dim merged into one (a view when the layout allows).
+   * @example torch.ones(2, 3, 4).flatten(1).shape  // [2, 12]
+   */
   flatten(options?: { startDim?: number; endDim?: number }): Tensor;
   flatten(startDim: number, options?: { endDim?: number }): Tensor;
   flatten(startDim: number, endDim: number): Tensor;
@@ -1628,6 +1777,10 @@ export interface TensorOps {
   frac(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.frac} written into this tensor, which is returned. */
   frac_(): Tensor;
+  /**
+   * The values of self along dim at the positions in index (of self's number of dims).
+   * @example torch.gather(x, 1, torch.tensor([[0], [2]]))
+   */
   gather(dim: number, index: Tensor, options?: { sparseGrad?: boolean; out?: Tensor }): Tensor;
   ge(other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.ge} written into this tensor, which is returned. */
@@ -1640,6 +1793,10 @@ export interface TensorOps {
   geometric_(p: number, options?: { generator?: Generator | null }): Tensor;
   /** Alias of outer. */
   ger(vec2: Tensor, options?: { out?: Tensor }): Tensor;
+  /**
+   * Elementwise self > other, broadcast, as a bool tensor.
+   * @example x.gt(0)
+   */
   gt(other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.gt} written into this tensor, which is returned. */
   gt_(other: Tensor | Scalar): Tensor;
@@ -1726,6 +1883,10 @@ export interface TensorOps {
   lgamma(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.lgamma} written into this tensor, which is returned. */
   lgamma_(): Tensor;
+  /**
+   * Natural logarithm elementwise (integer inputs give the default float dtype).
+   * @example torch.log(torch.tensor([1, 100]))
+   */
   log(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.log} written into this tensor, which is returned. */
   log_(): Tensor;
@@ -1742,7 +1903,10 @@ export interface TensorOps {
   logNormal_(options?: { mean?: number; std?: number; generator?: Generator | null }): Tensor;
   logNormal_(mean: number, options?: { std?: number; generator?: Generator | null }): Tensor;
   logNormal_(mean: number, std: number, options?: { generator?: Generator | null }): Tensor;
-  /** x - log(sum(exp(x))) along dim. */
+  /**
+   * x - log(sum(exp(x))) along dim.
+   * @example torch.logSoftmax(x, 1)
+   */
   logSoftmax(dim: number, options?: { dtype?: DType | string | null; out?: Tensor }): Tensor;
   logSoftmax(dim: number, dtype: DType | string | null, options?: { out?: Tensor }): Tensor;
   /** log(exp(self) + exp(other)) without overflow. */
@@ -1792,13 +1956,22 @@ export interface TensorOps {
   maskedScatter_(mask: Tensor, source: Tensor): Tensor;
   /** The elements of self where mask is true, as a 1-D tensor (both broadcast first). */
   maskedSelect(mask: Tensor, options?: { out?: Tensor }): Tensor;
-  /** PyTorch's matmul: dot, mv, mm, or batched with broadcasting, by the operands' dims. */
+  /**
+   * PyTorch's matmul: dot, mv, mm, or batched with broadcasting, by the operands' dims.
+   * @example torch.matmul(torch.ones(2, 3, 4), torch.ones(4, 5)).shape  // [2, 3, 5]
+   */
   matmul(other: Tensor, options?: { out?: Tensor }): Tensor;
   /** torch.matrix_power and Tensor.matrix_power. */
   matrixPower(n: number, options?: { out?: Tensor }): Tensor;
-  /** Elementwise max; NaN propagates. */
+  /**
+   * Elementwise max; NaN propagates.
+   * @example torch.maximum(x, y)
+   */
   maximum(other: Tensor, options?: { out?: Tensor }): Tensor;
-  /** Mean over dims; only floating inputs (or an explicit floating dtype). */
+  /**
+   * Mean over dims; only floating inputs (or an explicit floating dtype).
+   * @example x.mean(0)
+   */
   mean(options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
   mean(dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
   mean(dim: number | readonly number[] | null, keepdim: boolean, options?: { dtype?: DType | string | null; out?: Tensor }): Tensor;
@@ -1806,6 +1979,10 @@ export interface TensorOps {
   minimum(other: Tensor, options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.mish} written into this tensor, which is returned. */
   mish_(): Tensor;
+  /**
+   * Matrix product of two matrices: [n, m] @ [m, p] gives [n, p].
+   * @example torch.mm(a, b)
+   */
   mm(mat2: Tensor, options?: { out?: Tensor }): Tensor;
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
   movedim(source: number | readonly number[], ...destination: number[]): Tensor;
@@ -1814,7 +1991,10 @@ export interface TensorOps {
   moveaxis(source: number | readonly number[], ...destination: number[]): Tensor;
   /** Sorts along dim 0 (values only). */
   msort(): Tensor;
-  /** Elementwise product. */
+  /**
+   * Elementwise product.
+   * @example torch.mul(x, 2); x.mul(y)
+   */
   mul(other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.mul} written into this tensor, which is returned. */
   mul_(other: Tensor | Scalar): Tensor;
@@ -1882,6 +2062,10 @@ export interface TensorOps {
   normal_(mean: number, std: number, options?: { generator?: Generator | null }): Tensor;
   /** Outer product of two vectors: out[i, j] = self[i] * vec2[j] (with type promotion). */
   outer(vec2: Tensor, options?: { out?: Tensor }): Tensor;
+  /**
+   * A view with the dims in the given order.
+   * @example torch.ones(2, 3, 4).permute(2, 0, 1).shape  // [4, 2, 3]
+   */
   permute(dims: number | readonly number[]): Tensor;
   permute(...dims: number[]): Tensor;
   /** torch.pinverse(input, rcond=1e-15) and Tensor.pinverse. */
@@ -1908,7 +2092,10 @@ export interface TensorOps {
   reciprocal(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.reciprocal} written into this tensor, which is returned. */
   reciprocal_(): Tensor;
-  /** max(x, 0); NaN passes. */
+  /**
+   * max(x, 0); NaN passes.
+   * @example x.relu(); torch.relu(x)
+   */
   relu(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.relu} written into this tensor, which is returned. */
   relu_(): Tensor;
@@ -1926,7 +2113,10 @@ export interface TensorOps {
   repeatInterleave(options?: { repeats?: unknown; dim?: number | null; outputSize?: number | null }): Tensor;
   repeatInterleave(repeats: unknown, options?: { dim?: number | null; outputSize?: number | null }): Tensor;
   repeatInterleave(repeats: unknown, dim: number | null, options?: { outputSize?: number | null }): Tensor;
-  /** A view when the layout allows, else a copy (PyTorch's reshape). */
+  /**
+   * A view when the layout allows, else a copy (PyTorch's reshape).
+   * @example torch.arange(6).reshape(2, 3)
+   */
   reshape(shape: number | readonly number[]): Tensor;
   reshape(...shape: number[]): Tensor;
   /** Shifts elements along dims, wrapping around; without dims, rolls the flattened tensor. */
@@ -1986,6 +2176,7 @@ export interface TensorOps {
   /**
    * exp(x) / sum(exp(x)) along dim, with the max subtracted for stability; with dtype the
    * input is converted first.
+   * @example torch.softmax(x, -1)
    */
   softmax(dim: number, options?: { dtype?: DType | string | null; out?: Tensor }): Tensor;
   softmax(dim: number, dtype: DType | string | null, options?: { out?: Tensor }): Tensor;
@@ -1999,15 +2190,26 @@ export interface TensorOps {
   /** Views of consecutive pieces of `sizes` along dim. */
   splitWithSizes(splitSizes: number | readonly number[], options?: { dim?: number }): Tensor[];
   splitWithSizes(splitSizes: number | readonly number[], dim: number): Tensor[];
+  /**
+   * Square root elementwise (integer inputs give the default float dtype).
+   * @example x.abs().sqrt()
+   */
   sqrt(options?: { out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.sqrt} written into this tensor, which is returned. */
   sqrt_(): Tensor;
   /** self * self, as pow(self, 2) (ints stay ints, bool gives int64). */
   square(options?: { out?: Tensor }): Tensor;
+  /**
+   * A view without size-1 dims (all of them, or only dim).
+   * @example torch.ones(2, 1, 3).squeeze(1).shape  // [2, 3]
+   */
   squeeze(options?: { dim?: number | readonly number[] | null }): Tensor;
   squeeze(dim: number | readonly number[] | null): Tensor;
   squeeze(...dim: number[]): Tensor;
-  /** self - alpha * other. */
+  /**
+   * self - alpha * other.
+   * @example torch.sub(x, y, { alpha: 2 })  // x - 2 * y
+   */
   sub(other: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.sub} written into this tensor, which is returned. */
   sub_(other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor;
@@ -2015,7 +2217,10 @@ export interface TensorOps {
   subtract(other: Tensor | Scalar, options?: { alpha?: Scalar; out?: Tensor }): Tensor;
   /** In place: {@link TensorOps.subtract} written into this tensor, which is returned. */
   subtract_(other: Tensor | Scalar, options?: { alpha?: Scalar }): Tensor;
-  /** Sum over dims (all when dim is None); ints and bools sum to int64. */
+  /**
+   * Sum over dims (all when dim is None); ints and bools sum to int64.
+   * @example x.sum({ dim: 1, keepdim: true })
+   */
   sum(options?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
   sum(dim: number | readonly number[] | null, options?: { keepdim?: boolean; dtype?: DType | string | null; out?: Tensor }): Tensor;
   sum(dim: number | readonly number[] | null, keepdim: boolean, options?: { dtype?: DType | string | null; out?: Tensor }): Tensor;
@@ -2045,6 +2250,10 @@ export interface TensorOps {
   topk(k: number, dim: number, largest: boolean, sorted: boolean): [Tensor, Tensor] & { values: Tensor; indices: Tensor };
   /** Sum of the main diagonal of a matrix (integers sum to int64). */
   trace(): Tensor;
+  /**
+   * A view with dims dim0 and dim1 swapped.
+   * @example x.transpose(0, 1)
+   */
   transpose(dim0: number, dim1: number): Tensor;
   /** Alias of {@link TensorOps.transpose}. */
   swapaxes(dim0: number, dim1: number): Tensor;
@@ -2092,9 +2301,17 @@ export interface TensorOps {
   uniqueConsecutive(returnInverse: boolean, options?: { returnCounts?: boolean; dim?: number | null }): any;
   uniqueConsecutive(returnInverse: boolean, returnCounts: boolean, options?: { dim?: number | null }): any;
   uniqueConsecutive(returnInverse: boolean, returnCounts: boolean, dim: number | null): any;
+  /**
+   * A view with a size-1 dim inserted at dim.
+   * @example torch.ones(3).unsqueeze(0).shape  // [1, 3]
+   */
   unsqueeze(dim: number): Tensor;
   /** Dot product (conjugating the first argument for complex input, so dot for reals). */
   vdot(other: Tensor, options?: { out?: Tensor }): Tensor;
+  /**
+   * A view of the same storage with another shape (-1 infers one size); the layout must allow it.
+   * @example torch.arange(6).view(2, -1)
+   */
   view(size: number | readonly number[]): Tensor;
   view(...size: number[]): Tensor;
   /** self * log(other), 0 where self == 0 (unless other is NaN). */

@@ -174,6 +174,10 @@ function filled(size: number[], value: Scalar, dtype: DType | null, requiresGrad
   return finish(t, requiresGrad);
 }
 
+/**
+ * A tensor of zeros of the given size (as varargs or a list).
+ * @example torch.zeros(2, 3, { dtype: torch.int64 })
+ */
 export const zeros = defineOp({
   name: 'zeros',
   sig: `int[] size, ${FACTORY_KW}`,
@@ -181,6 +185,10 @@ export const zeros = defineOp({
   forward: (size, dtype, _l, _d, _p, rg) => filled(size, 0, dtype, rg),
 });
 
+/**
+ * A tensor of ones of the given size (as varargs or a list).
+ * @example torch.ones([2, 3])
+ */
 export const ones = defineOp({
   name: 'ones',
   sig: `int[] size, ${FACTORY_KW}`,
@@ -196,7 +204,10 @@ export const empty = defineOp({
     finish(Tensor._empty(checkShape(size), dtype ?? getDefaultDtype()), rg),
 });
 
-/** full(size, value): the dtype follows the value (bool, int64, float) unless given. */
+/**
+ * full(size, value): the dtype follows the value (bool, int64, float) unless given.
+ * @example torch.full([2, 2], 7)  // int64, from the value
+ */
 export const full = defineOp({
   name: 'full',
   sig: `int[] size, Scalar fill_value, ${FACTORY_KW}`,
@@ -265,7 +276,10 @@ declare module '../../tensor/tensor.js' {
   }
 }
 
-/** Identity matrix n x m (m defaults to n). */
+/**
+ * Identity matrix n x m (m defaults to n).
+ * @example torch.eye(3)
+ */
 export const eye = defineOp({
   name: 'eye',
   sig: `int n, int? m=None, ${FACTORY_KW}`,
@@ -293,6 +307,7 @@ const isFloatArg = (v: Scalar | null): boolean => typeof v === 'number' && !Numb
 /**
  * arange(end), arange(start, end, step=1): end exclusive. Integer arguments give int64,
  * any fractional one the default float dtype.
+ * @example torch.arange(0, 1, 0.25)  // tensor([0.0000, 0.2500, 0.5000, 0.7500])
  */
 export const arange = defineOp({
   name: 'arange',
@@ -325,6 +340,10 @@ export const range = defineOp({
   },
 });
 
+/**
+ * `steps` evenly spaced values from start to end, both included.
+ * @example torch.linspace(0, 1, 5)
+ */
 export const linspace = defineOp({
   name: 'linspace',
   sig: `Scalar start, Scalar end, int steps, ${FACTORY_KW}`,

@@ -43,6 +43,10 @@ function indexError(bad: number, d: number, size: number): never {
   throw new RuntimeError(`index ${bad} is out of bounds for dimension ${d} with size ${size}`);
 }
 
+/**
+ * The values of self along dim at the positions in index (of self's number of dims).
+ * @example torch.gather(x, 1, torch.tensor([[0], [2]]))
+ */
 export const gather = defineOp({
   name: 'gather',
   sig: 'Tensor self, int dim, Tensor index, *, bool sparse_grad=False',

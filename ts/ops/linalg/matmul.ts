@@ -14,6 +14,10 @@ function sameDtype(a: Tensor, b: Tensor): void {
   }
 }
 
+/**
+ * Matrix product of two matrices: [n, m] @ [m, p] gives [n, p].
+ * @example torch.mm(a, b)
+ */
 export const mm = defineOp({
   name: 'mm',
   sig: 'Tensor self, Tensor mat2',
@@ -114,7 +118,10 @@ export const dot = defineOp({
   },
 });
 
-/** PyTorch's matmul: dot, mv, mm, or batched with broadcasting, by the operands' dims. */
+/**
+ * PyTorch's matmul: dot, mv, mm, or batched with broadcasting, by the operands' dims.
+ * @example torch.matmul(torch.ones(2, 3, 4), torch.ones(4, 5)).shape  // [2, 3, 5]
+ */
 export const matmul = defineOp({
   name: 'matmul',
   sig: 'Tensor self, Tensor other',

@@ -49,7 +49,10 @@ function activation(spec: {
   });
 }
 
-/** max(x, 0); NaN passes. */
+/**
+ * max(x, 0); NaN passes.
+ * @example x.relu(); torch.relu(x)
+ */
 export const relu = activation({
   name: 'relu',
   kop: UN.RELU,

@@ -51,7 +51,10 @@ export const add = defineOp({
   },
 });
 
-/** self - alpha * other. */
+/**
+ * self - alpha * other.
+ * @example torch.sub(x, y, { alpha: 2 })  // x - 2 * y
+ */
 export const sub = defineOp({
   name: 'sub',
   aliases: ['subtract'],
@@ -78,7 +81,10 @@ export const rsub = defineOp({
 
 const mulImpl = (out: Tensor | null, self: Tensor, other: Operand): Tensor => binary('mul', BIN.MUL, self, other, out);
 
-/** Elementwise product. */
+/**
+ * Elementwise product.
+ * @example torch.mul(x, 2); x.mul(y)
+ */
 export const mul = defineOp({
   name: 'mul',
   aliases: ['multiply'],
@@ -102,7 +108,10 @@ function divImpl(out: Tensor | null, self: Tensor, other: Operand, mode: string 
   throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${mode}'`);
 }
 
-/** True division (ints give floats); rounding_mode 'trunc' or 'floor' rounds the quotient. */
+/**
+ * True division (ints give floats); rounding_mode 'trunc' or 'floor' rounds the quotient.
+ * @example torch.div(x, y, { roundingMode: 'floor' })
+ */
 export const div = defineOp({
   name: 'div',
   aliases: ['divide'],

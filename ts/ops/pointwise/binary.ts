@@ -244,7 +244,10 @@ function extremumGrad(lose: (x: Tensor, y: Tensor) => Tensor) {
   return (g: Tensor, c: GradCtx): Tensor => where(lose(c.self, c.other), 0, where(c.self.eq(c.other), g.div(2), g));
 }
 
-/** Elementwise max; NaN propagates. */
+/**
+ * Elementwise max; NaN propagates.
+ * @example torch.maximum(x, y)
+ */
 export const maximum = binaryOp({
   name: 'maximum',
   inplace: false,

@@ -31,10 +31,18 @@ function compareOp(name: string, kop: number, other = 'Tensor|Scalar', aliases: 
   });
 }
 
+/**
+ * Elementwise self == other, broadcast, as a bool tensor.
+ * @example torch.eq(x, 0.5)
+ */
 export const eq = compareOp('eq', CMP.EQ);
 export const ne = compareOp('ne', CMP.NE, undefined, ['not_equal']);
 export const lt = compareOp('lt', CMP.LT, undefined, ['less']);
 export const le = compareOp('le', CMP.LE, undefined, ['less_equal']);
+/**
+ * Elementwise self > other, broadcast, as a bool tensor.
+ * @example x.gt(0)
+ */
 export const gt = compareOp('gt', CMP.GT, undefined, ['greater']);
 export const ge = compareOp('ge', CMP.GE, undefined, ['greater_equal']);
 export { gt as greater, ge as greaterEqual, lt as less, le as lessEqual, ne as notEqual };

@@ -35,6 +35,10 @@ function sameDtypeOp(name: string, kop: number, save: string[], grad: (g: Tensor
   });
 }
 
+/**
+ * Absolute value elementwise (keeps the dtype).
+ * @example x.abs()
+ */
 export const abs = sameDtypeOp('abs', UN.ABS, ['self'], (g, c) => g.mul(c.self.sgn()), '', ['absolute']);
 export const absolute = abs;
 export const sign = sameDtypeOp('sign', UN.SIGN, [], zeroGrad('self'));

@@ -184,6 +184,7 @@ function clampSelfGrad(g: Tensor, c: GradCtx): Tensor {
 /**
  * Limits self to [min, max]; bounds are numbers or tensors, either may be null.
  * When min > max every element becomes max.
+ * @example x.clamp(0, 1); x.clamp({ max: 0 })
  */
 export const clamp = defineOp({
   name: 'clamp',

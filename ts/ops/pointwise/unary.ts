@@ -34,13 +34,25 @@ function floatOp(name: string, kop: number, save: string[], grad: GradFormula, a
   });
 }
 
+/**
+ * e^x elementwise (integer inputs give the default float dtype).
+ * @example torch.exp(torch.tensor([0, 1]))  // tensor([1.0000, 2.7183])
+ */
 export const exp = floatOp('exp', UN.EXP, ['result'], (g, c) => g.mul(c.result));
 export const exp2 = floatOp('exp2', UN.EXP2, ['result'], (g, c) => g.mul(c.result).mul(Math.LN2));
 export const expm1 = floatOp('expm1', UN.EXPM1, ['result'], (g, c) => g.mul(c.result.add(1)));
+/**
+ * Natural logarithm elementwise (integer inputs give the default float dtype).
+ * @example torch.log(torch.tensor([1, 100]))
+ */
 export const log = floatOp('log', UN.LOG, ['self'], (g, c) => g.div(c.self));
 export const log2 = floatOp('log2', UN.LOG2, ['self'], (g, c) => g.div(c.self.mul(Math.LN2)));
 export const log10 = floatOp('log10', UN.LOG10, ['self'], (g, c) => g.div(c.self.mul(Math.LN10)));
 export const log1p = floatOp('log1p', UN.LOG1P, ['self'], (g, c) => g.div(c.self.add(1)));
+/**
+ * Square root elementwise (integer inputs give the default float dtype).
+ * @example x.abs().sqrt()
+ */
 export const sqrt = floatOp('sqrt', UN.SQRT, ['result'], (g, c) => g.div(c.result.mul(2)));
 export const rsqrt = floatOp('rsqrt', UN.RSQRT, ['result'], (g, c) => g.mul(-0.5).mul(c.result.pow(3)));
 

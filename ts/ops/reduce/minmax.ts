@@ -158,7 +158,10 @@ function argExtreme(name: 'argmax' | 'argmin') {
   });
 }
 
-/** Index of the first maximum (flat index when dim is None); NaN counts as the maximum. */
+/**
+ * Index of the first maximum (flat index when dim is None); NaN counts as the maximum.
+ * @example x.argmax({ dim: 1 })
+ */
 export const argmax = argExtreme('argmax');
 /** Index of the first minimum (flat index when dim is None); NaN counts as the minimum. */
 export const argmin = argExtreme('argmin');

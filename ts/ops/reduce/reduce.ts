@@ -53,7 +53,10 @@ export function hasZero(x: Tensor): boolean {
   }
 }
 
-/** Sum over dims (all when dim is None); ints and bools sum to int64. */
+/**
+ * Sum over dims (all when dim is None); ints and bools sum to int64.
+ * @example x.sum({ dim: 1, keepdim: true })
+ */
 export const sum = defineOp({
   name: 'sum',
   sig: 'Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None',
@@ -63,7 +66,10 @@ export const sum = defineOp({
   grad: { self: (g, c) => expandReduced(g, c.meta.self.shape, c.dim, c.keepdim) },
 });
 
-/** Mean over dims; only floating inputs (or an explicit floating dtype). */
+/**
+ * Mean over dims; only floating inputs (or an explicit floating dtype).
+ * @example x.mean(0)
+ */
 export const mean = defineOp({
   name: 'mean',
   sig: 'Tensor self, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None',

@@ -41,6 +41,7 @@ function softmaxForward(log: boolean, self: Tensor, dim: number, dtype: DType | 
 /**
  * exp(x) / sum(exp(x)) along dim, with the max subtracted for stability; with dtype the
  * input is converted first.
+ * @example torch.softmax(x, -1)
  */
 export const softmax: TorchOps['softmax'] = defineOp({
   name: 'softmax',
@@ -57,7 +58,10 @@ export const softmax: TorchOps['softmax'] = defineOp({
   },
 });
 
-/** x - log(sum(exp(x))) along dim. */
+/**
+ * x - log(sum(exp(x))) along dim.
+ * @example torch.logSoftmax(x, 1)
+ */
 export const logSoftmax = defineOp({
   name: 'log_softmax',
   sig: 'Tensor self, int dim, ScalarType? dtype=None',

@@ -19,6 +19,10 @@ function gradsOrZeros(grads: (Tensor | null)[], outs: readonly (readonly number[
   });
 }
 
+/**
+ * Concatenates tensors along an existing dim (their other sizes must match).
+ * @example torch.cat([a, b], 1)
+ */
 export const cat = defineOp({
   name: 'cat',
   aliases: ['concat', 'concatenate'],
@@ -77,6 +81,10 @@ export const cat = defineOp({
 export const concat = cat;
 export const concatenate = cat;
 
+/**
+ * Stacks same-shaped tensors along a new dim.
+ * @example torch.stack([a, b]).shape  // [2, ...a.shape]
+ */
 export const stack = defineOp({
   name: 'stack',
   sig: 'Tensor[] tensors, int dim=0',

@@ -30,6 +30,10 @@ export function makeView(self: Tensor, shape: readonly number[], strides: readon
   return v;
 }
 
+/**
+ * A view of the same storage with another shape (-1 infers one size); the layout must allow it.
+ * @example torch.arange(6).view(2, -1)
+ */
 export const view = defineOp({
   name: 'view',
   sig: 'Tensor self, int[] size',
@@ -47,7 +51,10 @@ export const view = defineOp({
   grad: { self: (g, c) => g.reshape(c.meta.self.shape) },
 });
 
-/** A view when the layout allows, else a copy (PyTorch's reshape). */
+/**
+ * A view when the layout allows, else a copy (PyTorch's reshape).
+ * @example torch.arange(6).reshape(2, 3)
+ */
 export const reshape = defineOp({
   name: 'reshape',
   sig: 'Tensor self, int[] shape',
@@ -78,6 +85,10 @@ const unsafeView = defineOp({
   grad: { self: (g, c) => g.reshape(c.meta.self.shape) },
 });
 
+/**
+ * A view with dims dim0 and dim1 swapped.
+ * @example x.transpose(0, 1)
+ */
 export const transpose = defineOp({
   name: 'transpose',
   aliases: ['swapaxes', 'swapdims'],
@@ -98,6 +109,10 @@ export const transpose = defineOp({
 export const swapaxes = transpose;
 export const swapdims = transpose;
 
+/**
+ * A view with the dims in the given order.
+ * @example torch.ones(2, 3, 4).permute(2, 0, 1).shape  // [4, 2, 3]
+ */
 export const permute = defineOp({
   name: 'permute',
   sig: 'Tensor self, int[] dims',
@@ -133,6 +148,10 @@ export const t = defineOp({
   grad: { self: (g) => g.t() },
 });
 
+/**
+ * A view with size-1 dims repeated (stride 0) to the given size; -1 keeps a size.
+ * @example torch.tensor([[1], [2]]).expand(2, 3)
+ */
 export const expand = defineOp({
   name: 'expand',
   sig: 'Tensor self, int[] size, *, bool implicit=False',
@@ -288,6 +307,10 @@ export const selectBackward = defineOp({
   grad: { grad_output: (gg, c) => select(gg, c.dim, c.index) },
 });
 
+/**
+ * A view without size-1 dims (all of them, or only dim).
+ * @example torch.ones(2, 1, 3).squeeze(1).shape  // [2, 3]
+ */
 export const squeeze = defineOp({
   name: 'squeeze',
   sig: 'Tensor self, int[]? dim=None',
@@ -301,6 +324,10 @@ export const squeeze = defineOp({
   grad: { self: (g, c) => g.reshape(c.meta.self.shape) },
 });
 
+/**
+ * A view with a size-1 dim inserted at dim.
+ * @example torch.ones(3).unsqueeze(0).shape  // [1, 3]
+ */
 export const unsqueeze = defineOp({
   name: 'unsqueeze',
   sig: 'Tensor self, int dim',
@@ -317,6 +344,10 @@ export const unsqueeze = defineOp({
   grad: { self: (g, c) => g.squeeze(c.dim) },
 });
 
+/**
+ * Dims start_dim..end_dim merged into one (a view when the layout allows).
+ * @example torch.ones(2, 3, 4).flatten(1).shape  // [2, 12]
+ */
 export const flatten = defineOp({
   name: 'flatten',
   sig: 'Tensor self, int start_dim=0, int end_dim=-1',
