@@ -20,8 +20,9 @@ const e: Tensor = torch.cat([a, b], 1).exp().clamp({ min: 0 });
 const al: Tensor = a.subtract(b).clip(0, 1).swapaxes(0, 1);
 const sm: Tensor = torch.softmax(a, 1);
 const g: Tensor = torch.gather(a, 1, torch.zeros(2, 1, { dtype: torch.int64 }));
+const m: Tensor = torch.xlogy(torch.exp(torch.gt(a, 0).float()).tril(-1), b);
 a.add_(1).mul_(b);
-export const used = [c, d, s, s2, parts, values, indices, v, w, nz, r, e, al, sm, g];
+export const used = [c, d, s, s2, parts, values, indices, v, w, nz, r, e, al, sm, g, m];
 
 // @ts-expect-error a string is not a Tensor
 torch.add('x', a);
@@ -35,5 +36,9 @@ torch.add(a, b, { alhpa: 2 });
 export const notATensor: Tensor = torch.sort(a);
 // @ts-expect-error chunk needs the number of chunks
 a.chunk();
+// @ts-expect-error exp takes a Tensor
+torch.exp('x');
+// @ts-expect-error tril's diagonal is a number
+torch.tril(a, { diagonal: '1' });
 // @ts-expect-error in-place forms take no out=
 a.add_(b, { out: c });

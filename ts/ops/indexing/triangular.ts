@@ -8,8 +8,8 @@ import { fill } from '../../kernels/memory.js';
 import { triangle } from '../../kernels/index.js';
 import { defineOp } from '../registry.js';
 import { diagonal, diagonalBackward } from '../shape/views.js';
-import type { OpFn } from '../types.js';
 
+import type { TorchOps } from '../signatures.js';
 
 /** out = tril/triu(src, k) over the last two dims; src may be out itself. */
 function triangleInto(upper: boolean, out: Tensor, src: Tensor, k: number): void {
@@ -19,9 +19,9 @@ function triangleInto(upper: boolean, out: Tensor, src: Tensor, k: number): void
   triangle(upper, k, out, src);
 }
 
-function triangleOp(name: 'tril' | 'triu'): OpFn {
+function triangleOp<N extends 'tril' | 'triu'>(name: N): TorchOps[N] {
   const upper = name === 'triu';
-  const op: OpFn = defineOp({
+  const op: TorchOps[N] = defineOp({
     name,
     sig: 'Tensor self, int diagonal=0',
     inplace: true,

@@ -15,8 +15,8 @@ import { sigmoid } from './unary.js';
 
 
 /** Declares an activation op `name(self, ...params)` computed by unary kernel `kop`. */
-function activation(spec: {
-  name: string;
+function activation<const N extends string>(spec: {
+  name: N;
   sig?: string;
   kop: number;
   /** Kernel parameters p1..p3 from the op's non-tensor args. */

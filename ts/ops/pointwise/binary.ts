@@ -15,6 +15,7 @@ import { notImplemented } from './common.js';
 import { zeroGrad } from './rounding.js';
 import { where } from './ternary.js';
 import type { OpMethod } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
@@ -48,8 +49,8 @@ function floatOnlyBinary(name: string, kop: number, self: Tensor, other: Operand
 }
 
 /** Declares a broadcasting binary op with its in-place and out= forms. */
-function binaryOp(spec: {
-  name: string;
+function binaryOp<const N extends string>(spec: {
+  name: N;
   sig?: string;
   impl: (out: Tensor | null, self: any, other: any) => Tensor;
   grad?: Record<string, (g: Tensor, c: GradCtx) => Tensor | null>;
@@ -207,7 +208,7 @@ export const copysign = binaryOp({
 });
 
 /** self * log(other), 0 where self == 0 (unless other is NaN). */
-export const xlogy = binaryOp({
+export const xlogy: TorchOps['xlogy'] = binaryOp({
   name: 'xlogy',
   sig: 'Tensor|Scalar self, Tensor|Scalar other',
   impl: (out, self, other) => floatBinary('xlogy', BIN.XLOGY, self, other, out),

@@ -11,7 +11,7 @@ import type { Operand } from '../../kernels/elementwise.js';
 import { notImplemented } from './common.js';
 
 
-function bitwiseOp(name: string, kop: number, kernel: string, opts: { scalarSelf?: boolean; bools?: boolean } = {}) {
+function bitwiseOp<const N extends string>(name: N, kop: number, kernel: string, opts: { scalarSelf?: boolean; bools?: boolean } = {}) {
   const impl = (out: Tensor | null, self: Operand, other: Operand): Tensor => {
     if (!(self instanceof Tensor) && !(other instanceof Tensor)) {
       throw new TypeError(`${name}(): expected at least one of 'self' and 'other' to be a Tensor, got two numbers`);

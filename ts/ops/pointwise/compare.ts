@@ -19,7 +19,7 @@ declare module '../../tensor/tensor.js' {
   }
 }
 
-function compareOp(name: string, kop: number, other = 'Tensor|Scalar', aliases: string[] = []) {
+function compareOp<const N extends string>(name: N, kop: number, other = 'Tensor|Scalar', aliases: string[] = []) {
   return defineOp({
     name,
     aliases,
@@ -52,7 +52,7 @@ export const logicalAnd = compareOp('logical_and', CMP.LOGICAL_AND, 'Tensor');
 export const logicalOr = compareOp('logical_or', CMP.LOGICAL_OR, 'Tensor');
 export const logicalXor = compareOp('logical_xor', CMP.LOGICAL_XOR, 'Tensor');
 
-function predicateOp(name: string, kop: number, opts: { inplace?: boolean; out?: boolean } = {}) {
+function predicateOp<const N extends string>(name: N, kop: number, opts: { inplace?: boolean; out?: boolean } = {}) {
   return defineOp({
     name,
     sig: 'Tensor self',

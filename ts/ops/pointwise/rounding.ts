@@ -17,7 +17,7 @@ export const zeroGrad = (name: string) => (_g: Tensor, c: GradCtx): Tensor =>
   zeros(c.meta[name].shape as number[], { dtype: c.meta[name].dtype });
 
 /** An op that keeps the input's dtype (ints included). */
-function sameDtypeOp(name: string, kop: number, save: string[], grad: (g: Tensor, c: GradCtx) => Tensor, floatOnly = '', aliases: string[] = []) {
+function sameDtypeOp<const N extends string>(name: N, kop: number, save: string[], grad: (g: Tensor, c: GradCtx) => Tensor, floatOnly = '', aliases: string[] = []) {
   const impl = (out: Tensor | null, self: Tensor): Tensor => {
     if (floatOnly) requireFloat(floatOnly, self.dtype);
     return unary(name, kop, self, self.dtype, out);

@@ -20,7 +20,7 @@ declare module '../../tensor/tensor.js' {
 const SQRT_PI = Math.sqrt(Math.PI);
 
 /** Declares `name` (with name_ and out=) computing kernel `kop` with gradient `grad`. */
-function floatOp(name: string, kop: number, save: string[], grad: GradFormula, aliases: string[] = []) {
+function floatOp<const N extends string>(name: N, kop: number, save: string[], grad: GradFormula, aliases: string[] = []) {
   return defineOp({
     name,
     aliases,
