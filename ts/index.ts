@@ -2,10 +2,7 @@
 // so `import * as torch from 'torchwasm'` is ready to use. Cloudflare Workers and
 // other hosts that must pass a compiled module use 'torchwasm/manual' and init().
 import { init } from './wasm/loader.js';
-import { setTensorCheck } from './tensor/scope.js';
-import { isTensor } from './tensor/tensor.js';
-
-setTensorCheck(isTensor);
+import './install.js';
 await init();
 
 export * from './api.js';

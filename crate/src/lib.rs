@@ -6,6 +6,7 @@
 pub mod dtype;
 pub mod kernels;
 pub mod num;
+pub mod status;
 pub mod strided;
 
 mod abi;

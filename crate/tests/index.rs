@@ -1,6 +1,7 @@
 //! Index kernels against naive references: odd sizes, broadcast and non-contiguous strides.
 
 use torchwasm::kernels::index;
+use torchwasm::status;
 use std::sync::Mutex;
 use torchwasm::kernels::index::LAST_BAD_INDEX;
 use torchwasm::strided::Desc;
@@ -44,16 +45,16 @@ fn offsets_reject_out_of_range_without_writing() {
     let mut offs = vec![-9i64; 4];
     let d = Desc::<2>::new(&[4], [&[1], &[1]]);
     let st = unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, true) };
-    assert_eq!(st, index::ERR_INDEX);
+    assert_eq!(st, status::ERR_INDEX);
     assert_eq!(unsafe { LAST_BAD_INDEX }, 5);
     assert_eq!(offs, vec![-9; 4]);
     let idx: Vec<i64> = vec![-4];
     let d = Desc::<2>::new(&[1], [&[1], &[1]]);
-    assert_eq!(unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, true) }, index::ERR_INDEX);
+    assert_eq!(unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, true) }, status::ERR_INDEX);
     // without wrapping, negative indices are out of range too
     let idx: Vec<i64> = vec![0, -1];
     let d = Desc::<2>::new(&[2], [&[1], &[1]]);
-    assert_eq!(unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, false) }, index::ERR_INDEX);
+    assert_eq!(unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, false) }, status::ERR_INDEX);
     assert_eq!(unsafe { LAST_BAD_INDEX }, -1);
 }
 
@@ -142,8 +143,8 @@ fn repeat_interleave_counts_expands_and_validates() {
     assert_eq!(unsafe { index::repeat_interleave_counts(4, counts.as_ptr(), 2, out.as_mut_ptr(), 6) }, 0);
     assert_eq!(out, vec![0, 0, 2, 2, 2, 3]);
     let bad: Vec<i64> = vec![1, -2];
-    assert_eq!(unsafe { index::repeat_interleave_counts(2, bad.as_ptr(), 1, out.as_mut_ptr(), 0) }, index::ERR_INDEX);
-    assert_eq!(unsafe { index::repeat_interleave_counts(4, counts.as_ptr(), 2, out.as_mut_ptr(), 5) }, index::ERR_SIZE);
+    assert_eq!(unsafe { index::repeat_interleave_counts(2, bad.as_ptr(), 1, out.as_mut_ptr(), 0) }, status::ERR_INDEX);
+    assert_eq!(unsafe { index::repeat_interleave_counts(4, counts.as_ptr(), 2, out.as_mut_ptr(), 5) }, status::ERR_SIZE);
 }
 
 #[test]
@@ -177,7 +178,7 @@ fn gather_and_scatter_reject_negative_indices_like_pytorch() {
     let mut out = [0f32; 2];
     // out[i] = a[idx[i]]: operands out, idx, a (dim stride moved out)
     let d = Desc::<3>::new(&[2], [&[1], &[1], &[0]]);
-    assert_eq!(unsafe { index::gather::<f32>(&d, out.as_mut_ptr(), idx.as_ptr(), a.as_ptr(), 1, 3) }, index::ERR_INDEX);
+    assert_eq!(unsafe { index::gather::<f32>(&d, out.as_mut_ptr(), idx.as_ptr(), a.as_ptr(), 1, 3) }, status::ERR_INDEX);
     assert_eq!(unsafe { LAST_BAD_INDEX }, -1);
     assert_eq!(out, [0.0, 0.0]);
     let good: Vec<i64> = vec![2, 0];
@@ -186,7 +187,7 @@ fn gather_and_scatter_reject_negative_indices_like_pytorch() {
     let mut s = [0f32; 3];
     let src = [5f32, 6.0];
     let d = Desc::<3>::new(&[2], [&[0], &[1], &[1]]);
-    assert_eq!(unsafe { index::scatter::<f32>(index::SCATTER_ADD, &d, s.as_mut_ptr(), idx.as_ptr(), src.as_ptr(), 1, 3) }, index::ERR_INDEX);
+    assert_eq!(unsafe { index::scatter::<f32>(index::SCATTER_ADD, &d, s.as_mut_ptr(), idx.as_ptr(), src.as_ptr(), 1, 3) }, status::ERR_INDEX);
     assert_eq!(s, [0.0; 3]);
     assert_eq!(unsafe { index::scatter::<f32>(index::SCATTER_ADD, &d, s.as_mut_ptr(), good.as_ptr(), src.as_ptr(), 1, 3) }, 0);
     assert_eq!(s, [6.0, 0.0, 5.0]);

@@ -3,7 +3,8 @@
 //! LAPACK's conventions (pivot info, Householder signs, leading-minor order), for odd
 //! sizes, batches and non-contiguous strides.
 
-use torchwasm::kernels::linalg::{self, last_error, Mat, ERR_LINALG, OK};
+use torchwasm::kernels::linalg::{self, last_error, Mat};
+use torchwasm::status::{ERR_LINALG, OK};
 use torchwasm::strided::Desc;
 
 struct Rng(u64);

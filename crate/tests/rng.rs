@@ -2,6 +2,7 @@
 //! formulas, and streams recorded from PyTorch 1.13 (conformance/rng.json).
 
 use torchwasm::dtype::{BF16Bits, F16Bits};
+use torchwasm::status;
 use torchwasm::kernels::rng::{Generator, StateError, DEFAULT_SEED, LEGACY_STATE_BYTES, STATE_BYTES};
 use torchwasm::kernels::rng_dist as dist;
 use torchwasm::kernels::rng_mathfun::{log_ps, sincos_ps};
@@ -357,7 +358,7 @@ fn bernoulli_tensor_matches_pytorch() {
     let mut out = [7f32; 2];
     let mut g = Generator::new(3);
     let d = Desc::new(&[2], [&[1], &[1]]);
-    assert_eq!(unsafe { dist::bernoulli_tensor::<f32, f32>(&mut g, &d, out.as_mut_ptr(), bad.as_ptr()) }, dist::BAD_PROBABILITY);
+    assert_eq!(unsafe { dist::bernoulli_tensor::<f32, f32>(&mut g, &d, out.as_mut_ptr(), bad.as_ptr()) }, status::ERR_PROB_OUT_OF_RANGE);
     assert_eq!(out, [7.0, 7.0]);
     assert_eq!(g.random(), Generator::new(3).random());
 }
@@ -400,15 +401,15 @@ fn multinomial_without_replacement_never_repeats_and_skips_zero_rows() {
     let neg = [0.5f32, -0.1];
     let probs = Probs { ptr: neg.as_ptr(), rows: 1, cols: 2, s0: 0, s1: 1 };
     let mut out = [0i64; 2];
-    assert_eq!(unsafe { sample::multinomial_top(&mut g, &probs, 1, false, out.as_mut_ptr()) }, sample::PROB_NOT_FINITE_OR_NEGATIVE);
-    assert_eq!(unsafe { sample::multinomial_with_replacement(&mut g, &probs, 2, out.as_mut_ptr()) }, sample::PROB_ENTRY_NEGATIVE);
+    assert_eq!(unsafe { sample::multinomial_top(&mut g, &probs, 1, false, out.as_mut_ptr()) }, status::ERR_PROB_NOT_FINITE_OR_NEGATIVE);
+    assert_eq!(unsafe { sample::multinomial_with_replacement(&mut g, &probs, 2, out.as_mut_ptr()) }, status::ERR_PROB_ENTRY_NEGATIVE);
     let inf = [f32::INFINITY, 1.0];
     let probs = Probs { ptr: inf.as_ptr(), rows: 1, cols: 2, s0: 0, s1: 1 };
-    assert_eq!(unsafe { sample::multinomial_with_replacement(&mut g, &probs, 2, out.as_mut_ptr()) }, sample::PROB_ENTRY_NOT_FINITE);
+    assert_eq!(unsafe { sample::multinomial_with_replacement(&mut g, &probs, 2, out.as_mut_ptr()) }, status::ERR_PROB_ENTRY_NOT_FINITE);
     let zero = [0f32, 0.0];
     let probs = Probs { ptr: zero.as_ptr(), rows: 1, cols: 2, s0: 0, s1: 1 };
-    assert_eq!(unsafe { sample::multinomial_top(&mut g, &probs, 1, false, out.as_mut_ptr()) }, sample::PROB_SUM_NOT_POSITIVE);
-    assert_eq!(unsafe { sample::multinomial_with_replacement(&mut g, &probs, 2, out.as_mut_ptr()) }, sample::PROB_SUM_NOT_POSITIVE);
+    assert_eq!(unsafe { sample::multinomial_top(&mut g, &probs, 1, false, out.as_mut_ptr()) }, status::ERR_PROB_SUM_NOT_POSITIVE);
+    assert_eq!(unsafe { sample::multinomial_with_replacement(&mut g, &probs, 2, out.as_mut_ptr()) }, status::ERR_PROB_SUM_NOT_POSITIVE);
 }
 
 #[test]

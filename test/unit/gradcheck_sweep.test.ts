@@ -291,7 +291,7 @@ Object.assign(recipes, {
     gradcheck((x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }), [img([4, 3, 2, 2]), img([3], 2), img([3], 3)]) &&
     gradcheck((x, w) => F.batchNorm(x, torch.zeros(3, { dtype: f64 }), torch.ones(3, { dtype: f64 }), { weight: w }), [img([4, 3, 2]), img([3], 2)]),
   // the native *_backward kernels are not differentiable: a recorded backward goes
-  // through the composite gradient (ts/ops/norm_composite.ts), checked here
+  // through the composite gradient (ts/ops/nn/norm_composite.ts), checked here
   'native_batch_norm (second order)': () => {
     const w = img([3], 2);
     return gradgradcheck((x) => F.batchNorm(x, null, null, { weight: w, training: true }), img([4, 3, 2, 2]));

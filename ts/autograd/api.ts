@@ -4,7 +4,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { RuntimeError } from '../tensor/shape.js';
 import { runBackward, BackwardOptions } from './engine.js';
-import { gradAccumulator } from '../ops/registry.js';
+import { gradAccumulator } from './node.js';
 
 export interface TensorBackwardOptions extends BackwardOptions {
   /** Accumulate only into these leaves. */

@@ -7,18 +7,24 @@
 import { Tensor } from '../tensor/tensor.js';
 import { keep, pushScope, popScope } from '../tensor/scope.js';
 import { shapeEquals, RuntimeError } from '../tensor/shape.js';
-import { AccumulateGrad, Node } from './node.js';
-import { edgeOf } from '../ops/registry.js';
+import { AccumulateGrad, Node, edgeOf } from './node.js';
 import { isGradEnabled, setGradEnabled } from './grad_mode.js';
+import { graphOps } from './graph_ops.js';
+import { contiguousCopy } from '../tensor/copy.js';
+import { fill } from '../kernels/memory.js';
 
-/** Elementwise helpers the engine needs, set by the ops modules. */
-export const engineOps = {
-  add: (a: Tensor, b: Tensor): Tensor => a,
-  addInPlace: (a: Tensor, b: Tensor): void => {},
-  onesLike: (t: Tensor): Tensor => t,
-  clone: (t: Tensor): Tensor => t,
-  detach: (t: Tensor): Tensor => t,
-};
+/** A copy of t with its own storage, outside the graph. */
+const clone = (t: Tensor): Tensor => contiguousCopy(t);
+
+/** t's values, cut from the graph (a view of its storage). */
+const detach = (t: Tensor): Tensor => t._view(t._shape, t._strides, t._offset);
+
+/** The implicit gradient of a one-element root. */
+function onesLike(t: Tensor): Tensor {
+  const ones = Tensor._empty(t._shape, t.dtype);
+  fill(ones, 1);
+  return ones;
+}
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -123,7 +129,7 @@ export function runBackward(
         buf[nr] = g;
         ref(g);
       } else {
-        const sum = engineOps.add(prev, g);
+        const sum = graphOps().add(prev, g);
         buf[nr] = sum;
         ref(sum);
         unref(prev);
@@ -137,7 +143,7 @@ export function runBackward(
       let g = grads[i];
       if (g === null || g === undefined) {
         if (r.numel() !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
-        g = engineOps.onesLike(r);
+        g = onesLike(r);
       } else if (!shapeEquals(g._shape, r._shape)) {
         throw new RuntimeError(
           `Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${g._shape.join(', ')}]) and output[${i}] has a shape of torch.Size([${r._shape.join(', ')}]).`,
@@ -209,8 +215,8 @@ export function runBackward(
         const retained = node.retained?.get(nr)?.deref();
         if (retained) {
           const prev = retained._grad;
-          let rg = createGraph || !hooked._requiresGrad ? engineOps.clone(hooked) : engineOps.detach(engineOps.clone(hooked));
-          if (prev) rg = engineOps.add(prev, rg);
+          let rg = createGraph || !hooked._requiresGrad ? clone(hooked) : detach(clone(hooked));
+          if (prev) rg = graphOps().add(prev, rg);
           retained._grad = keep(rg);
           kept.add(rg);
         }
@@ -261,7 +267,7 @@ export function runBackward(
       }
       return captured.map((g) => {
         if (g === null || createGraph || !g._requiresGrad) return g;
-        const d = engineOps.detach(g);
+        const d = detach(g);
         returned.add(d);
         returned.delete(g);
         return d;
@@ -289,13 +295,13 @@ function accumulate(v: Tensor, g: Tensor, createGraph: boolean, owned: Set<Tenso
   if (v._grad === null) {
     // Take the engine's tensor when nobody else holds it, else copy (PyTorch's use_count rule).
     const take = owned.has(g) && !kept.has(g) && !returned.has(g) && (createGraph || !g._requiresGrad);
-    const grad = take ? g : createGraph ? engineOps.clone(g) : engineOps.detach(engineOps.clone(g));
+    const grad = take ? g : createGraph ? clone(g) : detach(clone(g));
     v._grad = keep(grad);
     kept.add(grad);
   } else if (createGraph) {
-    v._grad = keep(engineOps.add(v._grad, g));
+    v._grad = keep(graphOps().add(v._grad, g));
     kept.add(v._grad);
   } else {
-    engineOps.addInPlace(v._grad, g);
+    graphOps().addInPlace(v._grad, g);
   }
 }

@@ -1,7 +1,7 @@
-// Graph nodes. A Node turns the gradients of its outputs into gradients of its
-// inputs; `next` holds, per differentiable input, where that gradient goes.
+// Graph nodes and edges. A Node turns the gradients of its outputs into gradients of
+// its inputs; `next` holds, per differentiable input, where that gradient goes.
 
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 export interface Edge {
   node: Node;
@@ -81,4 +81,16 @@ export class AccumulateGrad extends Node {
   apply(): (Tensor | null)[] {
     throw new Error('AccumulateGrad is applied by the engine');
   }
+}
+
+/** The AccumulateGrad node of a leaf, made once per tensor. */
+export function gradAccumulator(t: Tensor): Node {
+  return (t._gradAccumulator ??= new AccumulateGrad(t));
+}
+
+/** Where the gradient of `t` must go, or null when it needs none. */
+export function edgeOf(t: unknown): Edge | null {
+  if (!(t instanceof Tensor) || !t._requiresGrad) return null;
+  if (t._gradFn !== null) return { node: t._gradFn, inputNr: t._outputNr };
+  return { node: gradAccumulator(t), inputNr: 0 };
 }

@@ -5,9 +5,9 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
-import { Node, Edge } from './node.js';
-import { edgeOf, viewHooks } from '../ops/registry.js';
-import { copyInto, fill } from '../ops/kernels.js';
+import { Node, Edge, edgeOf } from './node.js';
+import { copyInto } from '../tensor/copy.js';
+import { fill } from '../kernels/memory.js';
 
 interface Geometry {
   shape: readonly number[];
@@ -84,7 +84,7 @@ class AsStridedBackward extends Node {
  * Called after an in-place op recorded node N as `view`'s grad_fn, where N's first
  * edge is the view's old gradient edge.
  */
-function rebase(view: Tensor): void {
+export function rebaseView(view: Tensor): void {
   const base = view._base!;
   const fn = view._gradFn!;
   const baseEdge = edgeOf(base);
@@ -99,5 +99,3 @@ function rebase(view: Tensor): void {
   view._gradFn = new AsStridedBackward([{ node: copySlices, inputNr: 0 }], geomBase, geomView);
   view._outputNr = 0;
 }
-
-viewHooks.rebase = rebase;

@@ -4,12 +4,8 @@
 import { Tensor } from '../tensor/tensor.js';
 import { DType, bool, canCast, float16, bfloat16, float32 } from '../tensor/dtype.js';
 import { broadcastShapes, shapeEquals, isContiguousLayout, RuntimeError } from '../tensor/shape.js';
-import {
-  Operand, binaryInto, compareInto, unaryInto, predicateInto, whereInto, withDtype, release, copyInto, contiguousCopy,
-  checkStatus, scalarSlot,
-} from './kernels.js';
-import { K } from '../wasm/heap.js';
-import { writeFlatDesc } from '../tensor/layout.js';
+import { Operand, binaryInto, binaryContiguousInto, compareInto, unaryInto, predicateInto, whereInto } from '../kernels/elementwise.js';
+import { withDtype, release, copyInto, contiguousCopy } from '../tensor/copy.js';
 import { resultType } from './promotion.js';
 
 export const shapeOf = (x: Operand): readonly number[] => (x instanceof Tensor ? x._shape : []);
@@ -110,18 +106,13 @@ function binaryContiguous(kop: number, a: Operand, b: Operand, p: number, dtypeR
   if (!(a instanceof Tensor) || a.ndim === 0 || !isContiguousLayout(a._shape, a._strides)) return null;
   const dt = a.dtype;
   if (dtypeRule(dt) !== dt || computeDtype(dt) !== dt) return null;
-  let pb: number;
   if (b instanceof Tensor) {
     if (b.dtype !== dt || !shapeEquals(a._shape, b._shape) || !isContiguousLayout(b._shape, b._strides)) return null;
-    pb = b._ptr;
-  } else if (typeof b === 'number' && dt.isFloatingPoint) {
-    pb = scalarSlot(b, dt, 1);
-  } else {
+  } else if (typeof b !== 'number' || !dt.isFloatingPoint) {
     return null;
   }
   const r = Tensor._empty(a._shape, dt);
-  const n = r.numel();
-  if (n > 0) checkStatus(K.ew_binary(kop, dt.code, 1, writeFlatDesc(n, b instanceof Tensor ? 1 : 0), r._ptr, a._ptr, pb, p), 'binary');
+  binaryContiguousInto(kop, r, a, b, p);
   return r;
 }
 

@@ -3,7 +3,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { DType, promoteTypes, getDefaultDtype, int64, bool, float32 } from '../tensor/dtype.js';
-import type { Operand } from './kernels.js';
+import type { Operand } from '../kernels/elementwise.js';
 
 /** The dtype a JS scalar has in promotion: bool, int64 for integers, the default dtype for the rest. */
 export function scalarDtype(v: Operand): DType {

@@ -1,4 +1,4 @@
-// Loose static types of the methods ops install on Tensor (see registry.ts).
+// Loose static types of the methods ops install on Tensor (see ops/registry.ts).
 import type { Tensor } from '../tensor/tensor.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

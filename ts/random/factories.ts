@@ -8,19 +8,19 @@ import { DType, getDefaultDtype, float32, float64, int64 } from '../tensor/dtype
 import { checkShape, contiguousStrides, isContiguousLayout, broadcastShapes, RuntimeError } from '../tensor/shape.js';
 import { defineOp } from '../ops/registry.js';
 import { isPlainObject } from '../ops/signature.js';
-import { contiguousCopy } from '../ops/kernels.js';
-import { reduceWith } from '../ops/reduce.js';
-import { zeros } from '../ops/creation.js';
-import { RED } from '../ops/codes.js';
+import { contiguousCopy } from '../tensor/copy.js';
+import { reduceWith } from '../ops/reduce/reduce.js';
+import { zeros } from '../ops/creation/factories.js';
+import { RED } from '../kernels/codes.js';
 import type { OpMethod } from '../ops/types.js';
 import { generatorOf } from './generator.js';
-import { iterationOrder, uniformInto, randpermInto, multinomialInto } from './kernels.js';
+import { iterationOrder, uniformInto, randpermInto, multinomialInto } from '../kernels/random.js';
 import { normalFill, randomFill, bernoulliFill, checkNormalStd } from './inplace.js';
 import { notImplementedFor } from './messages.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    bernoulli: OpMethod; multinomial: OpMethod;
+    bernoulli: OpMethod;
   }
 }
 

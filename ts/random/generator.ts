@@ -2,11 +2,12 @@
 // normal sample), whose state lives in wasm memory (crate/src/abi/random.rs).
 // The default generator serves every random op called without `generator`.
 
-import { K, heapU8 } from '../wasm/heap.js';
+import { heapU8 } from '../wasm/heap.js';
 import { Tensor } from '../tensor/tensor.js';
 import { uint8 } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
 import { pyTypeName } from '../ops/signature.js';
+import { rngNew, rngFree, rngManualSeed, rngInitialSeed, rngGetState, rngSetState } from '../kernels/random.js';
 
 /** The seed of `new torch.Generator()` (c10's default_rng_seed_val). */
 const DEFAULT_SEED = 67280421310721n;
@@ -15,7 +16,7 @@ const U64 = 1n << 64n;
 // Hosts without FinalizationRegistry (older Cloudflare Workers) free generators by dispose() only.
 const registry: Pick<FinalizationRegistry<number>, 'register' | 'unregister'> =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<number>((ptr) => K.rng_free(ptr))
+    ? new FinalizationRegistry<number>((ptr) => rngFree(ptr))
     : { register: () => undefined, unregister: () => false };
 
 /** A seed as PyTorch reads it: any int in [-2^63, 2^64), negatives taken modulo 2^64. */
@@ -67,7 +68,7 @@ export class Generator {
   get _ptr(): number {
     if (this.disposed) throw new Error('Generator: used after dispose()');
     if (this.ptr === 0) {
-      this.ptr = K.rng_new(this.pendingSeed ?? nondeterministicSeed());
+      this.ptr = rngNew(this.pendingSeed ?? nondeterministicSeed());
       registry.register(this, this.ptr, this);
     }
     return this.ptr;
@@ -81,7 +82,7 @@ export class Generator {
   manualSeed(seed: number | bigint): this {
     const s = toSeed(seed, 'manual_seed');
     if (this.ptr === 0 && !this.disposed) this.pendingSeed = s;
-    else K.rng_manual_seed(this._ptr, s);
+    else rngManualSeed(this._ptr, s);
     return this;
   }
 
@@ -94,15 +95,12 @@ export class Generator {
 
   /** The seed last given (a bigint beyond 2^53). */
   initialSeed(): number | bigint {
-    return exactNumber(this.ptr === 0 && !this.disposed && this.pendingSeed !== null ? this.pendingSeed : BigInt.asUintN(64, K.rng_initial_seed(this._ptr)));
+    return exactNumber(this.ptr === 0 && !this.disposed && this.pendingSeed !== null ? this.pendingSeed : rngInitialSeed(this._ptr));
   }
 
   /** The state as a uint8 tensor of 5056 bytes (PyTorch's layout). */
   getState(): Tensor {
-    const g = this._ptr;
-    const t = Tensor._empty([K.rng_state_bytes()], uint8);
-    K.rng_get_state(g, t._ptr);
-    return t;
+    return rngGetState(this._ptr, uint8);
   }
 
   /** Restores a state from getState() (a uint8 tensor or a Uint8Array). */
@@ -112,7 +110,7 @@ export class Generator {
       const t = Tensor._empty([state.length], uint8);
       try {
         heapU8().set(state, t._ptr);
-        this.applyState(g, t);
+        rngSetState(g, t);
       } finally {
         t.dispose();
       }
@@ -121,26 +119,15 @@ export class Generator {
     if (!(state instanceof Tensor) || state.dtype !== uint8) throw new TypeError('RNG state must be a torch.ByteTensor');
     state._check('set_state', 'new_state');
     if (!state.isContiguous()) throw new RuntimeError('RNG state must be contiguous');
-    this.applyState(g, state);
+    rngSetState(g, state);
     return this;
-  }
-
-  private applyState(g: number, t: Tensor): void {
-    const n = t.numel();
-    const status = K.rng_set_state(g, n === 0 ? 0 : t._ptr, n);
-    if (status === 20) {
-      throw new RuntimeError(
-        `Expected either a CPUGeneratorImplStateLegacy of size 5048 or a CPUGeneratorImplState of size 5056 but found the input RNG state size to be ${n}`,
-      );
-    }
-    if (status === 21) throw new RuntimeError('Invalid mt19937 state');
   }
 
   /** Frees the generator's wasm memory now (it is freed on collection otherwise). */
   dispose(): void {
     if (this.ptr !== 0) {
       registry.unregister(this);
-      K.rng_free(this.ptr);
+      rngFree(this.ptr);
       this.ptr = 0;
     }
     this.disposed = true;

@@ -7,20 +7,13 @@ import { DType, bfloat16, float32, float64, int64, bool } from '../tensor/dtype.
 import { RuntimeError } from '../tensor/shape.js';
 import { defineOp } from '../ops/registry.js';
 import { isPlainObject } from '../ops/signature.js';
-import { zerosLike } from '../ops/creation.js';
-import type { OpMethod } from '../ops/types.js';
+import { zerosLike } from '../ops/creation/factories.js';
 import { generatorOf } from './generator.js';
 import {
   uniformInto, normalInto, randomRangeInto, randomFullInto, randomBitsInto, transformInto, bernoulliTensorInto, TRANSFORM,
-} from './kernels.js';
+} from '../kernels/random.js';
 import { cppDouble, notImplementedFor, typeMetaName } from './messages.js';
 
-declare module '../tensor/tensor.js' {
-  interface Tensor {
-    uniform_: OpMethod; normal_: OpMethod; random_: OpMethod; exponential_: OpMethod; cauchy_: OpMethod;
-    logNormal_: OpMethod; geometric_: OpMethod; bernoulli_: OpMethod;
-  }
-}
 
 const zeroGrad = (g: Tensor): Tensor => zerosLike(g);
 

@@ -4,7 +4,8 @@
 // is first read. Writing stores entries 64-byte aligned (as PyTorch does, so storages
 // can be mapped) with their CRC-32.
 
-import { K, heapU8 } from '../wasm/heap.js';
+import { heapU8 } from '../wasm/heap.js';
+import { crc32, crc32InMemory } from '../kernels/memory.js';
 import { shown } from './errors.js';
 
 /** A malformed archive (torch.load reports it as a corrupt file). */
@@ -62,7 +63,7 @@ export class ZipArchive {
       copyTo: (ptr: number, n: number): void => {
         heapU8().set(r.data.subarray(0, n), ptr);
         if (r.checked) return;
-        const head = n > 0 ? (K.crc32(0, ptr, n) as number) >>> 0 : 0;
+        const head = crc32InMemory(ptr, n);
         this.verify(name, r, n < r.data.length ? crc32(r.data.subarray(n), head) : head);
       },
     };
@@ -168,25 +169,6 @@ export function readZip(bytes: Uint8Array): ZipArchive {
   return new ZipArchive(records);
 }
 
-/** CRC-32 computed by the crate, continuing from `crc` (the data is copied into wasm memory in chunks). */
-export function crc32(data: Uint8Array, crc = 0): number {
-  if (data.length === 0) return crc;
-  const chunk = 1 << 20;
-  const size = Math.min(chunk, data.length);
-  const ptr = K.mem_alloc(size) >>> 0;
-  if (ptr === 0) throw new RangeError(`torchwasm: out of memory allocating ${size} bytes`);
-  try {
-    for (let off = 0; off < data.length; off += chunk) {
-      const part = data.subarray(off, off + chunk);
-      heapU8().set(part, ptr);
-      crc = (K.crc32(crc, ptr, part.length) as number) >>> 0;
-    }
-    return crc;
-  } finally {
-    K.mem_free(ptr, size);
-  }
-}
-
 /** An entry to write: JS bytes, or bytes in wasm memory (a storage), written without an intermediate copy. */
 export type ZipInput = ZipEntry | { name: string; ptr: number; size: number };
 
@@ -196,7 +178,7 @@ export function writeZip(entries: ZipInput[]): Uint8Array {
   const planned = entries.map((e) => {
     const name = enc.encode(e.name);
     const size = 'data' in e ? e.data.length : e.size;
-    const crc = 'data' in e ? crc32(e.data) : size > 0 ? (K.crc32(0, e.ptr, size) as number) >>> 0 : 0;
+    const crc = 'data' in e ? crc32(e.data) : crc32InMemory(e.ptr, size);
     return { e, name, size, crc };
   });
   // sizes first: the local headers, padded so each entry's data is 64-byte aligned

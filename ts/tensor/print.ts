@@ -1,11 +1,11 @@
 // Tensor printing: a port of PyTorch 1.13's torch/_tensor_str.py (_str_intern,
-// _tensor_str, _Formatter, _vector_str, _add_suffixes). Installed as
-// tensorHooks.format, which toString, util.inspect and Deno's inspect call.
+// _tensor_str, _Formatter, _vector_str, _add_suffixes): what toString, util.inspect
+// and Deno's inspect show.
 //
 // The shown values are read once from wasm memory at the strided addresses of the
 // elements that appear (the edge items only when summarised), never the whole tensor.
 
-import { Tensor, tensorHooks } from './tensor.js';
+import type { Tensor } from './tensor.js';
 import { DType, getDefaultDtype, int64, bool } from './dtype.js';
 import { readElement } from './elements.js';
 import { RuntimeError } from './shape.js';
@@ -179,5 +179,3 @@ export function formatTensor(t: Tensor): string {
   else if (t.requiresGrad) suffixes.push('requires_grad=True');
   return addSuffixes(prefix + body, suffixes, indent);
 }
-
-tensorHooks.format = formatTensor;

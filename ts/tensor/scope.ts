@@ -35,22 +35,24 @@ export function popScope(moveUp: Iterable<Tensor> = []): void {
   if (parent) for (const t of moveUp) parent.push(t);
 }
 
-let isTensorFn: (v: unknown) => v is Tensor = (v): v is Tensor => false;
-export function setTensorCheck(f: (v: unknown) => v is Tensor): void {
-  isTensorFn = f;
-}
+/** Whether a result is a container tidy() looks into: an array, a Map or a plain object. */
+const isContainer = (x: object): boolean =>
+  Array.isArray(x) || x instanceof Map || Object.getPrototypeOf(x) === Object.prototype;
 
-function collect(x: unknown, into: Set<Tensor>, depth = 0): void {
+/**
+ * Adds the objects that `x` is or contains (through arrays, Maps and plain objects) to
+ * `into`. These are the tensors a result holds, and possibly other objects, which no
+ * scope holds, so they keep nothing alive (scopes need not import Tensor).
+ */
+function collect(x: unknown, into: Set<object>, depth = 0): void {
   if (depth > 8 || x === null || typeof x !== 'object') return;
-  if (isTensorFn(x)) {
+  if (!isContainer(x)) {
     into.add(x);
-    return;
-  }
-  if (Array.isArray(x)) {
+  } else if (Array.isArray(x)) {
     for (const v of x) collect(v, into, depth + 1);
   } else if (x instanceof Map) {
     for (const v of x.values()) collect(v, into, depth + 1);
-  } else if (Object.getPrototypeOf(x) === Object.prototype) {
+  } else {
     for (const v of Object.values(x)) collect(v, into, depth + 1);
   }
 }
@@ -60,7 +62,7 @@ function close(scope: Tensor[], result: unknown): void {
   scopes.pop();
   if (scope.length === 0) return;
   const parent = scopes[scopes.length - 1];
-  if (isTensorFn(result)) {
+  if (result !== null && typeof result === 'object' && !isContainer(result)) {
     // the common op case: one tensor out, no set needed
     for (let i = 0; i < scope.length; i++) {
       const t = scope[i];
@@ -69,7 +71,7 @@ function close(scope: Tensor[], result: unknown): void {
     }
     return;
   }
-  let kept: Set<Tensor> | null = null;
+  let kept: Set<object> | null = null;
   if (result !== null && typeof result === 'object') {
     kept = new Set();
     collect(result, kept);

@@ -2,10 +2,7 @@
 // It is freed exactly once, when the last tensor referencing it is disposed or
 // collected (each Tensor holds one reference; see tensor.ts).
 
-import { K } from '../wasm/heap.js';
-
-/** The largest single allocation wasm32 can serve (Rust's Layout caps sizes at isize::MAX). */
-const MAX_ALLOC_BYTES = 0x7fff_fff0;
+import { alloc, free, wasmBytes } from '../kernels/memory.js';
 
 export const stats = { liveTensors: 0, liveStorages: 0, bytesInUse: 0, peakBytes: 0 };
 
@@ -21,15 +18,7 @@ export class Storage {
 
   constructor(nbytes: number) {
     this.nbytes = nbytes;
-    if (nbytes === 0) {
-      this.ptr = 0;
-    } else {
-      // The ABI takes a 32-bit size: a larger request would wrap to a small allocation.
-      const p = nbytes <= MAX_ALLOC_BYTES ? K.mem_alloc(nbytes) >>> 0 : 0;
-      if (p === 0) throw new RangeError(`torchwasm: out of memory allocating ${nbytes} bytes`);
-      // wasm returns addresses as i32: >>> 0 keeps those above 2 GiB positive.
-      this.ptr = p;
-    }
+    this.ptr = nbytes === 0 ? 0 : alloc(nbytes);
     stats.liveStorages++;
     stats.bytesInUse += nbytes;
     if (stats.bytesInUse > stats.peakBytes) stats.peakBytes = stats.bytesInUse;
@@ -42,7 +31,7 @@ export class Storage {
   release(): void {
     if (--this.refs === 0 && !this.freed) {
       this.freed = true;
-      if (this.ptr !== 0) K.mem_free(this.ptr, this.nbytes);
+      if (this.ptr !== 0) free(this.ptr, this.nbytes);
       stats.liveStorages--;
       stats.bytesInUse -= this.nbytes;
     }
@@ -82,5 +71,5 @@ export interface MemoryReport {
 
 /** Live tensors, storages and bytes: a flat report across a loop means no leak. */
 export function memory(): MemoryReport {
-  return { ...stats, wasmBytes: K.memory.buffer.byteLength };
+  return { ...stats, wasmBytes: wasmBytes() };
 }

@@ -6,6 +6,8 @@ import { DType } from './dtype.js';
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, Shape, ValueError, IndexError, RuntimeError } from './shape.js';
 import { track } from './scope.js';
 import { readElement, writeElement, heapView, TypedArray } from './elements.js';
+import { formatTensor } from './print.js';
+import { copyStrided } from '../kernels/memory.js';
 import type { Node } from '../autograd/node.js';
 import { isInferenceModeEnabled } from '../autograd/grad_mode.js';
 
@@ -36,17 +38,6 @@ function letGo(h: Holdings): void {
 // there, memory is freed by dispose(), tidy() and `using` only.
 const registry: Pick<FinalizationRegistry<Holdings>, 'register'> =
   typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Holdings>(letGo) : { register: () => undefined };
-
-/** Hooks other modules plug in (printing, copies), to keep this file free of cycles. */
-export const tensorHooks = {
-  format: (t: Tensor): string => `tensor(<${t.shape.join('x')}, ${t.dtype}>)`,
-  /** A contiguous tensor with t's values (t itself when already contiguous). */
-  contiguous: (t: Tensor): Tensor => t,
-  /** Copy src into dst (same shape), casting. */
-  copyInto: (dst: Tensor, src: Tensor): void => {
-    throw new Error('copy not initialised');
-  },
-};
 
 export type Scalar = number | boolean | bigint;
 
@@ -288,12 +279,7 @@ export class Tensor {
   /** A copy of the values, row-major, as a typed array (BigInt64Array for int64, Uint8Array for bool, Uint16Array bits for half types). */
   toTypedArray(): TypedArray {
     this._check('toTypedArray');
-    const c = tensorHooks.contiguous(this);
-    try {
-      return heapView(c.dtype, c._ptr, c.numel()).slice();
-    } finally {
-      if (c !== this) c.dispose();
-    }
+    return this._readContiguous((c) => heapView(c.dtype, c._ptr, c.numel()).slice());
   }
 
   /**
@@ -310,8 +296,7 @@ export class Tensor {
   /** Nested arrays of JS values (int64 as number when exact, bigint otherwise). */
   tolist(options: { bigint?: boolean } = {}): unknown {
     this._check('tolist');
-    const c = tensorHooks.contiguous(this);
-    try {
+    return this._readContiguous((c) => {
       const n = c.numel();
       const flat: unknown[] = new Array(n);
       const size = c.dtype.itemsize;
@@ -325,14 +310,24 @@ export class Tensor {
         return out;
       };
       return build(0);
+    });
+  }
+
+  /** Runs `read` on this tensor when contiguous, else on a temporary contiguous copy. */
+  private _readContiguous<T>(read: (c: Tensor) => T): T {
+    if (this.isContiguous()) return read(this);
+    const c = Tensor._empty(this._shape, this.dtype);
+    try {
+      copyStrided(c, this);
+      return read(c);
     } finally {
-      if (c !== this) c.dispose();
+      c.dispose();
     }
   }
 
   toString(): string {
     if (this._disposed) return 'tensor(<disposed>)';
-    return tensorHooks.format(this);
+    return formatTensor(this);
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();

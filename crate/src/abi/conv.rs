@@ -1,5 +1,6 @@
 //! Convolution (see kernels::conv for the three kernels).
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::conv::{self, Geom};
 
@@ -19,14 +20,14 @@ pub unsafe extern "C" fn conv2d(kind: u32, dt: u32, geom: *const i32, a: usize, 
                 0 => conv::forward::<$t>(&g, a, b, bias as *const $t, o),
                 1 => conv::backward_data::<$t>(&g, a, b, o),
                 2 => conv::backward_weight::<$t>(&g, a, b, o),
-                _ => return 2,
+                _ => return ERR_BAD_OP,
             }
-            0
+            OK
         }};
     }
     match dt {
         F32 => run!(f32),
         F64 => run!(f64),
-        _ => 2,
+        _ => ERR_BAD_OP,
     }
 }

@@ -1,5 +1,6 @@
 //! Elementwise ops.
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::{binary, ternary, unary};
 use crate::strided::Desc;
@@ -16,7 +17,7 @@ pub unsafe extern "C" fn ew_binary(op: u32, dt: u32, nd: usize, desc: *const i32
         F32 => binary::binary_float::<f32>(op, &d, o as _, a as _, b as _, p),
         F64 => binary::binary_float::<f64>(op, &d, o as _, a as _, b as _, p),
         BOOL => binary::binary_bool(op, &d, o as _, a as _, b as _),
-        _ => with_int_dtype!(dt, T => binary::binary_int::<T>(op, &d, o as _, a as _, b as _, p), _ => 2),
+        _ => with_int_dtype!(dt, T => binary::binary_int::<T>(op, &d, o as _, a as _, b as _, p), _ => ERR_BAD_OP),
     }
 }
 
@@ -29,7 +30,7 @@ pub unsafe extern "C" fn ew_compare(op: u32, dt: u32, nd: usize, desc: *const i3
     let d = Desc::<3>::from_raw(nd, desc);
     match dt {
         BOOL => binary::compare::<u8>(op, &d, o as _, a as _, b as _),
-        _ => with_num_dtype!(dt, T => binary::compare::<T>(op, &d, o as _, a as _, b as _), _ => 2),
+        _ => with_num_dtype!(dt, T => binary::compare::<T>(op, &d, o as _, a as _, b as _), _ => ERR_BAD_OP),
     }
 }
 
@@ -43,7 +44,7 @@ pub unsafe extern "C" fn ew_unary(op: u32, dt: u32, nd: usize, desc: *const i32,
         F32 => unary::unary_float::<f32>(op, &d, o as _, a as _, p1, p2, p3),
         F64 => unary::unary_float::<f64>(op, &d, o as _, a as _, p1, p2, p3),
         BOOL => unary::unary_bool(op, &d, o as _, a as _),
-        _ => with_int_dtype!(dt, T => unary::unary_int::<T>(op, &d, o as _, a as _, p1, p2, p3), _ => 2),
+        _ => with_int_dtype!(dt, T => unary::unary_int::<T>(op, &d, o as _, a as _, p1, p2, p3), _ => ERR_BAD_OP),
     }
 }
 
@@ -54,7 +55,7 @@ pub unsafe extern "C" fn ew_unary(op: u32, dt: u32, nd: usize, desc: *const i32,
 #[no_mangle]
 pub unsafe extern "C" fn ew_predicate(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize) -> i32 {
     let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => unary::predicate::<T>(op, &d, o as _, a as _), _ => 2)
+    with_dtype!(dt, T => unary::predicate::<T>(op, &d, o as _, a as _), _ => ERR_BAD_OP)
 }
 
 /// out = cond ? a : b; operands out, cond, a, b.
@@ -64,7 +65,7 @@ pub unsafe extern "C" fn ew_predicate(op: u32, dt: u32, nd: usize, desc: *const 
 #[no_mangle]
 pub unsafe extern "C" fn ew_where(dt: u32, nd: usize, desc: *const i32, o: usize, c: usize, a: usize, b: usize) -> i32 {
     let d = Desc::<4>::from_raw(nd, desc);
-    with_dtype!(dt, T => { binary::where_::<T>(&d, o as _, c as _, a as _, b as _); 0 }, _ => 2)
+    with_dtype!(dt, T => { binary::where_::<T>(&d, o as _, c as _, a as _, b as _); OK }, _ => ERR_BAD_OP)
 }
 
 /// out = op(a, b, c); all operands of dtype `dt`. `p` is the value of addcmul/addcdiv.
@@ -78,6 +79,6 @@ pub unsafe extern "C" fn ew_ternary(op: u32, dt: u32, nd: usize, desc: *const i3
     match dt {
         F32 => ternary::ternary_float::<f32>(op, &d, o as _, a as _, b as _, c as _, p),
         F64 => ternary::ternary_float::<f64>(op, &d, o as _, a as _, b as _, c as _, p),
-        _ => with_int_dtype!(dt, T => ternary::ternary_int::<T>(op, &d, o as _, a as _, b as _, c as _, p), _ => 2),
+        _ => with_int_dtype!(dt, T => ternary::ternary_int::<T>(op, &d, o as _, a as _, b as _, c as _, p), _ => ERR_BAD_OP),
     }
 }

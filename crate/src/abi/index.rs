@@ -1,11 +1,12 @@
 //! Index kernels.
 
+use crate::status::*;
 use crate::kernels::index;
 use crate::strided::Desc;
 use crate::dtype::{I32, I64};
 use crate::with_dtype;
 
-/// The index value that made the last index kernel fail (status 3).
+/// The index value that made the last index kernel fail (ERR_INDEX).
 #[no_mangle]
 pub extern "C" fn last_bad_index() -> f64 {
     unsafe { index::LAST_BAD_INDEX as f64 }
@@ -17,7 +18,7 @@ pub extern "C" fn last_bad_index() -> f64 {
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn gather(dt: u32, nd: usize, desc: *const i32, o: usize, idx: usize, a: usize, dim_stride: isize, dim_size: isize) -> i32 {
     let d = Desc::<3>::from_raw(nd, desc);
-    with_dtype!(dt, T => index::gather::<T>(&d, o as _, idx as _, a as _, dim_stride, dim_size as i64), _ => 2)
+    with_dtype!(dt, T => index::gather::<T>(&d, o as _, idx as _, a as _, dim_stride, dim_size as i64), _ => ERR_BAD_OP)
 }
 
 /// # Safety
@@ -26,11 +27,11 @@ pub unsafe extern "C" fn gather(dt: u32, nd: usize, desc: *const i32, o: usize, 
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn scatter(mode: u32, dt: u32, nd: usize, desc: *const i32, s: usize, idx: usize, src: usize, dim_stride: isize, dim_size: isize) -> i32 {
     let d = Desc::<3>::from_raw(nd, desc);
-    with_dtype!(dt, T => index::scatter::<T>(mode, &d, s as _, idx as _, src as _, dim_stride, dim_size as i64), _ => 2)
+    with_dtype!(dt, T => index::scatter::<T>(mode, &d, s as _, idx as _, src as _, dim_stride, dim_size as i64), _ => ERR_BAD_OP)
 }
 
 /// Adds (or, with `init`, writes) wrap(idx) * stride into offs; idx is int64 or int32.
-/// Status 3 (nothing written) when an index is outside [-size, size) ([0, size) unless `wrap`).
+/// ERR_INDEX (nothing written) when an index is outside [-size, size) ([0, size) unless `wrap`).
 ///
 /// # Safety
 /// See abi/mod.rs.
@@ -42,7 +43,7 @@ pub unsafe extern "C" fn index_offsets(idx_dt: u32, nd: usize, desc: *const i32,
     match idx_dt {
         I64 => index::index_offsets::<i64>(&d, offs as _, idx as _, size, stride, init != 0, wrap != 0),
         I32 => index::index_offsets::<i32>(&d, offs as _, idx as _, size, stride, init != 0, wrap != 0),
-        _ => 2,
+        _ => ERR_BAD_OP,
     }
 }
 
@@ -51,8 +52,8 @@ pub unsafe extern "C" fn index_offsets(idx_dt: u32, nd: usize, desc: *const i32,
 #[no_mangle]
 pub unsafe extern "C" fn index_gather(dt: u32, nd: usize, desc: *const i32, o: usize, a: usize, offs: usize) -> i32 {
     let d = Desc::<3>::from_raw(nd, desc);
-    with_dtype!(dt, T => index::index_gather::<T>(&d, o as _, a as _, offs as _), _ => return 2);
-    0
+    with_dtype!(dt, T => index::index_gather::<T>(&d, o as _, a as _, offs as _), _ => return ERR_BAD_OP);
+    OK
 }
 
 /// # Safety
@@ -60,8 +61,8 @@ pub unsafe extern "C" fn index_gather(dt: u32, nd: usize, desc: *const i32, o: u
 #[no_mangle]
 pub unsafe extern "C" fn index_put(accumulate: u32, dt: u32, nd: usize, desc: *const i32, s: usize, v: usize, offs: usize) -> i32 {
     let d = Desc::<3>::from_raw(nd, desc);
-    with_dtype!(dt, T => index::index_put::<T>(accumulate != 0, &d, s as _, v as _, offs as _), _ => return 2);
-    0
+    with_dtype!(dt, T => index::index_put::<T>(accumulate != 0, &d, s as _, v as _, offs as _), _ => return ERR_BAD_OP);
+    OK
 }
 
 /// Coordinates of up to `limit` nonzero elements; desc is an uncoalesced Desc<1>.
@@ -94,6 +95,6 @@ pub unsafe extern "C" fn triangle(
     o: usize, os0: isize, os1: isize, a: usize, as0: isize, as1: isize,
 ) -> i32 {
     let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => index::triangle::<T>(upper != 0, k as i64, &d, rows, cols, o as _, [os0, os1], a as _, [as0, as1]), _ => return 2);
-    0
+    with_dtype!(dt, T => index::triangle::<T>(upper != 0, k as i64, &d, rows, cols, o as _, [os0, os1], a as _, [as0, as1]), _ => return ERR_BAD_OP);
+    OK
 }

@@ -1,5 +1,6 @@
 //! Matrix products.
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::gemm;
 use crate::with_dtype;
@@ -30,13 +31,13 @@ pub unsafe extern "C" fn gemm_batched(
                 let r: i32 = with_dtype!(dt, T => {
                     let (a, b, c) = (a as *const T, b as *const T, c as *mut T);
                     gemm::gemm_generic::<T>(m, n, k, alpha, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta, c.offset(i * bsc), rsc, csc);
-                    0
-                }, _ => 2);
-                if r != 0 {
+                    OK
+                }, _ => ERR_BAD_OP);
+                if r != OK {
                     return r;
                 }
             }
         }
     }
-    0
+    OK
 }

@@ -1,8 +1,9 @@
 //! Matrix decompositions (kernels/linalg.rs). `desc` describes the batch dims (shape,
 //! then one stride row per operand, in elements); each matrix operand also gets its
-//! (row, col) strides. float32 and float64 only. Status 4: a matrix was singular or
+//! (row, col) strides. float32 and float64 only. ERR_LINALG: a matrix was singular or
 //! not positive-definite, located by `linalg_error_batch` / `linalg_error_info`.
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::linalg::{self, Mat};
 use crate::strided::Desc;
@@ -12,18 +13,18 @@ macro_rules! with_float {
         match $dt {
             F32 => { type $T = f32; $body }
             F64 => { type $T = f64; $body }
-            _ => 2,
+            _ => ERR_BAD_OP,
         }
     };
 }
 
-/// Batch index of the matrix behind the last status 4.
+/// Batch index of the matrix behind the last ERR_LINALG.
 #[no_mangle]
 pub extern "C" fn linalg_error_batch() -> i32 {
     linalg::last_error().0
 }
 
-/// LAPACK-style info of the last status 4 (1-based pivot / leading minor order).
+/// LAPACK-style info of the last ERR_LINALG (1-based pivot / leading minor order).
 #[no_mangle]
 pub extern "C" fn linalg_error_info() -> i32 {
     linalg::last_error().1

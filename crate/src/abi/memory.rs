@@ -1,5 +1,6 @@
 //! Allocation and copies.
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::copy;
 use crate::strided::Desc;
@@ -37,8 +38,8 @@ pub unsafe extern "C" fn copy_cast(ds: u32, dd: u32, nd: usize, desc: *const i32
     let d = Desc::<2>::from_raw(nd, desc);
     with_dtype!(ds, S => with_dtype!(dd, D => {
         copy::copy_cast::<S, D>(&d, dst as *mut D, src as *const S);
-        0
-    }, _ => 2), _ => 2)
+        OK
+    }, _ => ERR_BAD_OP), _ => ERR_BAD_OP)
 }
 
 /// Fill a strided view with a float value converted to the dtype.
@@ -48,7 +49,7 @@ pub unsafe extern "C" fn copy_cast(ds: u32, dd: u32, nd: usize, desc: *const i32
 #[no_mangle]
 pub unsafe extern "C" fn fill_f64(dt: u32, nd: usize, desc: *const i32, p: usize, v: f64) -> i32 {
     let d = Desc::<1>::from_raw(nd, desc);
-    with_dtype!(dt, T => { copy::fill_strided::<T>(&d, p as *mut T, T::from_f64(v)); 0 }, _ => 2)
+    with_dtype!(dt, T => { copy::fill_strided::<T>(&d, p as *mut T, T::from_f64(v)); OK }, _ => ERR_BAD_OP)
 }
 
 /// Fill with an exact integer (int64 values beyond 2^53 need this path).
@@ -58,7 +59,7 @@ pub unsafe extern "C" fn fill_f64(dt: u32, nd: usize, desc: *const i32, p: usize
 #[no_mangle]
 pub unsafe extern "C" fn fill_i64(dt: u32, nd: usize, desc: *const i32, p: usize, v: i64) -> i32 {
     let d = Desc::<1>::from_raw(nd, desc);
-    with_dtype!(dt, T => { copy::fill_strided::<T>(&d, p as *mut T, T::from_i64(v)); 0 }, _ => 2)
+    with_dtype!(dt, T => { copy::fill_strided::<T>(&d, p as *mut T, T::from_i64(v)); OK }, _ => ERR_BAD_OP)
 }
 
 /// arange / linspace / logspace into a contiguous buffer (see kernels::copy::fill_range).
@@ -67,7 +68,7 @@ pub unsafe extern "C" fn fill_i64(dt: u32, nd: usize, desc: *const i32, p: usize
 /// See abi/mod.rs.
 #[no_mangle]
 pub unsafe extern "C" fn fill_range(kind: u32, dt: u32, p: usize, n: usize, a: f64, b: f64, c: f64) -> i32 {
-    with_dtype!(dt, T => { copy::fill_range::<T>(kind, p as *mut T, n, a, b, c); 0 }, _ => 2)
+    with_dtype!(dt, T => { copy::fill_range::<T>(kind, p as *mut T, n, a, b, c); OK }, _ => ERR_BAD_OP)
 }
 
 /// CRC-32 of `n` bytes at `p`, continuing from `crc` (0 to start). Returned as f64 so JS gets an unsigned value.

@@ -4,8 +4,7 @@
 //! Conventions: pointers are byte addresses in linear memory with the tensor's
 //! offset already applied; `desc` points at i32 values laid out as strided::Desc
 //! expects (shape, then one stride row per operand, in elements); dtype codes are
-//! dtype.rs's. Status codes: 0 ok, 1 division by zero, 2 unsupported op/dtype,
-//! 3 index out of range.
+//! dtype.rs's. Functions that can fail return one of status.rs's codes.
 
 mod elementwise;
 mod index;

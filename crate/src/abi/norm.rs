@@ -1,5 +1,6 @@
 //! Normalisation (see kernels::norm). `desc`: 5 i32 [N, C, HW, groups, per_sample].
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::norm::{self, NormShape};
 
@@ -18,9 +19,9 @@ pub unsafe extern "C" fn norm_stats(dt: u32, desc: *const i32, x: usize, eps: f6
     match dt {
         F32 => norm::stats::<f32>(&s, x as _, eps, mean as _, rstd as _, var as _),
         F64 => norm::stats::<f64>(&s, x as _, eps, mean as _, rstd as _, var as _),
-        _ => return 2,
+        _ => return ERR_BAD_OP,
     }
-    0
+    OK
 }
 
 /// y = (x - mean) * rstd * w + b (w, b: 0 for none).
@@ -33,9 +34,9 @@ pub unsafe extern "C" fn norm_apply(dt: u32, desc: *const i32, x: usize, mean: u
     match dt {
         F32 => norm::apply::<f32>(&s, x as _, mean as _, rstd as _, w as _, b as _, y as _),
         F64 => norm::apply::<f64>(&s, x as _, mean as _, rstd as _, w as _, b as _, y as _),
-        _ => return 2,
+        _ => return ERR_BAD_OP,
     }
-    0
+    OK
 }
 
 /// Gradients of norm_apply (gx, gw, gb: 0 for not wanted).
@@ -52,13 +53,13 @@ pub unsafe extern "C" fn norm_backward(
     match dt {
         F32 => norm::backward::<f32>(&s, gy as _, x as _, mean as _, rstd as _, w as _, c, gx as _, gw as _, gb as _),
         F64 => norm::backward::<f64>(&s, gy as _, x as _, mean as _, rstd as _, w as _, c, gx as _, gw as _, gb as _),
-        _ => return 2,
+        _ => return ERR_BAD_OP,
     }
-    0
+    OK
 }
 
 /// Rescales the rows of w [rows, dim] listed in idx (int64) to p-norm <= max_norm.
-/// Status 3: an index out of range (nothing changed).
+/// ERR_INDEX: an index out of range (nothing changed).
 ///
 /// # Safety
 /// See abi/mod.rs.
@@ -68,11 +69,11 @@ pub unsafe extern "C" fn embedding_renorm(dt: u32, w: usize, rows: usize, dim: u
     let ok = match dt {
         F32 => norm::renorm_rows::<f32>(w as _, rows, dim, idx as _, n, max_norm, norm_type),
         F64 => norm::renorm_rows::<f64>(w as _, rows, dim, idx as _, n, max_norm, norm_type),
-        _ => return 2,
+        _ => return ERR_BAD_OP,
     };
     if ok {
-        0
+        OK
     } else {
-        3
+        ERR_INDEX
     }
 }

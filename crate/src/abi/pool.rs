@@ -1,12 +1,13 @@
 //! Pooling (see kernels::pool).
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::pool::{self, adaptive_axis, regular_axis, Divisor, Plan};
 
 /// `desc`: 16 i32 [planes, H, W, OH, OW, KH, KW, SH, SW, PH, PW, DH, DW, adaptive,
 /// divisor mode (0 valid, 1 count_include_pad, 2 fixed), fixed divisor].
 /// op 0: max forward (x -> y, idx); 1: max backward (x = gy, idx -> y = gx);
-/// 2: avg forward; 3: avg backward (x = gy -> y = gx). Status 3: an index out of range.
+/// 2: avg forward; 3: avg backward (x = gy -> y = gx). ERR_INDEX: an index out of range.
 ///
 /// # Safety
 /// See abi/mod.rs.
@@ -32,19 +33,19 @@ pub unsafe extern "C" fn pool2d(op: u32, dt: u32, desc: *const i32, x: usize, y:
                 0 => pool::max_forward::<$t>(&plan, x, y, idx as *mut i64),
                 1 => {
                     if !pool::max_backward::<$t>(planes, h * w, oh * ow, x, idx as *const i64, y) {
-                        return 3;
+                        return ERR_INDEX;
                     }
                 }
                 2 => pool::avg_forward::<$t>(&plan, div, x, y),
                 3 => pool::avg_backward::<$t>(&plan, div, x, y),
-                _ => return 2,
+                _ => return ERR_BAD_OP,
             }
-            0
+            OK
         }};
     }
     match dt {
         F32 => run!(f32),
         F64 => run!(f64),
-        _ => 2,
+        _ => ERR_BAD_OP,
     }
 }

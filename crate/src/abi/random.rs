@@ -4,6 +4,7 @@
 //! order. Extra statuses: 10..13 multinomial input errors, 12 bernoulli p outside
 //! [0, 1], 20 wrong state size, 21 invalid state.
 
+use crate::status::*;
 use crate::dtype::{F32, F64};
 use crate::kernels::rng::{Generator, StateError, STATE_BYTES};
 use crate::kernels::rng_dist as dist;
@@ -76,9 +77,9 @@ pub unsafe extern "C" fn rng_get_state(g: usize, out: usize) {
 #[no_mangle]
 pub unsafe extern "C" fn rng_set_state(g: usize, src: usize, n: usize) -> i32 {
     match gen(g).set_state(core::slice::from_raw_parts(src as *const u8, n)) {
-        Ok(()) => 0,
-        Err(StateError::Size) => 20,
-        Err(StateError::Invalid) => 21,
+        Ok(()) => OK,
+        Err(StateError::Size) => ERR_RNG_STATE_SIZE,
+        Err(StateError::Invalid) => ERR_RNG_STATE_INVALID,
     }
 }
 
@@ -87,7 +88,7 @@ pub unsafe extern "C" fn rng_set_state(g: usize, src: usize, n: usize) -> i32 {
 #[no_mangle]
 pub unsafe extern "C" fn rng_uniform(g: usize, dt: u32, nd: usize, desc: *const i32, p: usize, from: f64, to: f64) -> i32 {
     let d = Desc::<1>::from_raw(nd, desc);
-    with_dtype!(dt, T => dist::uniform::<T>(gen(g), &d, p as _, from, to), _ => 2)
+    with_dtype!(dt, T => dist::uniform::<T>(gen(g), &d, p as _, from, to), _ => ERR_BAD_OP)
 }
 
 /// normal_: `block` != 0 takes the contiguous 16-wide path over the descriptor's numel.
@@ -101,11 +102,11 @@ pub unsafe extern "C" fn rng_normal(g: usize, dt: u32, block: u32, nd: usize, de
     if block != 0 {
         let n = d.numel();
         if n < 16 {
-            return 2;
+            return ERR_BAD_OP;
         }
-        with_dtype!(dt, T => dist::normal_block::<T>(gen(g), p as _, n, mean, std), _ => 2)
+        with_dtype!(dt, T => dist::normal_block::<T>(gen(g), p as _, n, mean, std), _ => ERR_BAD_OP)
     } else {
-        with_dtype!(dt, T => dist::normal_strided::<T>(gen(g), &d, p as _, mean, std), _ => 2)
+        with_dtype!(dt, T => dist::normal_strided::<T>(gen(g), &d, p as _, mean, std), _ => ERR_BAD_OP)
     }
 }
 
@@ -116,7 +117,7 @@ pub unsafe extern "C" fn rng_normal(g: usize, dt: u32, block: u32, nd: usize, de
 #[no_mangle]
 pub unsafe extern "C" fn rng_random_from_to(g: usize, dt: u32, nd: usize, desc: *const i32, p: usize, range: u64, base: i64) -> i32 {
     let d = Desc::<1>::from_raw(nd, desc);
-    with_dtype!(dt, T => dist::random_from_to::<T>(gen(g), &d, p as _, range, base), _ => 2)
+    with_dtype!(dt, T => dist::random_from_to::<T>(gen(g), &d, p as _, range, base), _ => ERR_BAD_OP)
 }
 
 /// random_(int64 min, None).
@@ -126,7 +127,7 @@ pub unsafe extern "C" fn rng_random_from_to(g: usize, dt: u32, nd: usize, desc: 
 #[no_mangle]
 pub unsafe extern "C" fn rng_random_full(g: usize, dt: u32, nd: usize, desc: *const i32, p: usize) -> i32 {
     let d = Desc::<1>::from_raw(nd, desc);
-    with_dtype!(dt, T => dist::random_full_range::<T>(gen(g), &d, p as _), _ => 2)
+    with_dtype!(dt, T => dist::random_full_range::<T>(gen(g), &d, p as _), _ => ERR_BAD_OP)
 }
 
 /// random_() without bounds.
@@ -136,7 +137,7 @@ pub unsafe extern "C" fn rng_random_full(g: usize, dt: u32, nd: usize, desc: *co
 #[no_mangle]
 pub unsafe extern "C" fn rng_random_bits(g: usize, dt: u32, nd: usize, desc: *const i32, p: usize) -> i32 {
     let d = Desc::<1>::from_raw(nd, desc);
-    with_dtype!(dt, T => dist::random_bits::<T>(gen(g), &d, p as _), _ => 2)
+    with_dtype!(dt, T => dist::random_bits::<T>(gen(g), &d, p as _), _ => ERR_BAD_OP)
 }
 
 /// Transforms of one double uniform (or normal): 0 exponential(a), 1 cauchy(a, b),
@@ -155,8 +156,8 @@ pub unsafe extern "C" fn rng_transform(g: usize, kind: u32, dt: u32, nd: usize, 
         2 => dist::log_normal::<T>(g, &d, p as _, a, b),
         3 => dist::geometric::<T>(g, &d, p as _, a),
         4 => dist::bernoulli_scalar::<T>(g, &d, p as _, a),
-        _ => 2,
-    }, _ => 2)
+        _ => ERR_BAD_OP,
+    }, _ => ERR_BAD_OP)
 }
 
 /// bernoulli_(p) with p a float32/float64 tensor; operands out, p.
@@ -171,8 +172,8 @@ pub unsafe extern "C" fn rng_bernoulli_tensor(g: usize, dt: u32, dtp: u32, nd: u
     with_dtype!(dt, T => match dtp {
         F32 => dist::bernoulli_tensor::<T, f32>(g, &d, o as _, p as _),
         F64 => dist::bernoulli_tensor::<T, f64>(g, &d, o as _, p as _),
-        _ => 2,
-    }, _ => 2)
+        _ => ERR_BAD_OP,
+    }, _ => ERR_BAD_OP)
 }
 
 /// randperm(n) into `p` with element stride `stride`.
@@ -181,7 +182,7 @@ pub unsafe extern "C" fn rng_bernoulli_tensor(g: usize, dt: u32, dtp: u32, nd: u
 /// `g` is a live generator; `p` covers n elements at `stride`.
 #[no_mangle]
 pub unsafe extern "C" fn rng_randperm(g: usize, dt: u32, p: usize, stride: isize, n: i64) -> i32 {
-    with_dtype!(dt, T => { sample::randperm::<T>(gen(g), p as _, stride, n); 0 }, _ => 2)
+    with_dtype!(dt, T => { sample::randperm::<T>(gen(g), p as _, stride, n); OK }, _ => ERR_BAD_OP)
 }
 
 /// multinomial over `rows` x `cols` probabilities of dtype `dt` (float32/float64) at
@@ -202,13 +203,13 @@ pub unsafe extern "C" fn rng_multinomial(
             match mode {
                 0 => sample::multinomial_with_replacement(g, &probs, n_sample, out as *mut i64),
                 1 | 2 => sample::multinomial_top(g, &probs, n_sample, mode == 2, out as *mut i64),
-                _ => 2,
+                _ => ERR_BAD_OP,
             }
         }};
     }
     match dt {
         F32 => run!(f32),
         F64 => run!(f64),
-        _ => 2,
+        _ => ERR_BAD_OP,
     }
 }

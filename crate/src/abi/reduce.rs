@@ -1,5 +1,6 @@
 //! Reductions, scans and softmax.
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::{lines, reduce};
 use crate::strided::Desc;
@@ -17,7 +18,7 @@ unsafe fn split_desc(nk: usize, nr: usize, desc: *const i32) -> (Desc<2>, Desc<1
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn reduce(op: u32, dt_in: u32, dt_out: u32, nk: usize, nr: usize, desc: *const i32, o: usize, a: usize, p1: f64) -> i32 {
     let (outer, inner) = split_desc(nk, nr, desc);
-    with_dtype!(dt_in, T => reduce::reduce::<T>(op, &outer, &inner, dt_out, o as _, a as _, p1), _ => 2)
+    with_dtype!(dt_in, T => reduce::reduce::<T>(op, &outer, &inner, dt_out, o as _, a as _, p1), _ => ERR_BAD_OP)
 }
 
 /// argmax/argmin, optionally with values (vals == 0 skips them).
@@ -28,7 +29,7 @@ pub unsafe extern "C" fn reduce(op: u32, dt_in: u32, dt_out: u32, nk: usize, nr:
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn reduce_arg(op: u32, dt: u32, nk: usize, nr: usize, desc: *const i32, vals: usize, idx: usize, a: usize) -> i32 {
     let (outer, inner) = split_desc(nk, nr, desc);
-    with_dtype!(dt, T => reduce::reduce_arg::<T>(op, &outer, &inner, vals as _, idx as _, a as _), _ => 2)
+    with_dtype!(dt, T => reduce::reduce_arg::<T>(op, &outer, &inner, vals as _, idx as _, a as _), _ => ERR_BAD_OP)
 }
 
 /// # Safety
@@ -37,7 +38,7 @@ pub unsafe extern "C" fn reduce_arg(op: u32, dt: u32, nk: usize, nr: usize, desc
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn scan(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, si: isize, o: usize, a: usize, idx: usize) -> i32 {
     let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::scan::<T>(op, &d, len, so, si, o as _, a as _, idx as _), _ => 2)
+    with_dtype!(dt, T => lines::scan::<T>(op, &d, len, so, si, o as _, a as _, idx as _), _ => ERR_BAD_OP)
 }
 
 /// # Safety
@@ -49,9 +50,9 @@ pub unsafe extern "C" fn softmax(log: u32, dt: u32, nd: usize, desc: *const i32,
     match dt {
         F32 => lines::softmax::<f32>(log != 0, &d, len, so, si, o as _, a as _),
         F64 => lines::softmax::<f64>(log != 0, &d, len, so, si, o as _, a as _),
-        _ => return 2,
+        _ => return ERR_BAD_OP,
     }
-    0
+    OK
 }
 
 /// median / nanmedian / mode / kthvalue along lines: one value and index per line.
@@ -62,7 +63,7 @@ pub unsafe extern "C" fn softmax(log: u32, dt: u32, nd: usize, desc: *const i32,
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn select_line(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, si: isize, vals: usize, idx: usize, a: usize, k: usize) -> i32 {
     let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::select::<T>(op, &d, len, si, vals as _, idx as _, a as _, k), _ => 2)
+    with_dtype!(dt, T => lines::select::<T>(op, &d, len, si, vals as _, idx as _, a as _, k), _ => ERR_BAD_OP)
 }
 
 /// Gradient helpers along lines (product of the others, cumprod's gradient).
@@ -74,5 +75,5 @@ pub unsafe extern "C" fn select_line(op: u32, dt: u32, nd: usize, desc: *const i
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn line_grad(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, sx: isize, sg: isize, o: usize, x: usize, g: usize) -> i32 {
     let d = Desc::<3>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::line_grad::<T>(op, &d, len, so, sx, sg, o as _, x as _, g as _), _ => 2)
+    with_dtype!(dt, T => lines::line_grad::<T>(op, &d, len, so, sx, sg, o as _, x as _, g as _), _ => ERR_BAD_OP)
 }

@@ -1,5 +1,6 @@
 //! Separable resampling: interpolate and index-mapping pads (see kernels::resample).
 
+use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::resample::{self, Axis, Mode};
 
@@ -11,7 +12,7 @@ use crate::kernels::resample::{self, Axis, Mode};
 #[no_mangle]
 pub unsafe extern "C" fn resample(dir: u32, dt: u32, planes: usize, nd: usize, desc: *const f64, a: usize, b: usize) -> i32 {
     if nd == 0 || nd > 3 {
-        return 2;
+        return ERR_BAD_OP;
     }
     let mut axes = Vec::with_capacity(nd);
     for i in 0..nd {
@@ -19,7 +20,7 @@ pub unsafe extern "C" fn resample(dir: u32, dt: u32, planes: usize, nd: usize, d
         let Some(mode) = Mode::from_code(f(0) as u32) else { return 2 };
         let ax = Axis { mode, len: f(1) as usize, out: f(2) as usize, align_corners: f(3) != 0.0, param: f(4) };
         if ax.len == 0 {
-            return 2;
+            return ERR_BAD_OP;
         }
         axes.push(ax);
     }
@@ -30,12 +31,12 @@ pub unsafe extern "C" fn resample(dir: u32, dt: u32, planes: usize, nd: usize, d
             } else {
                 resample::backward::<$t>(planes, &axes, a as _, b as _)
             }
-            0
+            OK
         }};
     }
     match dt {
         F32 => run!(f32),
         F64 => run!(f64),
-        _ => 2,
+        _ => ERR_BAD_OP,
     }
 }

@@ -1,5 +1,6 @@
 //! Sorting and grouping.
 
+use crate::status::*;
 use crate::kernels::sort;
 use crate::strided::Desc;
 use crate::with_dtype;
@@ -16,7 +17,7 @@ pub unsafe extern "C" fn sort_lines(
 ) -> i32 {
     let d = Desc::<3>::from_raw(nd, desc);
     with_dtype!(dt, T => sort::sort::<T>(&d, len, k, sv, si, sa, vals as _, idx as _, a as _, descending != 0), _ => return 2);
-    0
+    OK
 }
 
 /// # Safety
@@ -24,7 +25,7 @@ pub unsafe extern "C" fn sort_lines(
 #[no_mangle]
 pub unsafe extern "C" fn sort_rows(dt: u32, n: usize, m: usize, a: usize, perm: usize) -> i32 {
     with_dtype!(dt, T => sort::sort_rows::<T>(n, m, a as _, perm as _), _ => return 2);
-    0
+    OK
 }
 
 /// Number of groups (negative: unsupported dtype). Null (0) outputs are skipped.

@@ -4,6 +4,7 @@
 
 use crate::dtype::Elem;
 use crate::num::{Float, Int};
+use crate::status::{ERR_BAD_OP, ERR_ZERO_DIVISION, OK};
 use crate::strided::Desc;
 
 pub const ADD: u32 = 0;
@@ -53,11 +54,6 @@ pub const LOGICAL_AND: u32 = 6;
 pub const LOGICAL_OR: u32 = 7;
 pub const LOGICAL_XOR: u32 = 8;
 
-/// Status codes returned to ts/.
-pub const OK: i32 = 0;
-pub const ERR_ZERO_DIVISION: i32 = 1;
-pub const ERR_BAD_OP: i32 = 2;
-pub const ERR_NEGATIVE_POWER: i32 = 3;
 
 /// The shared loop: contiguous, scalar-broadcast and general strided rows.
 #[inline(always)]

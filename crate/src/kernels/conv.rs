@@ -8,7 +8,7 @@
 //! - `backward_weight`: dw = sum over images of dy @ im2col(x)^T.
 //!
 //! A transposed convolution is backward_data forward and the other two backward
-//! (see ts/ops/conv.ts). Depthwise shapes (one input channel per group) use direct
+//! (see ts/kernels/conv.ts). Depthwise shapes (one input channel per group) use direct
 //! row-axpy kernels instead: their GEMMs would be 1-row matrices. float32 3x3 stride-1
 //! shapes go through Winograd F(4x4, 3x3) (conv_winograd.rs) where `winograd_pays`,
 //! forward and (as a flipped forward) backward_data.
@@ -38,7 +38,7 @@ pub struct Geom {
 }
 
 impl Geom {
-    /// Reads the 16 i32 fields in declaration order (as ts/ops/conv.ts writes them).
+    /// Reads the 16 i32 fields in declaration order (as ts/kernels/conv.ts writes them).
     ///
     /// # Safety
     /// `p` points at 16 readable i32 values.

@@ -5,12 +5,11 @@
 //! the offending value is left in `LAST_BAD_INDEX` for the error message.
 
 use crate::dtype::Elem;
+use crate::status::{ERR_INDEX, ERR_SIZE, OK};
 use crate::strided::Desc;
 
 pub static mut LAST_BAD_INDEX: i64 = 0;
 
-pub const OK: i32 = 0;
-pub const ERR_INDEX: i32 = 3;
 
 pub const SCATTER_SET: u32 = 0;
 pub const SCATTER_ADD: u32 = 1;
@@ -253,7 +252,6 @@ pub unsafe fn repeat_interleave_counts(n: usize, counts: *const i64, stride: isi
     OK
 }
 
-pub const ERR_SIZE: i32 = 4;
 
 // ---------------------------------------------------------------------------
 // tril / triu

@@ -9,12 +9,10 @@
 //! or not positive-definite matrix through `ERROR_BATCH` / `ERROR_INFO`.
 
 use crate::num::Float;
+use crate::status::{ERR_LINALG, OK};
 use crate::strided::Desc;
 use std::cell::Cell;
 
-pub const OK: i32 = 0;
-/// A matrix was singular or not positive-definite; see `ERROR_BATCH` and `ERROR_INFO`.
-pub const ERR_LINALG: i32 = 4;
 
 thread_local! {
     /// (batch index, info) of the last ERR_LINALG: the batch index is row-major over the

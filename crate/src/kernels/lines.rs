@@ -10,6 +10,7 @@
 use crate::dtype::Elem;
 use crate::kernels::reduce::{is_nan, less};
 use crate::num::Float;
+use crate::status::{ERR_BAD_OP, OK};
 use crate::strided::Desc;
 use core::cmp::Ordering;
 
@@ -25,8 +26,6 @@ pub const MODE: u32 = 2;
 /// k-th smallest (k zero-based, passed separately), NaN ordered last.
 pub const KTHVALUE: u32 = 3;
 
-pub const OK: i32 = 0;
-pub const ERR_BAD_OP: i32 = 2;
 
 /// Lines advanced together by the blocked paths.
 const LANES: usize = 32;

@@ -9,6 +9,7 @@
 //! together through the reduced region, so every load is contiguous).
 
 use crate::dtype::Elem;
+use crate::status::{ERR_BAD_OP, OK};
 use crate::strided::Desc;
 
 pub const SUM: u32 = 0;
@@ -31,8 +32,6 @@ pub const COUNT_NONZERO: u32 = 13;
 pub const ARGMAX: u32 = 0;
 pub const ARGMIN: u32 = 1;
 
-pub const OK: i32 = 0;
-pub const ERR_BAD_OP: i32 = 2;
 
 /// Outputs advanced together by the vertical driver.
 const LANES: usize = 32;

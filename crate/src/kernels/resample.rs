@@ -9,7 +9,7 @@
 
 use crate::num::Float;
 
-/// What an axis does, as ts/ops/resample.ts encodes it.
+/// What an axis does, as ts/kernels/resample.ts encodes it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Mode {
     Nearest,

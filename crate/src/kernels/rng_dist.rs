@@ -7,6 +7,7 @@ use crate::dtype::{BF16Bits, Elem, F16Bits, BF16, BOOL, F16, F32, F64, I16, I32,
 use crate::kernels::crmath;
 use crate::kernels::rng::Generator;
 use crate::kernels::rng_mathfun::{fma as fma32, log_ps, sincos_ps};
+use crate::status::{ERR_BAD_OP, ERR_PROB_OUT_OF_RANGE, OK};
 use crate::strided::Desc;
 use core::f64::consts::PI;
 
@@ -58,9 +59,9 @@ pub unsafe fn uniform<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, from: 
                 T::from_f64(fma32(x, range, f) as f64)
             })
         }
-        _ => return 2,
+        _ => return ERR_BAD_OP,
     }
-    0
+    OK
 }
 
 /// normal_(mean, std), element by element (numel < 16 or non-contiguous): the double
@@ -70,10 +71,10 @@ pub unsafe fn uniform<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, from: 
 /// As `each`.
 pub unsafe fn normal_strided<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, mean: f64, std: f64) -> i32 {
     if !T::FLOAT {
-        return 2;
+        return ERR_BAD_OP;
     }
     each(d, p, || T::from_f64(g.normal_f64(mean, std)));
-    0
+    OK
 }
 
 /// normal_(mean, std) on a contiguous buffer of n >= 16 elements: fill with uniforms,
@@ -104,9 +105,9 @@ pub unsafe fn normal_block<T: Elem>(g: &mut Generator, p: *mut T, n: usize, mean
                 *p.add(i) = T::from_f64(v as f64);
             }
         }
-        _ => return 2,
+        _ => return ERR_BAD_OP,
     }
-    0
+    OK
 }
 
 fn normal_blocks<V: Copy>(data: &mut [V], mut draw: impl FnMut() -> V, mut block: impl FnMut(&mut [V])) {
@@ -172,14 +173,14 @@ fn normal16_reduced(d: &mut [f32], mean: f32, std: f32, round: fn(f32) -> f32) {
 /// As `each`.
 pub unsafe fn random_from_to<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, range: u64, base: i64) -> i32 {
     if range == 0 {
-        return 2;
+        return ERR_BAD_OP;
     }
     let wide = matches!(T::DT, I64 | F64 | F32 | BF16) && range >= 1u64 << 32;
     each(d, p, || {
         let v = if wide { g.random64() } else { g.random() as u64 };
         T::from_i64((v % range).wrapping_add(base as u64) as i64)
     });
-    0
+    OK
 }
 
 /// random_(from=int64 min, to=None): the whole 64-bit draw as int64.
@@ -188,10 +189,10 @@ pub unsafe fn random_from_to<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T,
 /// As `each`.
 pub unsafe fn random_full_range<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T) -> i32 {
     if !matches!(T::DT, I64 | F64 | F32 | BF16) {
-        return 2;
+        return ERR_BAD_OP;
     }
     each(d, p, || T::from_i64(g.random64() as i64));
-    0
+    OK
 }
 
 /// random_() without bounds: [0, 2^mantissa] for floating types, [0, max] for integers.
@@ -210,13 +211,13 @@ pub unsafe fn random_bits<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T) ->
         I16 => (false, 1u64 << 15),
         I8 => (false, 1u64 << 7),
         U8 => (false, 1u64 << 8),
-        _ => return 2,
+        _ => return ERR_BAD_OP,
     };
     each(d, p, || {
         let v = if wide { g.random64() } else { g.random() as u64 };
         T::from_i64((v % modulus) as i64)
     });
-    0
+    OK
 }
 
 /// exponential_(lambda): -1/lambda * log(1 - u), u a double uniform.
@@ -225,10 +226,10 @@ pub unsafe fn random_bits<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T) ->
 /// As `each`.
 pub unsafe fn exponential<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, lambda: f64) -> i32 {
     if !T::FLOAT {
-        return 2;
+        return ERR_BAD_OP;
     }
     each(d, p, || T::from_f64(-1.0 / lambda * crmath::log(1.0 - g.uniform_f64())));
-    0
+    OK
 }
 
 /// cauchy_(median, sigma): median + sigma * tan(pi * (u - 0.5)).
@@ -237,10 +238,10 @@ pub unsafe fn exponential<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, la
 /// As `each`.
 pub unsafe fn cauchy<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, median: f64, sigma: f64) -> i32 {
     if !T::FLOAT {
-        return 2;
+        return ERR_BAD_OP;
     }
     each(d, p, || T::from_f64(sigma.mul_add(crmath::tan(PI * (g.uniform_f64() - 0.5)), median)));
-    0
+    OK
 }
 
 /// log_normal_(mean, std): exp of the scalar double normal (sharing its cache).
@@ -249,10 +250,10 @@ pub unsafe fn cauchy<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, median:
 /// As `each`.
 pub unsafe fn log_normal<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, mean: f64, std: f64) -> i32 {
     if !T::FLOAT {
-        return 2;
+        return ERR_BAD_OP;
     }
     each(d, p, || T::from_f64(crmath::exp(g.normal_f64(mean, std))));
-    0
+    OK
 }
 
 /// geometric_(p): ceil(log(u) / log(1 - p)).
@@ -261,11 +262,11 @@ pub unsafe fn log_normal<T: Elem>(g: &mut Generator, d: &Desc<1>, p: *mut T, mea
 /// As `each`.
 pub unsafe fn geometric<T: Elem>(g: &mut Generator, d: &Desc<1>, out: *mut T, prob: f64) -> i32 {
     if T::DT == BOOL {
-        return 2;
+        return ERR_BAD_OP;
     }
     let denom = crmath::log(1.0 - prob);
     each(d, out, || T::from_f64((crmath::log(g.uniform_f64()) / denom).ceil()));
-    0
+    OK
 }
 
 /// bernoulli_(p) with a scalar p: a double uniform below p.
@@ -274,11 +275,8 @@ pub unsafe fn geometric<T: Elem>(g: &mut Generator, d: &Desc<1>, out: *mut T, pr
 /// As `each`.
 pub unsafe fn bernoulli_scalar<T: Elem>(g: &mut Generator, d: &Desc<1>, out: *mut T, prob: f64) -> i32 {
     each(d, out, || T::from_bool(g.uniform_f64() < prob));
-    0
+    OK
 }
-
-/// Status of bernoulli_tensor when a probability lies outside [0, 1] (or is NaN).
-pub const BAD_PROBABILITY: i32 = 12;
 
 /// bernoulli_(p) with a tensor p (operand 1, broadcast by strides): a float uniform
 /// against float p, a double uniform against double p. Checks every p before drawing.
@@ -287,7 +285,7 @@ pub const BAD_PROBABILITY: i32 = 12;
 /// `out` and `prob` cover the offsets of operands 0 and 1 of `d`.
 pub unsafe fn bernoulli_tensor<T: Elem, P: Elem>(g: &mut Generator, d: &Desc<2>, out: *mut T, prob: *const P) -> i32 {
     if !matches!(P::DT, F32 | F64) {
-        return 2;
+        return ERR_BAD_OP;
     }
     let mut ok = true;
     d.for_each_row(|off, n, st| {
@@ -298,7 +296,7 @@ pub unsafe fn bernoulli_tensor<T: Elem, P: Elem>(g: &mut Generator, d: &Desc<2>,
         }
     });
     if !ok {
-        return BAD_PROBABILITY;
+        return ERR_PROB_OUT_OF_RANGE;
     }
     let double = P::DT == F64;
     d.for_each_row(|off, n, st| {
@@ -310,5 +308,5 @@ pub unsafe fn bernoulli_tensor<T: Elem, P: Elem>(g: &mut Generator, d: &Desc<2>,
             *po.offset(j * st[0]) = T::from_bool(hit);
         }
     });
-    0
+    OK
 }

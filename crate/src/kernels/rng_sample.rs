@@ -4,6 +4,7 @@
 use crate::dtype::Elem;
 use crate::kernels::crmath;
 use crate::kernels::rng::Generator;
+use crate::status::{ERR_PROB_ENTRY_NEGATIVE, ERR_PROB_ENTRY_NOT_FINITE, ERR_PROB_NOT_FINITE_OR_NEGATIVE, ERR_PROB_SUM_NOT_POSITIVE, OK};
 
 /// randperm(n): 0..n-1, then swap element i with element i + (random() % (n - i)).
 ///
@@ -21,11 +22,6 @@ pub unsafe fn randperm<T: Elem>(g: &mut Generator, p: *mut T, stride: isize, n: 
     }
 }
 
-/// Multinomial statuses (ts/ turns them into PyTorch's messages).
-pub const PROB_NOT_FINITE_OR_NEGATIVE: i32 = 10;
-pub const PROB_SUM_NOT_POSITIVE: i32 = 11;
-pub const PROB_ENTRY_NEGATIVE: i32 = 12;
-pub const PROB_ENTRY_NOT_FINITE: i32 = 13;
 
 /// The float types multinomial reads: its cumulative sums and ratios stay in the type.
 pub trait ProbFloat: Elem + PartialOrd + core::ops::Add<Output = Self> + core::ops::Div<Output = Self> {
@@ -69,18 +65,18 @@ impl<T: ProbFloat> Probs<T> {
             for j in 0..self.cols {
                 let v = self.at(i, j);
                 if v.to_f64().is_nan() || v < T::ZERO {
-                    return PROB_ENTRY_NEGATIVE;
+                    return ERR_PROB_ENTRY_NEGATIVE;
                 }
                 if !v.to_f64().is_finite() {
-                    return PROB_ENTRY_NOT_FINITE;
+                    return ERR_PROB_ENTRY_NOT_FINITE;
                 }
                 sum = sum + v;
             }
             if sum.to_f64().is_nan() || sum <= T::ZERO {
-                return PROB_SUM_NOT_POSITIVE;
+                return ERR_PROB_SUM_NOT_POSITIVE;
             }
         }
-        0
+        OK
     }
 
     /// The fast path's checks: every entry finite and >= 0, then no all-zero row.
@@ -89,7 +85,7 @@ impl<T: ProbFloat> Probs<T> {
             for j in 0..self.cols {
                 let v = self.at(i, j).to_f64();
                 if !(0.0..f64::INFINITY).contains(&v) {
-                    return PROB_NOT_FINITE_OR_NEGATIVE;
+                    return ERR_PROB_NOT_FINITE_OR_NEGATIVE;
                 }
             }
         }
@@ -99,10 +95,10 @@ impl<T: ProbFloat> Probs<T> {
                 sum = sum + self.at(i, j);
             }
             if sum == T::ZERO {
-                return PROB_SUM_NOT_POSITIVE;
+                return ERR_PROB_SUM_NOT_POSITIVE;
             }
         }
-        0
+        OK
     }
 }
 
@@ -113,7 +109,7 @@ impl<T: ProbFloat> Probs<T> {
 /// `out` covers rows * n_sample int64 values, row-major.
 pub unsafe fn multinomial_with_replacement<T: ProbFloat>(g: &mut Generator, probs: &Probs<T>, n_sample: usize, out: *mut i64) -> i32 {
     let status = probs.check_rows();
-    if status != 0 {
+    if status != OK {
         return status;
     }
     let n = probs.cols;
@@ -142,7 +138,7 @@ pub unsafe fn multinomial_with_replacement<T: ProbFloat>(g: &mut Generator, prob
             *out.add(i * n_sample + k) = lo as i64;
         }
     }
-    0
+    OK
 }
 
 /// multinomial without replacement (or a single sample): q ~ Exp(1) drawn over the
@@ -153,7 +149,7 @@ pub unsafe fn multinomial_with_replacement<T: ProbFloat>(g: &mut Generator, prob
 /// `out` covers rows * n_sample int64 values, row-major.
 pub unsafe fn multinomial_top<T: ProbFloat>(g: &mut Generator, probs: &Probs<T>, n_sample: usize, q_col_major: bool, out: *mut i64) -> i32 {
     let status = probs.check_all();
-    if status != 0 {
+    if status != OK {
         return status;
     }
     let (rows, cols) = (probs.rows, probs.cols);
@@ -189,5 +185,5 @@ pub unsafe fn multinomial_top<T: ProbFloat>(g: &mut Generator, probs: &Probs<T>,
             *out.add(i * n_sample + k) = j as i64;
         }
     }
-    0
+    OK
 }

@@ -4,6 +4,7 @@
 
 use super::binary::lerp;
 use crate::num::{Float, Int};
+use crate::status::{ERR_BAD_OP, OK};
 use crate::strided::Desc;
 
 /// lerp(a, b, weight = c)
@@ -15,8 +16,6 @@ pub const ADDCDIV: u32 = 2;
 /// min(max(a, b), c); NaN when a bound is NaN (clamp with tensor bounds).
 pub const CLAMP: u32 = 3;
 
-pub const OK: i32 = 0;
-pub const ERR_BAD_OP: i32 = 2;
 
 /// The shared strided loop, with a fast path for contiguous rows.
 #[inline(always)]

@@ -4,6 +4,7 @@
 use super::special;
 use crate::dtype::Elem;
 use crate::num::{Float, Int};
+use crate::status::{ERR_BAD_OP, OK};
 use crate::strided::Desc;
 
 pub const NEG: u32 = 0;
@@ -93,8 +94,6 @@ pub const ISPOSINF: u32 = 5;
 pub const ISNEGINF: u32 = 6;
 pub const NONZERO: u32 = 7;
 
-pub const OK: i32 = 0;
-pub const ERR_BAD_OP: i32 = 2;
 
 #[inline(always)]
 pub unsafe fn map1<A: Copy, O: Copy>(d: &Desc<2>, o: *mut O, a: *const A, f: impl Fn(A) -> O) {

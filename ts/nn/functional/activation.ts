@@ -13,7 +13,7 @@ import {
 } from '../../ops/pointwise/activation.js';
 import { sigmoid as sigmoidOp, tanh as tanhOp } from '../../ops/pointwise/unary.js';
 import { where as whereOp } from '../../ops/pointwise/ternary.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 
 type Fn = (...args: any[]) => Tensor;
 const inplaceOr = (inplace: boolean, self: Tensor, name: string, op: Fn, ...args: unknown[]): Tensor =>

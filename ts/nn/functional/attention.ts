@@ -10,8 +10,8 @@ import { AssertionError, RuntimeError, ValueError, ZeroDivisionError, shapeEqual
 import { bool, uint8 } from '../../tensor/dtype.js';
 import { baddbmm, bmm, cat, softmax, zeros, zerosLike } from '../../ops/all.js';
 import { pyRepr } from '../module_repr.js';
-import { functional } from './define.js';
-import { linear } from './linear.js';
+import { functional } from '../../ops/composite.js';
+import { linear } from '../../ops/nn/linear.js';
 import { dropout } from './dropout.js';
 import { pad } from './padding.js';
 

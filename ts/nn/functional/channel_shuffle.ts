@@ -4,7 +4,7 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 
 type Fn = (...args: any[]) => Tensor;
 

@@ -6,7 +6,7 @@ import { RuntimeError, broadcastShapes } from '../../tensor/shape.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { noGrad } from '../../autograd/grad_mode.js';
 import { norm } from '../../ops/all.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 
 type Fn = (...args: any[]) => Tensor;
 

@@ -7,7 +7,7 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError, ValueError } from '../../tensor/shape.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import { warnOnce } from './warn.js';
 import type { OpFn } from '../../ops/types.js';
 

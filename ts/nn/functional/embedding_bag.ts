@@ -13,7 +13,7 @@ import { int64 } from '../../tensor/dtype.js';
 import { IndexError, NotImplementedError, RuntimeError, ValueError } from '../../tensor/shape.js';
 import { arange, cat, onesLike, tensor, where, zeros } from '../../ops/all.js';
 import { embedding } from './sparse.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 
 type Fn = (...args: any[]) => Tensor;
 

@@ -4,7 +4,7 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { ValueError } from '../../tensor/shape.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import { pad } from './padding.js';
 import { avgPool2d } from './pooling.js';
 import { avgPool3d } from './pooling3d.js';

@@ -4,7 +4,7 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { ValueError, ZeroDivisionError } from '../../tensor/shape.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import { avgPool1d, avgPool2d } from './pooling.js';
 import type { OpFn } from '../../ops/types.js';
 

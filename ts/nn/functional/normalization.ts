@@ -6,8 +6,8 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError, ValueError, ZeroDivisionError } from '../../tensor/shape.js';
 import { noGrad } from '../../autograd/grad_mode.js';
-import { nativeBatchNorm, nativeGroupNorm, nativeLayerNorm, instanceStats } from '../../ops/norm.js';
-import { functional } from './define.js';
+import { nativeBatchNorm, nativeGroupNorm, nativeLayerNorm, instanceStats } from '../../ops/nn/norm.js';
+import { functional } from '../../ops/composite.js';
 import { checkFloatKernel, sizeAt, sizesOf } from './aten_checks.js';
 import type { OpFn } from '../../ops/types.js';
 

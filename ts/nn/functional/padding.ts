@@ -2,8 +2,8 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
-import { constantPadNd, padMode } from '../../ops/pad.js';
-import { functional } from './define.js';
+import { constantPadNd, padMode } from '../../ops/nn/pad.js';
+import { functional } from '../../ops/composite.js';
 import type { OpFn } from '../../ops/types.js';
 
 /** pad(input, pad, mode='constant', value=None); pad lists (before, after) from the last dim backwards. */

@@ -6,7 +6,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import {
   adaptiveAvgPool2dOp, adaptiveMaxPool2dOp, avgPool2d as avgPool2dOp, maxPool2dWithIndices,
-} from '../../ops/pool.js';
+} from '../../ops/nn/pool.js';
 import { checkFloatKernel, sizeAt, sizesOf } from './aten_checks.js';
 import { expandArg, pool2dShapeCheck, windowOutput, type PoolWindow } from './pool_checks.js';
 

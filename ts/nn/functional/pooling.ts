@@ -5,7 +5,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { isGradEnabled } from '../../autograd/grad_mode.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import { checkFloatKernel, sizesOf } from './aten_checks.js';
 import { intList, listWithDefault, poolingOutputShape } from './pool_checks.js';
 import {

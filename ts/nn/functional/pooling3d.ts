@@ -13,7 +13,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError, numelOf } from '../../tensor/shape.js';
 import { int64 } from '../../tensor/dtype.js';
 import { empty } from '../../ops/all.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import { checkFloatKernel, sizesOf } from './aten_checks.js';
 import { expandArg, intList, listWithDefault, pool3dShapeCheck, windowOutput, type PoolWindow } from './pool_checks.js';
 import {

@@ -14,9 +14,10 @@ import { float64 } from '../../tensor/dtype.js';
 import { isGradEnabled, noGrad } from '../../autograd/grad_mode.js';
 import { ones, tensor } from '../../ops/all.js';
 import { rand } from '../../random/index.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import { leakyRelu, leakyRelu_ } from './activation.js';
 import { requireKernelDtype } from './kernel_dtype.js';
+import type { Generator } from '../../random/generator.js';
 
 type Fn = (...args: any[]) => Tensor;
 
@@ -26,7 +27,7 @@ function drawNoise(x: Tensor, lower: number, upper: number, generator: unknown):
     const negative = x.le(0);
     const count = negative.sum().item() as number;
     const [lo, hi] = tensor([lower, upper], { dtype: x.dtype }).tolist() as number[];
-    const slopes = rand([count], { dtype: float64, generator }).mul(hi - lo).add(lo).to(x.dtype);
+    const slopes = rand([count], { dtype: float64, generator: generator as Generator | null }).mul(hi - lo).add(lo).to(x.dtype);
     return ones(x.shape, { dtype: x.dtype }).maskedScatter_(negative, slopes);
   });
 }

@@ -6,7 +6,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { IndexError, RuntimeError, ValueError, numelOf } from '../../tensor/shape.js';
 import { int64 } from '../../tensor/dtype.js';
 import { zeros } from '../../ops/all.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import { checkFloatKernel, sizesOf } from './aten_checks.js';
 import type { OpFn } from '../../ops/types.js';
 

@@ -3,9 +3,9 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../../tensor/shape.js';
-import { upsample as upsampleOp } from '../../ops/upsample.js';
+import { upsample as upsampleOp } from '../../ops/nn/upsample.js';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from './pooling.js';
-import { functional } from './define.js';
+import { functional } from '../../ops/composite.js';
 import type { OpFn } from '../../ops/types.js';
 
 const list = (v: unknown, n: number): unknown[] => (Array.isArray(v) ? v : new Array(n).fill(v));

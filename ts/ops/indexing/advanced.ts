@@ -6,11 +6,10 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64, int32 } from '../../tensor/dtype.js';
 import { contiguousStrides, IndexError, RuntimeError, numelOf } from '../../tensor/shape.js';
-import { writeDesc, writeDescRaw } from '../../tensor/layout.js';
-import { K, scratch } from '../../wasm/heap.js';
-import { checkStatus, contiguousCopy } from '../kernels.js';
-import { runReduce, reducePlan } from '../reduce.js';
-import { RED } from '../codes.js';
+import { contiguousCopy } from '../../tensor/copy.js';
+import { indexOffsets, indexGather, indexPut, nonzeroInto } from '../../kernels/index.js';
+import { runReduce, reducePlan } from '../../kernels/reduce.js';
+import { RED } from '../../kernels/codes.js';
 
 /** Index tensors (int64 or int32) for the distinct, ascending dims `dims` of a tensor. */
 export interface AdvIndex {
@@ -106,10 +105,8 @@ export function computeOffsets(shape: readonly number[], strides: readonly numbe
       const d = adv.dims[k];
       const bst = new Array<number>(bshape.length).fill(0);
       for (let i = 0; i < t.ndim; i++) bst[bshape.length - t.ndim + i] = t._shape[i] === 1 ? 0 : t._strides[i];
-      const nd = writeDesc(bshape, [offs._strides, bst]);
-      const status = K.index_offsets(t.dtype.code, nd, scratch, offs._ptr, t._ptr, shape[d], strides[d], k === 0 ? 1 : 0, adv.wrap === false ? 0 : 1);
-      if (status === 3) bad(k, K.last_bad_index(), shape[d]);
-      checkStatus(status, 'index');
+      const value = indexOffsets(offs, t, bst, shape[d], strides[d], k === 0, adv.wrap !== false);
+      if (value !== null) bad(k, value, shape[d]);
     });
   } catch (e) {
     offs.dispose();
@@ -126,8 +123,7 @@ export function advancedGather(src: Tensor, adv: AdvIndex, bad: BadIndex = badIn
   try {
     const out = Tensor._empty(layout.shape, src.dtype);
     if (out.numel() === 0) return out;
-    const nd = writeDesc(layout.shape, [out._strides, layout.srcStrides, layout.offStrides]);
-    checkStatus(K.index_gather(src.dtype.code, nd, scratch, out._ptr, src._ptr, offs._ptr), 'index');
+    indexGather(out, src, layout.srcStrides, offs, layout.offStrides);
     return out;
   } finally {
     offs.dispose();
@@ -159,8 +155,7 @@ export function advancedPut(dst: Tensor, adv: AdvIndex, values: Tensor, accumula
     if (numelOf(rshape) === 0) return;
     const vst = new Array<number>(rshape.length).fill(0);
     for (let i = 0; i < v.ndim; i++) vst[rshape.length - v.ndim + i] = v._shape[i] === 1 ? 0 : v._strides[i];
-    const nd = writeDesc(rshape, [layout.srcStrides, vst, layout.offStrides]);
-    checkStatus(K.index_put(accumulate ? 1 : 0, dst.dtype.code, nd, scratch, dst._ptr, v._ptr, offs._ptr), 'index_put_');
+    indexPut(accumulate, rshape, dst, layout.srcStrides, v, vst, offs, layout.offStrides);
   } finally {
     offs.dispose();
     if (v !== values) v.dispose();
@@ -188,11 +183,11 @@ export function nonzeroCoords(t: Tensor): Tensor {
   }
   const out = Tensor._empty([count, t.ndim], int64);
   if (count === 0) return out;
-  const nd = writeDescRaw(t._shape, [t._strides]);
-  const written = K.nonzero(t.dtype.code, nd, scratch, t._ptr, out._ptr, count);
-  if (written < 0) {
+  try {
+    nonzeroInto(t, out, count);
+  } catch (e) {
     out.dispose();
-    throw new RuntimeError(`nonzero: not implemented for ${t.dtype.scalarName}`);
+    throw e;
   }
   return out;
 }

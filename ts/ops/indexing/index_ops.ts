@@ -1,26 +1,21 @@
-// Index ops along one dim (index_select, index_add, index_fill, index_copy), flat and
-// per-dim takes (take, take_along_dim), and nonzero / argwhere. All run on the
-// advanced-index kernels: the index is validated before anything is written.
+// Index ops along one dim (index_select, index_add, index_fill, index_copy), and flat
+// and per-dim takes (take, take_along_dim). All run on the advanced-index kernels: the
+// index is validated before anything is written.
 
 import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { int64, int32 } from '../../tensor/dtype.js';
 import { normalizeDim, broadcastShapes, IndexError, RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { contiguousCopy, contiguous, fill, withDtype } from '../kernels.js';
+import { contiguousCopy, contiguous, withDtype } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
 import { binary } from '../elementwise.js';
-import { BIN } from '../codes.js';
-import { broadcastTo } from '../views.js';
-import { gather } from '../gather.js';
-import { advancedGather, advancedPut, nonzeroCoords, atLeast1d, AdvIndex, BadIndex } from './advanced.js';
-import { indexPutImpl } from './setitem.js';
-import type { OpMethod, OpAny, OpFn } from '../types.js';
+import { BIN } from '../../kernels/codes.js';
+import { broadcastTo } from '../shape/views.js';
+import { gather } from './gather.js';
+import { advancedGather, advancedPut, atLeast1d, AdvIndex, BadIndex } from './advanced.js';
+import { indexPutImpl } from './subscript.js';
+import type { TorchOps } from '../signatures.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    indexSelect: OpMethod; indexAdd: OpMethod; indexAdd_: OpMethod; indexFill: OpMethod; indexFill_: OpMethod;
-    indexCopy: OpMethod; indexCopy_: OpMethod; take: OpMethod; takeAlongDim: OpMethod; nonzero: OpAny; argwhere: OpMethod;
-  }
-}
 
 const isIndexDtype = (t: Tensor): boolean => t.dtype === int64 || t.dtype === int32;
 
@@ -40,7 +35,7 @@ function zerosOf(shape: readonly number[], like: Tensor): Tensor {
 }
 
 /** Selects entries of `index` along dim. Negative indices are out of range, as in PyTorch. */
-export const indexSelect: OpFn = defineOp({
+export const indexSelect: TorchOps['index_select'] = defineOp({
   name: 'index_select',
   sig: 'Tensor self, int dim, Tensor index',
   out: true,
@@ -95,7 +90,7 @@ function indexAddInto(out: Tensor, dim: number, index: Tensor, source: Tensor, a
 }
 
 /** self with alpha * source added at index along dim (repeated indices accumulate). */
-export const indexAdd: OpFn = defineOp({
+export const indexAdd: TorchOps['index_add'] = defineOp({
   name: 'index_add',
   sig: 'Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1',
   inplace: true,
@@ -135,7 +130,7 @@ function indexFillInto(out: Tensor, dim: number, index: Tensor, value: Tensor | 
 }
 
 /** self with `value` written at index along dim. */
-export const indexFill: OpFn = defineOp({
+export const indexFill: TorchOps['index_fill'] = defineOp({
   name: 'index_fill',
   sig: 'Tensor self, int dim, Tensor index, Tensor|Scalar value',
   inplace: true,
@@ -159,7 +154,7 @@ function indexCopyInto(out: Tensor, dim: number, index: Tensor, source: Tensor):
 }
 
 /** self with the slices of source written at index along dim. */
-export const indexCopy: OpFn = defineOp({
+export const indexCopy = defineOp({
   name: 'index_copy',
   sig: 'Tensor self, int dim, Tensor index, Tensor source',
   inplace: true,
@@ -229,25 +224,4 @@ export const takeAlongDim = defineOp({
     const selfB = broadcastTo(self, broadcastShapes(idxSizes, self._shape));
     return gather(selfB, d, idxB);
   },
-});
-
-/** Coordinates of the nonzero elements: [count, ndim], or one tensor per dim with as_tuple. */
-export const nonzero = defineOp({
-  name: 'nonzero',
-  sig: 'Tensor self, *, bool as_tuple=False',
-  out: true,
-  forward: (self: Tensor, asTuple: boolean) => {
-    if (!asTuple) return nonzeroCoords(self);
-    const coords = nonzeroCoords(atLeast1d(self));
-    const n = coords._shape[0];
-    const k = coords._shape[1];
-    return Array.from({ length: k }, (_, j) => coords._view([n], [k], j));
-  },
-});
-
-/** nonzero(self): the coordinates of the nonzero elements as rows. */
-export const argwhere = defineOp({
-  name: 'argwhere',
-  sig: 'Tensor self',
-  forward: (self: Tensor) => nonzeroCoords(self),
 });

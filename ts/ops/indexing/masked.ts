@@ -6,18 +6,15 @@ import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { bool } from '../../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, shapeEquals, RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { contiguous, contiguousCopy, fill, whereInto, withDtype } from '../kernels.js';
-import { cat } from '../join.js';
-import { expand } from '../views.js';
+import { contiguous, contiguousCopy, withDtype } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { whereInto } from '../../kernels/elementwise.js';
+import { cat } from '../shape/join.js';
+import { expand } from '../shape/views.js';
 import { advancedPut, atLeast1d, nonzeroCoords } from './advanced.js';
-import { getitem } from './getitem.js';
-import type { OpMethod, OpFn } from '../types.js';
+import { getitem } from './subscript.js';
+import type { TorchOps } from '../signatures.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    maskedFill: OpMethod; maskedFill_: OpMethod; maskedSelect: OpMethod; maskedScatter: OpMethod; maskedScatter_: OpMethod;
-  }
-}
 
 function checkBoolMask(op: string, mask: Tensor): void {
   if (mask.dtype !== bool) throw new RuntimeError(`${op} only supports boolean masks, but got mask with dtype ${mask.dtype.scalarName}`);
@@ -47,7 +44,7 @@ function maskedFillInto(out: Tensor, mask: Tensor, value: Tensor | Scalar): void
 }
 
 /** self with `value` where mask is true (mask and self broadcast together). */
-export const maskedFill: OpFn = defineOp({
+export const maskedFill: TorchOps['masked_fill'] = defineOp({
   name: 'masked_fill',
   sig: 'Tensor self, Tensor mask, Tensor|Scalar value',
   inplace: true,
@@ -66,7 +63,7 @@ export const maskedFill: OpFn = defineOp({
 });
 
 /** The elements of self where mask is true, as a 1-D tensor (both broadcast first). */
-export const maskedSelect: OpFn = defineOp({
+export const maskedSelect = defineOp({
   name: 'masked_select',
   sig: 'Tensor self, Tensor mask',
   out: true,
@@ -105,7 +102,7 @@ function maskedScatterInto(out: Tensor, mask: Tensor, source: Tensor): void {
 }
 
 /** self with source's elements copied, in row-major order, where mask is true. */
-export const maskedScatter: OpFn = defineOp({
+export const maskedScatter = defineOp({
   name: 'masked_scatter',
   sig: 'Tensor self, Tensor mask, Tensor source',
   inplace: true,

@@ -5,21 +5,17 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64, int32 } from '../../tensor/dtype.js';
 import { normalizeDim, normalizeDims, contiguousStrides, RuntimeError } from '../../tensor/shape.js';
-import { K } from '../../wasm/heap.js';
+import { contiguous, contiguousCopy, copyInto, withDtype } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { repeatInterleaveCounts } from '../../kernels/index.js';
 import { defineOp } from '../registry.js';
-import { contiguous, contiguousCopy, copyInto, fill, withDtype } from '../kernels.js';
-import { sum } from '../reduce.js';
-import { transpose, expand, view } from '../views.js';
-import { clone } from '../copy.js';
+import { sum } from '../reduce/reduce.js';
+import { transpose, expand, view } from '../shape/views.js';
+import { clone } from '../creation/copy.js';
 import { indexSelect } from './index_ops.js';
-import type { OpAny, OpFn, OpMethod } from '../types.js';
+import type { OpAny, OpFn } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    repeat: OpMethod; tile: OpMethod; repeatInterleave: OpMethod; flip: OpMethod; fliplr: OpMethod; flipud: OpMethod;
-    roll: OpMethod; rot90: OpMethod;
-  }
-}
 
 /** Tiles self `repeats` times along each dim (leading repeats add dims). */
 export const repeat: OpFn = defineOp({
@@ -71,22 +67,20 @@ function countsToIndices(counts: Tensor): Tensor {
     const total = Number(sum(c).item());
     if (total < 0) throw new RuntimeError('repeats can not be negative');
     const out = Tensor._empty([total], int64);
-    const status = K.repeat_interleave_counts(c.numel(), c._ptr, c.ndim === 0 ? 0 : c._strides[0], out._ptr, total);
-    if (status === 3) {
+    let negative: number | null;
+    try {
+      negative = repeatInterleaveCounts(c, out);
+    } catch (e) {
+      out.dispose();
+      throw e;
+    }
+    if (negative !== null) {
       out.dispose();
       throw new RuntimeError('repeats can not be negative');
     }
-    checkRepeatStatus(status, out);
     return out;
   } finally {
     if (c !== counts) c.dispose();
-  }
-}
-
-function checkRepeatStatus(status: number, out: Tensor): void {
-  if (status !== 0) {
-    out.dispose();
-    throw new RuntimeError(`repeat_interleave: kernel failed with status ${status}`);
   }
 }
 
@@ -133,7 +127,7 @@ function broadcastCount(t: Tensor, n: number): Tensor {
 }
 
 /** A copy of self reversed along `dims` (read through negative strides). */
-export const flip: OpFn = defineOp({
+export const flip: TorchOps['flip'] = defineOp({
   name: 'flip',
   sig: 'Tensor self, int[] dims',
   out: true,
@@ -192,7 +186,7 @@ function rollInto(out: Tensor, src: Tensor, d: number, shift: number): void {
 }
 
 /** Shifts elements along dims, wrapping around; without dims, rolls the flattened tensor. */
-export const roll: OpFn = defineOp({
+export const roll: TorchOps['roll'] = defineOp({
   name: 'roll',
   sig: 'Tensor self, int[1] shifts, int[1] dims=[]',
   out: true,
@@ -247,8 +241,9 @@ export const rot90 = defineOp({
   },
 });
 
-const meshgridOp = defineOp({
+const meshgridOp: OpAny = defineOp({
   name: 'meshgrid',
+  returns: 'Tensor[]',
   sig: 'Tensor[] tensors, *, str? indexing=None',
   forward: (tensors: Tensor[], indexing: string | null) => {
     const mode = indexing ?? 'ij';

@@ -5,19 +5,13 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64 } from '../../tensor/dtype.js';
 import { normalizeDim, RuntimeError } from '../../tensor/shape.js';
-import { writeDesc } from '../../tensor/layout.js';
-import { K, scratch } from '../../wasm/heap.js';
+import { contiguousCopy } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { sortLines as sortLinesKernel } from '../../kernels/sort.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguousCopy, fill } from '../kernels.js';
-import { scatter } from '../gather.js';
+import { scatter } from './gather.js';
 import { atLeast1d } from './advanced.js';
-import type { OpAny, OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    sort: OpAny; argsort: OpMethod; topk: OpAny; kthvalue: OpAny; msort: OpMethod;
-  }
-}
 
 /** PyTorch's (values, indices) named tuple: a 2-element array that also has the two names. */
 export interface ValuesIndices {
@@ -43,15 +37,7 @@ export function sortLines(x: Tensor, d: number, k: number, descending: boolean, 
   shape[d] = k;
   const vals = withValues ? Tensor._empty(shape, x.dtype) : null;
   const idx = Tensor._empty(shape, int64);
-  if (idx.numel() === 0) return [vals, idx];
-  const lines = [...x._shape];
-  lines[d] = 1;
-  const vst = vals ? vals._strides : idx._strides;
-  const nd = writeDesc(lines, [vst, idx._strides, x._strides]);
-  checkStatus(
-    K.sort_lines(x.dtype.code, nd, scratch, x._shape[d], k, vst[d], idx._strides[d], x._strides[d], vals ? vals._ptr : 0, idx._ptr, x._ptr, descending ? 1 : 0),
-    'sort',
-  );
+  if (idx.numel() > 0) sortLinesKernel(x, d, k, descending, vals, idx);
   return [vals, idx];
 }
 
@@ -69,6 +55,7 @@ function valueSelectingBackward(g: Tensor, dim: number, indices: Tensor, sizes: 
 /** (values, indices) of each line sorted along dim; `stable` keeps equal values in input order (always true here). */
 export const sort = defineOp({
   name: 'sort',
+  returns: '(Tensor values, Tensor indices)',
   sig: 'Tensor self, int dim=-1, bool descending=False, *, bool? stable=False',
   save: ['result'],
   forward: (self: Tensor, dim: number, descending: boolean) => {
@@ -102,6 +89,7 @@ export const argsort = defineOp({
 /** The k largest (or smallest) values along dim with their indices, in sorted order. */
 export const topk = defineOp({
   name: 'topk',
+  returns: '(Tensor values, Tensor indices)',
   sig: 'Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True',
   save: ['result'],
   forward: (self: Tensor, k: number, dim: number, largest: boolean) => {
@@ -117,6 +105,7 @@ export const topk = defineOp({
 /** The k-th smallest value along dim (k counts from 1) and its index. */
 export const kthvalue = defineOp({
   name: 'kthvalue',
+  returns: '(Tensor values, Tensor indices)',
   sig: 'Tensor self, int k, int dim=-1, bool keepdim=False',
   save: ['result'],
   forward: (self: Tensor, k: number, dim: number, keepdim: boolean) => {

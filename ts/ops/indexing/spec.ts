@@ -6,9 +6,9 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64, int32, bool, uint8 } from '../../tensor/dtype.js';
 import { IndexError, ValueError, contiguousStrides } from '../../tensor/shape.js';
-import { tensor as makeTensor } from '../creation.js';
-import { fill } from '../kernels.js';
-import { sliceRange } from '../views.js';
+import { tensor as makeTensor } from '../creation/factories.js';
+import { fill } from '../../kernels/memory.js';
+import { sliceRange } from '../shape/views.js';
 import { Slice, parseSlice } from './slice.js';
 import { nonzeroCoords } from './advanced.js';
 

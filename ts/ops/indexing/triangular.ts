@@ -3,38 +3,25 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { normalizeDim, RuntimeError } from '../../tensor/shape.js';
-import { writeDesc } from '../../tensor/layout.js';
-import { K, scratch } from '../../wasm/heap.js';
+import { contiguousCopy, copyInto } from '../../tensor/copy.js';
+import { fill } from '../../kernels/memory.js';
+import { triangle } from '../../kernels/index.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguousCopy, copyInto, fill } from '../kernels.js';
-import { diagonal, diagonalBackward } from '../views.js';
-import type { OpFn, OpMethod } from '../types.js';
+import { diagonal, diagonalBackward } from '../shape/views.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    tril: OpMethod; tril_: OpMethod; triu: OpMethod; triu_: OpMethod; diag: OpMethod; diagEmbed: OpMethod;
-  }
-}
+import type { TorchOps } from '../signatures.js';
 
 /** out = tril/triu(src, k) over the last two dims; src may be out itself. */
 function triangleInto(upper: boolean, out: Tensor, src: Tensor, k: number): void {
   // PyTorch wraps dim -2 first: a 1-D input fails with the dim range message
   normalizeDim(-2, src.ndim, false);
   if (out.numel() === 0) return;
-  const nd = src.ndim;
-  const nd2 = writeDesc(src._shape.slice(0, nd - 2), [out._strides.slice(0, nd - 2), src._strides.slice(0, nd - 2)]);
-  checkStatus(
-    K.triangle(
-      upper ? 1 : 0, k, src.dtype.code, nd2, scratch, src._shape[nd - 2], src._shape[nd - 1],
-      out._ptr, out._strides[nd - 2], out._strides[nd - 1], src._ptr, src._strides[nd - 2], src._strides[nd - 1],
-    ),
-    upper ? 'triu' : 'tril',
-  );
+  triangle(upper, k, out, src);
 }
 
-function triangleOp(name: 'tril' | 'triu'): OpFn {
+function triangleOp<N extends 'tril' | 'triu'>(name: N): TorchOps[N] {
   const upper = name === 'triu';
-  const op: OpFn = defineOp({
+  const op: TorchOps[N] = defineOp({
     name,
     sig: 'Tensor self, int diagonal=0',
     inplace: true,

@@ -5,18 +5,12 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64 } from '../../tensor/dtype.js';
 import { normalizeDim, contiguousStrides, numelOf } from '../../tensor/shape.js';
-import { K } from '../../wasm/heap.js';
+import { contiguousCopy } from '../../tensor/copy.js';
+import { sortRows, groupConsecutiveRows } from '../../kernels/sort.js';
 import { defineOp } from '../registry.js';
-import { checkStatus, contiguousCopy } from '../kernels.js';
 import { advancedGather } from './advanced.js';
 import { sortLines } from './sort.js';
-import type { OpAny } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    unique: OpAny; uniqueConsecutive: OpAny;
-  }
-}
 
 /** The first `g` rows of a contiguous [n, ...rest] tensor, as a new contiguous [g, ...rest] tensor. */
 function firstRows(t: Tensor, g: number): Tensor {
@@ -42,7 +36,7 @@ function groupRows(rows: Tensor, sorted: boolean, wantInverse: boolean, wantCoun
         perm = i;
       } else {
         perm = Tensor._empty([n], int64);
-        checkStatus(K.sort_rows(rows.dtype.code, n, m, rows._ptr, perm._ptr), 'unique');
+        sortRows(rows, perm);
         data = advancedGather(rows, { tensors: [perm], dims: [0] });
       }
       temps.push(data, perm);
@@ -52,8 +46,7 @@ function groupRows(rows: Tensor, sorted: boolean, wantInverse: boolean, wantCoun
     const counts = wantCounts ? Tensor._empty([n], int64) : null;
     temps.push(out);
     if (counts) temps.push(counts);
-    const g = n === 0 ? 0 : K.unique_consecutive(rows.dtype.code, n, m, data._ptr, perm ? perm._ptr : 0, out._ptr, inverse ? inverse._ptr : 0, counts ? counts._ptr : 0);
-    if (g < 0) throw new Error(`unique: not implemented for ${rows.dtype.scalarName}`);
+    const g = groupConsecutiveRows(data, perm, out, inverse, counts);
     return [firstRows(out, g), inverse, counts ? firstRows(counts, g) : null];
   } finally {
     temps.forEach((t) => t.dispose());
@@ -98,6 +91,7 @@ function uniqueImpl(self: Tensor, sorted: boolean, wantInverse: boolean, wantCou
 /** The distinct values (sorted), with the inverse indices and counts when asked. */
 export const unique = defineOp({
   name: 'unique',
+  returns: 'any',
   sig: 'Tensor self, bool sorted=True, bool return_inverse=False, bool return_counts=False, int? dim=None',
   forward: (self: Tensor, sorted: boolean, inv: boolean, counts: boolean, dim: number | null) =>
     // an unsorted unique may come in any order: sorting is one valid order
@@ -107,6 +101,7 @@ export const unique = defineOp({
 /** Collapses runs of equal consecutive values (or slices along dim). */
 export const uniqueConsecutive = defineOp({
   name: 'unique_consecutive',
+  returns: 'any',
   sig: 'Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None',
   forward: (self: Tensor, inv: boolean, counts: boolean, dim: number | null) => uniqueImpl(self, false, inv, counts, dim),
 });

@@ -8,21 +8,15 @@ import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { unary } from '../elementwise.js';
-import { UN } from '../codes.js';
+import { UN } from '../../kernels/codes.js';
 import { requireFloat } from './common.js';
 import { where } from './ternary.js';
 import { sigmoid } from './unary.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    relu: OpMethod; relu_: OpMethod; hardshrink: OpMethod;
-  }
-}
 
 /** Declares an activation op `name(self, ...params)` computed by unary kernel `kop`. */
-function activation(spec: {
-  name: string;
+function activation<const N extends string>(spec: {
+  name: N;
   sig?: string;
   kop: number;
   /** Kernel parameters p1..p3 from the op's non-tensor args. */
@@ -55,7 +49,10 @@ function activation(spec: {
   });
 }
 
-/** max(x, 0); NaN passes. */
+/**
+ * max(x, 0); NaN passes.
+ * @example x.relu(); torch.relu(x)
+ */
 export const relu = activation({
   name: 'relu',
   kop: UN.RELU,

@@ -8,22 +8,18 @@ import { float64 } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { binary, unary } from '../elementwise.js';
-import { BIN, UN } from '../codes.js';
+import { BIN, UN } from '../../kernels/codes.js';
 import { floatResult, resultType } from '../promotion.js';
-import type { Operand } from '../kernels.js';
+import type { Operand } from '../../kernels/elementwise.js';
 import { notImplemented } from './common.js';
 import { zeroGrad } from './rounding.js';
 import { where } from './ternary.js';
 import type { OpMethod } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    floorDivide: OpMethod; floorDivide_: OpMethod; remainder: OpMethod; remainder_: OpMethod; fmod: OpMethod; fmod_: OpMethod;
-    pow: OpMethod; pow_: OpMethod; floatPower: OpMethod; floatPower_: OpMethod;
-    atan2: OpMethod; atan2_: OpMethod; arctan2: OpMethod; arctan2_: OpMethod; hypot: OpMethod; hypot_: OpMethod;
-    copysign: OpMethod; copysign_: OpMethod; xlogy: OpMethod; xlogy_: OpMethod;
-    logaddexp: OpMethod; logaddexp2: OpMethod;
-    maximum: OpMethod; minimum: OpMethod; fmax: OpMethod; fmin: OpMethod;
+    floatPower_: OpMethod;
   }
 }
 
@@ -53,17 +49,19 @@ function floatOnlyBinary(name: string, kop: number, self: Tensor, other: Operand
 }
 
 /** Declares a broadcasting binary op with its in-place and out= forms. */
-function binaryOp(spec: {
-  name: string;
+function binaryOp<const N extends string>(spec: {
+  name: N;
   sig?: string;
   impl: (out: Tensor | null, self: any, other: any) => Tensor;
   grad?: Record<string, (g: Tensor, c: GradCtx) => Tensor | null>;
   save?: string[];
   inplace?: boolean;
   nodeName?: string | ((...args: any[]) => string);
+  aliases?: string[];
 }) {
   return defineOp({
     name: spec.name,
+    aliases: spec.aliases,
     sig: spec.sig ?? 'Tensor self, Tensor other',
     inplace: spec.inplace ?? true,
     out: true,
@@ -177,6 +175,7 @@ export const floatPower = defineOp({
 /** atan2(self, other): the angle of (other, self), in (-pi, pi]. */
 export const atan2 = binaryOp({
   name: 'atan2',
+  aliases: ['arctan2'],
   impl: (out, self, other) => floatBinary('atan2', BIN.ATAN2, self, other, out),
   grad: {
     self: (g, c) => g.mul(c.other).mul(c.self.mul(c.self).add(c.other.mul(c.other)).reciprocal()),
@@ -209,7 +208,7 @@ export const copysign = binaryOp({
 });
 
 /** self * log(other), 0 where self == 0 (unless other is NaN). */
-export const xlogy = binaryOp({
+export const xlogy: TorchOps['xlogy'] = binaryOp({
   name: 'xlogy',
   sig: 'Tensor|Scalar self, Tensor|Scalar other',
   impl: (out, self, other) => floatBinary('xlogy', BIN.XLOGY, self, other, out),
@@ -246,7 +245,10 @@ function extremumGrad(lose: (x: Tensor, y: Tensor) => Tensor) {
   return (g: Tensor, c: GradCtx): Tensor => where(lose(c.self, c.other), 0, where(c.self.eq(c.other), g.div(2), g));
 }
 
-/** Elementwise max; NaN propagates. */
+/**
+ * Elementwise max; NaN propagates.
+ * @example torch.maximum(x, y)
+ */
 export const maximum = binaryOp({
   name: 'maximum',
   inplace: false,
@@ -287,8 +289,6 @@ export const fmin = binaryOp({
 });
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
-proto.arctan2 = proto.atan2;
-proto.arctan2_ = proto.atan2_;
 proto.floatPower_ = function (this: Tensor, exponent: Operand) {
   if (this.dtype !== float64) {
     throw new RuntimeError(`the base given to float_power_ has dtype ${this.dtype.scalarName} but the operation's result requires dtype Double`);

@@ -5,21 +5,13 @@ import { Tensor } from '../../tensor/tensor.js';
 import { bool } from '../../tensor/dtype.js';
 import { defineOp } from '../registry.js';
 import { binary, unary } from '../elementwise.js';
-import { BIN, UN } from '../codes.js';
+import { BIN, UN } from '../../kernels/codes.js';
 import { resultType } from '../promotion.js';
-import type { Operand } from '../kernels.js';
+import type { Operand } from '../../kernels/elementwise.js';
 import { notImplemented } from './common.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    bitwiseAnd: OpMethod; bitwiseAnd_: OpMethod; bitwiseOr: OpMethod; bitwiseOr_: OpMethod;
-    bitwiseXor: OpMethod; bitwiseXor_: OpMethod; bitwiseNot: OpMethod; bitwiseNot_: OpMethod;
-    bitwiseLeftShift: OpMethod; bitwiseLeftShift_: OpMethod; bitwiseRightShift: OpMethod; bitwiseRightShift_: OpMethod;
-  }
-}
 
-function bitwiseOp(name: string, kop: number, kernel: string, opts: { scalarSelf?: boolean; bools?: boolean } = {}) {
+function bitwiseOp<const N extends string>(name: N, kop: number, kernel: string, opts: { scalarSelf?: boolean; bools?: boolean } = {}) {
   const impl = (out: Tensor | null, self: Operand, other: Operand): Tensor => {
     if (!(self instanceof Tensor) && !(other instanceof Tensor)) {
       throw new TypeError(`${name}(): expected at least one of 'self' and 'other' to be a Tensor, got two numbers`);

@@ -9,26 +9,20 @@ import { tidy } from '../../tensor/scope.js';
 import { typeMetaName } from './common.js';
 import { defineOp } from '../registry.js';
 import { compare, predicate } from '../elementwise.js';
-import { CMP, PRED } from '../codes.js';
-import type { Operand } from '../kernels.js';
-import type { OpMethod } from '../types.js';
+import { CMP, PRED } from '../../kernels/codes.js';
+import type { Operand } from '../../kernels/elementwise.js';
+import type { OpAny } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    eq: OpMethod; eq_: OpMethod; ne: OpMethod; ne_: OpMethod; lt: OpMethod; lt_: OpMethod;
-    le: OpMethod; le_: OpMethod; gt: OpMethod; gt_: OpMethod; ge: OpMethod; ge_: OpMethod;
-    greater: OpMethod; greater_: OpMethod; greaterEqual: OpMethod; greaterEqual_: OpMethod;
-    less: OpMethod; less_: OpMethod; lessEqual: OpMethod; lessEqual_: OpMethod; notEqual: OpMethod; notEqual_: OpMethod;
-    logicalAnd: OpMethod; logicalAnd_: OpMethod; logicalOr: OpMethod; logicalOr_: OpMethod;
-    logicalXor: OpMethod; logicalXor_: OpMethod; logicalNot: OpMethod; logicalNot_: OpMethod;
-    isnan: OpMethod; isinf: OpMethod; isfinite: OpMethod; isposinf: OpMethod; isneginf: OpMethod; signbit: OpMethod;
-    isclose: OpMethod; allclose(other: Tensor, ...rest: unknown[]): boolean; equal(other: Tensor): boolean;
+    allclose(other: Tensor, ...rest: unknown[]): boolean; equal(other: Tensor): boolean;
   }
 }
 
-function compareOp(name: string, kop: number, other = 'Tensor|Scalar') {
+function compareOp<const N extends string>(name: N, kop: number, other = 'Tensor|Scalar', aliases: string[] = []) {
   return defineOp({
     name,
+    aliases,
     sig: `Tensor self, ${other} other`,
     inplace: true,
     out: true,
@@ -37,12 +31,20 @@ function compareOp(name: string, kop: number, other = 'Tensor|Scalar') {
   });
 }
 
+/**
+ * Elementwise self == other, broadcast, as a bool tensor.
+ * @example torch.eq(x, 0.5)
+ */
 export const eq = compareOp('eq', CMP.EQ);
-export const ne = compareOp('ne', CMP.NE);
-export const lt = compareOp('lt', CMP.LT);
-export const le = compareOp('le', CMP.LE);
-export const gt = compareOp('gt', CMP.GT);
-export const ge = compareOp('ge', CMP.GE);
+export const ne = compareOp('ne', CMP.NE, undefined, ['not_equal']);
+export const lt = compareOp('lt', CMP.LT, undefined, ['less']);
+export const le = compareOp('le', CMP.LE, undefined, ['less_equal']);
+/**
+ * Elementwise self > other, broadcast, as a bool tensor.
+ * @example x.gt(0)
+ */
+export const gt = compareOp('gt', CMP.GT, undefined, ['greater']);
+export const ge = compareOp('ge', CMP.GE, undefined, ['greater_equal']);
 export { gt as greater, ge as greaterEqual, lt as less, le as lessEqual, ne as notEqual };
 
 /** Elementwise and/or/xor of truth values (nonzero is true). */
@@ -50,7 +52,7 @@ export const logicalAnd = compareOp('logical_and', CMP.LOGICAL_AND, 'Tensor');
 export const logicalOr = compareOp('logical_or', CMP.LOGICAL_OR, 'Tensor');
 export const logicalXor = compareOp('logical_xor', CMP.LOGICAL_XOR, 'Tensor');
 
-function predicateOp(name: string, kop: number, opts: { inplace?: boolean; out?: boolean } = {}) {
+function predicateOp<const N extends string>(name: N, kop: number, opts: { inplace?: boolean; out?: boolean } = {}) {
   return defineOp({
     name,
     sig: 'Tensor self',
@@ -70,10 +72,6 @@ export const isneginf = predicateOp('isneginf', PRED.ISNEGINF, { out: true });
 export const signbit = predicateOp('signbit', PRED.SIGNBIT, { out: true });
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
-for (const [alias, name] of [['greater', 'gt'], ['greaterEqual', 'ge'], ['less', 'lt'], ['lessEqual', 'le'], ['notEqual', 'ne']]) {
-  proto[alias] = proto[name];
-  proto[`${alias}_`] = proto[`${name}_`];
-}
 
 /** How many elements of a bool tensor are false (0 when all hold). */
 const countFalse = (t: Tensor): number => Number(t.logicalNot().sum().item());
@@ -102,7 +100,7 @@ export const isclose = defineOp({
 
 /** Whether every element of self is close to other's (see isclose). */
 export function allclose(self: Tensor, other: Tensor, ...rest: unknown[]): boolean {
-  return tidy(() => countFalse(isclose(self, other, ...rest)) === 0);
+  return tidy(() => countFalse((isclose as OpAny)(self, other, ...rest)) === 0);
 }
 
 /** Same shape and the same values (NaN is never equal). */

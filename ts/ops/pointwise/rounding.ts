@@ -5,35 +5,26 @@ import { Tensor } from '../../tensor/tensor.js';
 import { DType, float16, bfloat16, float64 } from '../../tensor/dtype.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { unary } from '../elementwise.js';
-import { copyInto } from '../kernels.js';
+import { copyInto } from '../../tensor/copy.js';
 import { checkOut } from '../elementwise.js';
-import { UN } from '../codes.js';
-import { zeros } from '../creation.js';
+import { UN } from '../../kernels/codes.js';
+import { zeros } from '../creation/factories.js';
 import { notImplemented, requireFloat } from './common.js';
-import type { OpMethod } from '../types.js';
 
-declare module '../../tensor/tensor.js' {
-  interface Tensor {
-    abs: OpMethod; abs_: OpMethod; absolute: OpMethod; absolute_: OpMethod;
-    sign: OpMethod; sign_: OpMethod; sgn: OpMethod; sgn_: OpMethod;
-    floor: OpMethod; floor_: OpMethod; ceil: OpMethod; ceil_: OpMethod; round: OpMethod; round_: OpMethod;
-    trunc: OpMethod; trunc_: OpMethod; fix: OpMethod; fix_: OpMethod; frac: OpMethod; frac_: OpMethod;
-    nanToNum: OpMethod; nanToNum_: OpMethod;
-  }
-}
 
 /** zeros_like(grad) in the input's shape: the gradient of piecewise-constant ops. */
 export const zeroGrad = (name: string) => (_g: Tensor, c: GradCtx): Tensor =>
   zeros(c.meta[name].shape as number[], { dtype: c.meta[name].dtype });
 
 /** An op that keeps the input's dtype (ints included). */
-function sameDtypeOp(name: string, kop: number, save: string[], grad: (g: Tensor, c: GradCtx) => Tensor, floatOnly = '') {
+function sameDtypeOp<const N extends string>(name: N, kop: number, save: string[], grad: (g: Tensor, c: GradCtx) => Tensor, floatOnly = '', aliases: string[] = []) {
   const impl = (out: Tensor | null, self: Tensor): Tensor => {
     if (floatOnly) requireFloat(floatOnly, self.dtype);
     return unary(name, kop, self, self.dtype, out);
   };
   return defineOp({
     name,
+    aliases,
     sig: 'Tensor self',
     inplace: true,
     out: true,
@@ -44,13 +35,17 @@ function sameDtypeOp(name: string, kop: number, save: string[], grad: (g: Tensor
   });
 }
 
-export const abs = sameDtypeOp('abs', UN.ABS, ['self'], (g, c) => g.mul(c.self.sgn()));
+/**
+ * Absolute value elementwise (keeps the dtype).
+ * @example x.abs()
+ */
+export const abs = sameDtypeOp('abs', UN.ABS, ['self'], (g, c) => g.mul(c.self.sgn()), '', ['absolute']);
 export const absolute = abs;
 export const sign = sameDtypeOp('sign', UN.SIGN, [], zeroGrad('self'));
 export const sgn = sameDtypeOp('sgn', UN.SGN, [], zeroGrad('self'));
 export const floor = sameDtypeOp('floor', UN.FLOOR, [], zeroGrad('self'));
 export const ceil = sameDtypeOp('ceil', UN.CEIL, [], zeroGrad('self'));
-export const trunc = sameDtypeOp('trunc', UN.TRUNC, [], zeroGrad('self'));
+export const trunc = sameDtypeOp('trunc', UN.TRUNC, [], zeroGrad('self'), '', ['fix']);
 export const fix = trunc;
 export const frac = sameDtypeOp('frac', UN.FRAC, [], (g) => g, 'frac_cpu');
 
@@ -102,9 +97,3 @@ export const nanToNum = defineOp({
   into: (out: Tensor, self: Tensor, nan, posinf, neginf) => nanToNumImpl(out, self, nan, posinf, neginf),
   grad: { self: (g, c) => g.mul(c.self.isfinite()) },
 });
-
-const proto = Tensor.prototype as unknown as Record<string, unknown>;
-proto.absolute = proto.abs;
-proto.absolute_ = proto.abs_;
-proto.fix = proto.trunc;
-proto.fix_ = proto.trunc_;

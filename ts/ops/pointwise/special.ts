@@ -5,17 +5,18 @@ import { Tensor } from '../../tensor/tensor.js';
 import { bool, getDefaultDtype } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
-import { UN } from '../codes.js';
+import { UN } from '../../kernels/codes.js';
 import { floatUnary } from './common.js';
 import { where } from './ternary.js';
 import { pow } from './binary.js';
-import type { OpFn, OpMethod } from '../types.js';
+import type { OpMethod } from '../types.js';
+import type { TorchOps } from '../signatures.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    lgamma: OpMethod; lgamma_: OpMethod; digamma: OpMethod; digamma_: OpMethod; polygamma: OpMethod; polygamma_: OpMethod;
-    sinc: OpMethod; sinc_: OpMethod; deg2rad: OpMethod; deg2rad_: OpMethod; rad2deg: OpMethod; rad2deg_: OpMethod;
-    positive: OpMethod; ldexp: OpMethod; ldexp_: OpMethod; heaviside: OpMethod; heaviside_: OpMethod;
+    polygamma: OpMethod; polygamma_: OpMethod;
+    deg2rad_: OpMethod; rad2deg_: OpMethod;
+    positive: OpMethod; ldexp_: OpMethod;
   }
 }
 
@@ -49,7 +50,7 @@ function polygammaImpl(out: Tensor | null, n: number, self: Tensor): Tensor {
 }
 
 /** The n-th derivative of digamma (n = 0 is digamma itself). */
-export const polygamma: OpFn = defineOp({
+export const polygamma: TorchOps['polygamma'] = defineOp({
   name: 'polygamma',
   sig: 'int n, Tensor self',
   method: false,

@@ -6,18 +6,18 @@ import { DType, bool, uint8 } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp, GradCtx } from '../registry.js';
 import { binary, runElementwise, unary, where3, computeDtype } from '../elementwise.js';
-import { Operand, binaryInto, ternaryInto, withDtype } from '../kernels.js';
-import { BIN, TERNARY, UN } from '../codes.js';
+import { Operand, binaryInto, ternaryInto } from '../../kernels/elementwise.js';
+import { withDtype } from '../../tensor/copy.js';
+import { BIN, TERNARY, UN } from '../../kernels/codes.js';
 import { resultType } from '../promotion.js';
 import { notImplemented, typeMetaName } from './common.js';
-import type { OpFn, OpMethod } from '../types.js';
-import { nonzero } from '../indexing/index_ops.js';
+import type { OpMethod } from '../types.js';
+import { nonzero } from '../indexing/nonzero.js';
+import type { TorchOps } from '../signatures.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    where: OpMethod; lerp: OpMethod; lerp_: OpMethod; addcmul: OpMethod; addcmul_: OpMethod; addcdiv: OpMethod; addcdiv_: OpMethod;
-    clamp: OpMethod; clamp_: OpMethod; clip: OpMethod; clip_: OpMethod;
-    clampMin: OpMethod; clampMin_: OpMethod; clampMax: OpMethod; clampMax_: OpMethod;
+    where: OpMethod;
   }
 }
 
@@ -38,8 +38,9 @@ function whereImpl(out: Tensor | null, condition: Tensor, self: Operand, other: 
  * where(condition) alone is nonzero(condition, as_tuple=True).
  * @example torch.where(mask, x, 0)
  */
-export const where: OpFn = defineOp({
+export const where: TorchOps['where'] = defineOp({
   name: 'where',
+  returns: (positional) => (positional === 1 ? 'Tensor[]' : 'Tensor'),
   sig: 'Tensor condition, Tensor|Scalar? self=None, Tensor|Scalar? other=None',
   out: true,
   forward: (condition: Tensor, self: Operand | null, other: Operand | null) => {
@@ -183,9 +184,11 @@ function clampSelfGrad(g: Tensor, c: GradCtx): Tensor {
 /**
  * Limits self to [min, max]; bounds are numbers or tensors, either may be null.
  * When min > max every element becomes max.
+ * @example x.clamp(0, 1); x.clamp({ max: 0 })
  */
 export const clamp = defineOp({
   name: 'clamp',
+  aliases: ['clip'],
   sig: 'Tensor self, Tensor|Scalar? min=None, Tensor|Scalar? max=None',
   inplace: true,
   out: true,
@@ -239,5 +242,3 @@ export const clampMax = defineOp({
   },
 });
 
-proto.clip = proto.clamp;
-proto.clip_ = proto.clamp_;

@@ -5,7 +5,7 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { defineOp, GradFormula } from '../registry.js';
-import { UN } from '../codes.js';
+import { UN } from '../../kernels/codes.js';
 import { floatUnary } from './common.js';
 import { where } from './ternary.js';
 import { pow } from './binary.js';
@@ -13,28 +13,17 @@ import type { OpMethod } from '../types.js';
 
 declare module '../../tensor/tensor.js' {
   interface Tensor {
-    exp: OpMethod; exp_: OpMethod; exp2: OpMethod; exp2_: OpMethod; expm1: OpMethod; expm1_: OpMethod;
-    log: OpMethod; log_: OpMethod; log2: OpMethod; log2_: OpMethod; log10: OpMethod; log10_: OpMethod;
-    log1p: OpMethod; log1p_: OpMethod; sqrt: OpMethod; sqrt_: OpMethod; rsqrt: OpMethod; rsqrt_: OpMethod;
-    square: OpMethod; square_: OpMethod;
-    sin: OpMethod; sin_: OpMethod; cos: OpMethod; cos_: OpMethod; tan: OpMethod; tan_: OpMethod;
-    asin: OpMethod; asin_: OpMethod; acos: OpMethod; acos_: OpMethod; atan: OpMethod; atan_: OpMethod;
-    sinh: OpMethod; sinh_: OpMethod; cosh: OpMethod; cosh_: OpMethod; tanh: OpMethod; tanh_: OpMethod;
-    asinh: OpMethod; asinh_: OpMethod; acosh: OpMethod; acosh_: OpMethod; atanh: OpMethod; atanh_: OpMethod;
-    arcsin: OpMethod; arcsin_: OpMethod; arccos: OpMethod; arccos_: OpMethod; arctan: OpMethod; arctan_: OpMethod;
-    arcsinh: OpMethod; arcsinh_: OpMethod; arccosh: OpMethod; arccosh_: OpMethod; arctanh: OpMethod; arctanh_: OpMethod;
-    sigmoid: OpMethod; sigmoid_: OpMethod; logit: OpMethod; logit_: OpMethod;
-    erf: OpMethod; erf_: OpMethod; erfc: OpMethod; erfc_: OpMethod; erfinv: OpMethod; erfinv_: OpMethod;
-    reciprocal: OpMethod; reciprocal_: OpMethod;
+    square_: OpMethod;
   }
 }
 
 const SQRT_PI = Math.sqrt(Math.PI);
 
 /** Declares `name` (with name_ and out=) computing kernel `kop` with gradient `grad`. */
-function floatOp(name: string, kop: number, save: string[], grad: GradFormula) {
+function floatOp<const N extends string>(name: N, kop: number, save: string[], grad: GradFormula, aliases: string[] = []) {
   return defineOp({
     name,
+    aliases,
     sig: 'Tensor self',
     inplace: true,
     out: true,
@@ -45,13 +34,25 @@ function floatOp(name: string, kop: number, save: string[], grad: GradFormula) {
   });
 }
 
+/**
+ * e^x elementwise (integer inputs give the default float dtype).
+ * @example torch.exp(torch.tensor([0, 1]))  // tensor([1.0000, 2.7183])
+ */
 export const exp = floatOp('exp', UN.EXP, ['result'], (g, c) => g.mul(c.result));
 export const exp2 = floatOp('exp2', UN.EXP2, ['result'], (g, c) => g.mul(c.result).mul(Math.LN2));
 export const expm1 = floatOp('expm1', UN.EXPM1, ['result'], (g, c) => g.mul(c.result.add(1)));
+/**
+ * Natural logarithm elementwise (integer inputs give the default float dtype).
+ * @example torch.log(torch.tensor([1, 100]))
+ */
 export const log = floatOp('log', UN.LOG, ['self'], (g, c) => g.div(c.self));
 export const log2 = floatOp('log2', UN.LOG2, ['self'], (g, c) => g.div(c.self.mul(Math.LN2)));
 export const log10 = floatOp('log10', UN.LOG10, ['self'], (g, c) => g.div(c.self.mul(Math.LN10)));
 export const log1p = floatOp('log1p', UN.LOG1P, ['self'], (g, c) => g.div(c.self.add(1)));
+/**
+ * Square root elementwise (integer inputs give the default float dtype).
+ * @example x.abs().sqrt()
+ */
 export const sqrt = floatOp('sqrt', UN.SQRT, ['result'], (g, c) => g.div(c.result.mul(2)));
 export const rsqrt = floatOp('rsqrt', UN.RSQRT, ['result'], (g, c) => g.mul(-0.5).mul(c.result.pow(3)));
 
@@ -60,15 +61,15 @@ export const cos = floatOp('cos', UN.COS, ['self'], (g, c) => g.mul(c.self.sin()
 export const tan = floatOp('tan', UN.TAN, ['result'], (g, c) => g.mul(c.result.pow(2).add(1)));
 // 1 - x^2 as PyTorch writes it: -x * x + 1
 const oneMinusSquare = (x: Tensor): Tensor => x.neg().mul(x).add(1);
-export const asin = floatOp('asin', UN.ASIN, ['self'], (g, c) => g.mul(oneMinusSquare(c.self).rsqrt()));
-export const acos = floatOp('acos', UN.ACOS, ['self'], (g, c) => g.mul(oneMinusSquare(c.self).rsqrt().neg()));
-export const atan = floatOp('atan', UN.ATAN, ['self'], (g, c) => g.div(c.self.mul(c.self).add(1)));
+export const asin = floatOp('asin', UN.ASIN, ['self'], (g, c) => g.mul(oneMinusSquare(c.self).rsqrt()), ['arcsin']);
+export const acos = floatOp('acos', UN.ACOS, ['self'], (g, c) => g.mul(oneMinusSquare(c.self).rsqrt().neg()), ['arccos']);
+export const atan = floatOp('atan', UN.ATAN, ['self'], (g, c) => g.div(c.self.mul(c.self).add(1)), ['arctan']);
 export const sinh = floatOp('sinh', UN.SINH, ['self'], (g, c) => g.mul(c.self.cosh()));
 export const cosh = floatOp('cosh', UN.COSH, ['self'], (g, c) => g.mul(c.self.sinh()));
 export const tanh = floatOp('tanh', UN.TANH, ['result'], (g, c) => g.mul(c.result.mul(c.result).rsub(1)));
-export const asinh = floatOp('asinh', UN.ASINH, ['self'], (g, c) => g.mul(c.self.pow(2).add(1).rsqrt()));
-export const acosh = floatOp('acosh', UN.ACOSH, ['self'], (g, c) => g.mul(c.self.pow(2).sub(1).rsqrt()));
-export const atanh = floatOp('atanh', UN.ATANH, ['self'], (g, c) => g.div(c.self.pow(2).rsub(1)));
+export const asinh = floatOp('asinh', UN.ASINH, ['self'], (g, c) => g.mul(c.self.pow(2).add(1).rsqrt()), ['arcsinh']);
+export const acosh = floatOp('acosh', UN.ACOSH, ['self'], (g, c) => g.mul(c.self.pow(2).sub(1).rsqrt()), ['arccosh']);
+export const atanh = floatOp('atanh', UN.ATANH, ['self'], (g, c) => g.div(c.self.pow(2).rsub(1)), ['arctanh']);
 export { asin as arcsin, acos as arccos, atan as arctan, asinh as arcsinh, acosh as arccosh, atanh as arctanh };
 
 export const sigmoid = floatOp('sigmoid', UN.SIGMOID, ['result'], (g, c) => g.mul(c.result.rsub(1)).mul(c.result));
@@ -110,7 +111,3 @@ const proto = Tensor.prototype as unknown as Record<string, unknown>;
 proto.square_ = function (this: Tensor) {
   return this.pow_(2);
 };
-for (const [alias, name] of [['arcsin', 'asin'], ['arccos', 'acos'], ['arctan', 'atan'], ['arcsinh', 'asinh'], ['arccosh', 'acosh'], ['arctanh', 'atanh']]) {
-  proto[alias] = proto[name];
-  proto[`${alias}_`] = proto[`${name}_`];
-}

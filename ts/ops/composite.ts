@@ -1,0 +1,20 @@
+// Functions that are not registered ops: most of torch.nn.functional (Python-level
+// logic in PyTorch) and a few torch.* composites. Bound to a PyTorch signature like ops
+// and run in a scope that frees their temporaries, but without an op entry (their names
+// may repeat an aten op with other arguments).
+
+import { bindArgs, camelCase, isPlainObject, parseSignature } from './signature.js';
+import { scoped } from '../tensor/scope.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function functional<F extends (...args: any[]) => any>(name: string, sig: string, impl: (...vals: any[]) => unknown): F {
+  const params = parseSignature(sig);
+  const f = (...args: unknown[]): unknown => {
+    const last = args[args.length - 1];
+    const kw = args.length > 0 && isPlainObject(last) ? (last as Record<string, unknown>) : null;
+    const vals = bindArgs(name, params, kw ? args.slice(0, -1) : args, kw);
+    return scoped(() => impl(...vals));
+  };
+  Object.defineProperty(f, 'name', { value: camelCase(name) });
+  return f as F;
+}
