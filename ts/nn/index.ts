@@ -6,3 +6,4 @@ export type { ForwardHook, ForwardPreHook } from './module.js';
 export type { IncompatibleKeys } from './state_dict.js';
 export { Parameter, isParameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
+export * from './modules/index.js';

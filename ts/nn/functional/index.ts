@@ -11,3 +11,4 @@ export * from './upsampling.js';
 export * from './pixelshuffle.js';
 export * from './dropout.js';
 export { embedding } from './sparse.js';
+export * from './loss.js';
