@@ -201,6 +201,30 @@ pub unsafe fn softmax<T: SoftmaxExp>(log: bool, d: &Desc<2>, len: usize, so: isi
 #[inline(always)]
 unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isize, po: *mut T, pa: *const T) {
     let at = |j: usize| *pa.offset(j as isize * si);
+    let (m, s) = softmax_line_sum(len, si, pa, if log { None } else { Some((po, so)) });
+    if log {
+        // (x - max) - log(sum): adding max and log(sum) first would round at max's scale
+        let ls = T::f(s.ln());
+        for j in 0..len {
+            *po.offset(j as isize * so) = (at(j) - m) - ls;
+        }
+    } else {
+        let inv = T::f(1.0 / s);
+        for j in 0..len {
+            let w = po.offset(j as isize * so);
+            *w = *w * inv;
+        }
+    }
+}
+
+/// softmax's first two passes over one line: the max it subtracts (NaN when the line
+/// holds one) and the f64 sum of exp(x - max), each exp also stored in `out` when given.
+///
+/// # Safety
+/// `pa` (and `out`) cover `len` elements `si` (`so`) apart.
+#[inline(always)]
+pub unsafe fn softmax_line_sum<T: SoftmaxExp>(len: usize, si: isize, pa: *const T, out: Option<(*mut T, isize)>) -> (T, f64) {
+    let at = |j: usize| *pa.offset(j as isize * si);
     let quads = len / 4 * 4;
     let mut m4 = [T::MIN; 4];
     let mut nan = false;
@@ -229,7 +253,7 @@ unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isiz
         for k in 0..4 {
             let e = (at(j + k) - m).sm_exp();
             s4[k] += e.d();
-            if !log {
+            if let Some((po, so)) = out {
                 *po.offset((j + k) as isize * so) = e;
             }
         }
@@ -238,23 +262,11 @@ unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isiz
     for j in quads..len {
         let e = (at(j) - m).sm_exp();
         s += e.d();
-        if !log {
+        if let Some((po, so)) = out {
             *po.offset(j as isize * so) = e;
         }
     }
-    if log {
-        // (x - max) - log(sum): adding max and log(sum) first would round at max's scale
-        let ls = T::f(s.ln());
-        for j in 0..len {
-            *po.offset(j as isize * so) = (at(j) - m) - ls;
-        }
-    } else {
-        let inv = T::f(1.0 / s);
-        for j in 0..len {
-            let w = po.offset(j as isize * so);
-            *w = *w * inv;
-        }
-    }
+    (m, s)
 }
 
 /// `b` adjacent lines at once (the dim is not the innermost): the same passes, lane-wise.

@@ -7,6 +7,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError, ValueError, broadcastShapes, shapeEquals } from '../../tensor/shape.js';
 import { float32, float64 } from '../../tensor/dtype.js';
 import { defineOp } from '../../ops/registry.js';
+import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { functional } from './define.js';
 import { logsigmoid } from './activation.js';
 import { applyReduction, checkPlainReduction, resolveReduction, type Reduction } from './loss_reduction.js';
@@ -95,8 +96,13 @@ export const binaryCrossEntropyWithLogits: OpFn = functional('binary_cross_entro
 /** soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'): log(1 + exp(-target input)). */
 export const softMarginLoss: OpFn = functional('soft_margin_loss',
   'Tensor input, Tensor target, bool? size_average=None, bool? reduce=None, str reduction="mean"',
-  (input: Tensor, target: Tensor, sizeAverage: boolean | null, reduce: boolean | null, reduction: string) =>
-    applyReduction(logsigmoid(input.mul(target)).neg(), resolveReduction(sizeAverage, reduce, reduction)));
+  (input: Tensor, target: Tensor, sizeAverage: boolean | null, reduce: boolean | null, reduction: string) => {
+    const r = resolveReduction(sizeAverage, reduce, reduction);
+    if (target.requiresGrad && isGradEnabled()) {
+      throw new RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. This input cannot have requires_grad True.");
+    }
+    return applyReduction(logsigmoid(input.mul(target)).neg(), r);
+  });
 
 /**
  * multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,

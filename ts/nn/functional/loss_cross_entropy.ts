@@ -3,11 +3,13 @@
 // the other float dtypes are log_softmax composed with the loss, as aten composes them.
 
 import { Tensor } from '../../tensor/tensor.js';
+import { float32, float64 } from '../../tensor/dtype.js';
 import { RuntimeError, shapeEquals } from '../../tensor/shape.js';
 import { logSoftmax } from '../../ops/all.js';
 import { functional } from './define.js';
 import { resolveReduction, type Reduction } from './loss_reduction.js';
 import { checkNllArgs, classDimOf, nllTerms, reduceWeighted } from './loss_nll.js';
+import { REDUCTION_ENUM, crossEntropyLoss } from './cross_entropy_op.js';
 import type { OpFn } from '../../ops/types.js';
 
 /** log_softmax's dtype error, raised before any loss check (as in PyTorch). */
@@ -74,6 +76,9 @@ export function crossEntropyImpl(input: Tensor, target: Tensor, weight: Tensor |
   if (ls > 0) checkSmoothing(ls);
   checkFloatInput(input);
   checkNllArgs(input, target, weight);
+  if (input.dtype === float32 || input.dtype === float64) {
+    return (crossEntropyLoss(input, target, weight, REDUCTION_ENUM[reduction], ignoreIndex, ls) as unknown as Tensor[])[0];
+  }
   return composedIndexLoss(input, target, weight, reduction, ignoreIndex, ls);
 }
 
