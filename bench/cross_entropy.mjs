@@ -1,5 +1,6 @@
 // F.cross_entropy forward + backward on (256, 1000) float32 logits with int64 targets:
-// median time per step over interleaved rounds (node bench/cross_entropy.mjs [dist dir]).
+// median and best wall time, and best CPU time (steadier on a shared machine), per step
+// over interleaved rounds (node bench/cross_entropy.mjs [dist dir]).
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
@@ -27,18 +28,23 @@ function step(opts) {
 }
 
 const times = configs.map(() => []);
+const cpu = configs.map(() => []);
 for (const [, opts] of configs) for (let i = 0; i < 30; i++) step(opts);
 const before = torch.memory().bytesInUse;
 for (let round = 0; round < 25; round++) {
   configs.forEach(([, opts], k) => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < 10; i++) step(opts);
     times[k].push((performance.now() - t0) / 10);
+    const c = process.cpuUsage(c0);
+    cpu[k].push((c.user + c.system) / 1000 / 10);
   });
 }
 console.log(`(${N}, ${C}) float32, forward + backward, ${dist}`);
 configs.forEach(([label], k) => {
   const t = times[k].sort((a, b) => a - b);
-  console.log(`  ${label.padEnd(36)} median ${t[t.length >> 1].toFixed(3)} ms  min ${t[0].toFixed(3)} ms`);
+  const c = cpu[k].sort((a, b) => a - b);
+  console.log(`  ${label.padEnd(36)} median ${t[t.length >> 1].toFixed(3)} ms  min ${t[0].toFixed(3)} ms  cpu min ${c[0].toFixed(3)} ms`);
 });
 console.log('  bytesInUse change over the timed steps:', torch.memory().bytesInUse - before);

@@ -1,8 +1,9 @@
 //! Fused cross entropy: losses and row weights against a naive log-softmax + NLL
 //! reference in float64 (with class weights, ignore_index and label smoothing, contiguous
 //! rows and rows strided over inner positions, more positions than one lane block);
-//! gradients against the closed form and central finite differences of
-//! sum(g * loss); float32 against the float64 reference; out-of-range targets.
+//! gradients against central finite differences of sum(g * loss), recomputing the
+//! softmax or from the exps the forward kept; float32 against the float64 reference;
+//! out-of-range targets.
 
 mod common;
 use common::{assert_close, Rng};
@@ -62,11 +63,22 @@ impl Case {
             smoothing: self.smoothing,
         }
     }
-    fn forward_f64(&self, x: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>, i32) {
+    /// (loss, row weights, stats, exps, status)
+    fn forward_f64(&self, x: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, i32) {
         let rows = self.s.outer * self.s.inner;
         let (mut loss, mut rw, mut stats) = (vec![f64::NAN; rows], vec![f64::NAN; rows], vec![f64::NAN; 2 * rows]);
-        let st = unsafe { cross_entropy_forward(&self.s, x.as_ptr(), &self.target_of(&self.weight), loss.as_mut_ptr(), rw.as_mut_ptr(), stats.as_mut_ptr()) };
-        (loss, rw, stats, st)
+        let mut exps = vec![f64::NAN; x.len()];
+        let tg = self.target_of(&self.weight);
+        let st = unsafe { cross_entropy_forward(&self.s, x.as_ptr(), &tg, loss.as_mut_ptr(), rw.as_mut_ptr(), stats.as_mut_ptr(), exps.as_mut_ptr()) };
+        // without exps: the same results
+        let (mut loss2, mut rw2, mut stats2) = (vec![f64::NAN; rows], vec![f64::NAN; rows], vec![f64::NAN; 2 * rows]);
+        let st2 = unsafe { cross_entropy_forward(&self.s, x.as_ptr(), &tg, loss2.as_mut_ptr(), rw2.as_mut_ptr(), stats2.as_mut_ptr(), core::ptr::null_mut()) };
+        assert_eq!(st, st2);
+        if st == OK {
+            assert_close(&loss2, &loss, 0.0, 0.0, "loss without exps");
+            assert_close(&stats2, &stats, 0.0, 0.0, "stats without exps");
+        }
+        (loss, rw, stats, exps, st)
     }
 }
 
@@ -74,7 +86,7 @@ fn check(s: CeShape, weighted: bool, ignore: i64, smoothing: f64, seed: u64) {
     let what = format!("{s:?} weighted={weighted} ignore={ignore} ls={smoothing}");
     let case = Case::new(s, weighted, ignore, smoothing, seed);
     let rows = s.outer * s.inner;
-    let (loss, rw, stats, st) = case.forward_f64(&case.x);
+    let (loss, rw, stats, exps, st) = case.forward_f64(&case.x);
     assert_eq!(st, OK, "{what}");
     let (lref, wref) = case.reference(&case.x);
     assert_close(&loss, &lref, 1e-12, 1e-12, &format!("loss {what}"));
@@ -85,7 +97,10 @@ fn check(s: CeShape, weighted: bool, ignore: i64, smoothing: f64, seed: u64) {
     let g = rng.vec_f64(rows);
     let tg = case.target_of(&case.weight);
     let mut gx = vec![f64::NAN; case.x.len()];
-    assert_eq!(unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &tg, stats.as_ptr(), g.as_ptr(), 1, gx.as_mut_ptr()) }, OK);
+    assert_eq!(unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &tg, stats.as_ptr(), core::ptr::null(), g.as_ptr(), 1, gx.as_mut_ptr()) }, OK);
+    let mut gx_kept = vec![f64::NAN; case.x.len()];
+    assert_eq!(unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &tg, stats.as_ptr(), exps.as_ptr(), g.as_ptr(), 1, gx_kept.as_mut_ptr()) }, OK);
+    assert_close(&gx_kept, &gx, 1e-13, 1e-15, &format!("gx from kept exps {what}"));
     let h = 1e-6;
     let objective = |x: &[f64]| case.reference(x).0.iter().zip(&g).map(|(l, g)| l * g).sum::<f64>();
     let numeric: Vec<f64> = (0..case.x.len())
@@ -99,10 +114,10 @@ fn check(s: CeShape, weighted: bool, ignore: i64, smoothing: f64, seed: u64) {
     assert_close(&gx, &numeric, 1e-6, 1e-7, &format!("gx {what}"));
     let one = [0.75f64];
     let mut gx1 = vec![f64::NAN; case.x.len()];
-    assert_eq!(unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &tg, stats.as_ptr(), one.as_ptr(), 0, gx1.as_mut_ptr()) }, OK);
+    assert_eq!(unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &tg, stats.as_ptr(), exps.as_ptr(), one.as_ptr(), 0, gx1.as_mut_ptr()) }, OK);
     let mut gx_all = vec![f64::NAN; case.x.len()];
     let ones = vec![0.75f64; rows];
-    assert_eq!(unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &tg, stats.as_ptr(), ones.as_ptr(), 1, gx_all.as_mut_ptr()) }, OK);
+    assert_eq!(unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &tg, stats.as_ptr(), exps.as_ptr(), ones.as_ptr(), 1, gx_all.as_mut_ptr()) }, OK);
     assert_close(&gx1, &gx_all, 0.0, 0.0, &format!("broadcast g {what}"));
 
     // float32 against the float64 reference
@@ -113,17 +128,18 @@ fn check(s: CeShape, weighted: bool, ignore: i64, smoothing: f64, seed: u64) {
     let (lref32, _) = case64.reference(&x64);
     let (mut l32, mut w32o, mut s32) = (vec![f32::NAN; rows], vec![f32::NAN; rows], vec![f32::NAN; 2 * rows]);
     let tg32 = case64.target_of(&w32);
-    assert_eq!(unsafe { cross_entropy_forward(&s, x32.as_ptr(), &tg32, l32.as_mut_ptr(), w32o.as_mut_ptr(), s32.as_mut_ptr()) }, OK);
+    let mut e32 = vec![f32::NAN; x32.len()];
+    assert_eq!(unsafe { cross_entropy_forward(&s, x32.as_ptr(), &tg32, l32.as_mut_ptr(), w32o.as_mut_ptr(), s32.as_mut_ptr(), e32.as_mut_ptr()) }, OK);
     let l32d: Vec<f64> = l32.iter().map(|&v| v as f64).collect();
     assert_close(&l32d, &lref32, 2e-6, 2e-6, &format!("float32 loss {what}"));
     let g32: Vec<f32> = g.iter().map(|&v| v as f32).collect();
     let mut gx32 = vec![f32::NAN; x32.len()];
-    assert_eq!(unsafe { cross_entropy_backward(&s, x32.as_ptr(), &tg32, s32.as_ptr(), g32.as_ptr(), 1, gx32.as_mut_ptr()) }, OK);
-    let (_, _, s64, _) = case64.forward_f64(&x64);
+    assert_eq!(unsafe { cross_entropy_backward(&s, x32.as_ptr(), &tg32, s32.as_ptr(), e32.as_ptr(), g32.as_ptr(), 1, gx32.as_mut_ptr()) }, OK);
+    let (_, _, s64, _, _) = case64.forward_f64(&x64);
     let g64: Vec<f64> = g32.iter().map(|&v| v as f64).collect();
     let mut gx64 = vec![f64::NAN; x64.len()];
     let tg64 = case64.target_of(&case64.weight);
-    unsafe { cross_entropy_backward(&s, x64.as_ptr(), &tg64, s64.as_ptr(), g64.as_ptr(), 1, gx64.as_mut_ptr()) };
+    unsafe { cross_entropy_backward(&s, x64.as_ptr(), &tg64, s64.as_ptr(), core::ptr::null(), g64.as_ptr(), 1, gx64.as_mut_ptr()) };
     let gx32d: Vec<f64> = gx32.iter().map(|&v| v as f64).collect();
     assert_close(&gx32d, &gx64, 1e-5, 1e-6, &format!("float32 gx {what}"));
 }
@@ -152,12 +168,12 @@ fn cross_entropy_target_out_of_range() {
         // the first bad target in row order is reported, a later one is not
         case.target[rows / 2] = bad;
         case.target[rows - 1] = 77;
-        let (_, _, stats, st) = case.forward_f64(&case.x);
+        let (_, _, stats, _, st) = case.forward_f64(&case.x);
         assert_eq!(st, ERR_TARGET);
         assert_eq!(unsafe { LAST_BAD_INDEX }, bad);
         let mut gx = vec![0.0; case.x.len()];
         let g = [1.0];
-        let st = unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &case.target_of(&case.weight), stats.as_ptr(), g.as_ptr(), 0, gx.as_mut_ptr()) };
+        let st = unsafe { cross_entropy_backward(&s, case.x.as_ptr(), &case.target_of(&case.weight), stats.as_ptr(), core::ptr::null(), g.as_ptr(), 0, gx.as_mut_ptr()) };
         assert_eq!(st, ERR_TARGET);
     }
 }
@@ -170,11 +186,11 @@ fn cross_entropy_special_rows() {
     let target = [0i64, 1, -100];
     let tg = CeTarget { target: target.as_ptr(), weight: core::ptr::null(), ignore_index: -100, smoothing: 0.0 };
     let (mut loss, mut rw, mut stats) = ([0.0; 3], [0.0; 3], [0.0; 6]);
-    assert_eq!(unsafe { cross_entropy_forward(&s, x.as_ptr(), &tg, loss.as_mut_ptr(), rw.as_mut_ptr(), stats.as_mut_ptr()) }, OK);
+    assert_eq!(unsafe { cross_entropy_forward(&s, x.as_ptr(), &tg, loss.as_mut_ptr(), rw.as_mut_ptr(), stats.as_mut_ptr(), core::ptr::null_mut()) }, OK);
     assert!(loss[0].is_nan() && loss[1].is_nan());
     assert_eq!((loss[2], rw[2]), (0.0, 0.0));
     let mut gx = [1.0; 9];
     let g = [1.0];
-    unsafe { cross_entropy_backward(&s, x.as_ptr(), &tg, stats.as_ptr(), g.as_ptr(), 0, gx.as_mut_ptr()) };
+    unsafe { cross_entropy_backward(&s, x.as_ptr(), &tg, stats.as_ptr(), core::ptr::null(), g.as_ptr(), 0, gx.as_mut_ptr()) };
     assert_eq!(&gx[6..], &[0.0, 0.0, 0.0]);
 }

@@ -85,11 +85,11 @@ export interface KernelExports {
   // losses (crate/src/abi/loss.rs)
   cross_entropy_forward(
     dt: number, outer: number, classes: number, inner: number, x: number, target: number, weight: number, ignoreIndex: bigint,
-    smoothing: number, loss: number, rowWeight: number, stats: number,
+    smoothing: number, loss: number, rowWeight: number, stats: number, exps: number,
   ): number;
   cross_entropy_backward(
     dt: number, outer: number, classes: number, inner: number, x: number, target: number, weight: number, ignoreIndex: bigint,
-    smoothing: number, stats: number, g: number, gStride: number, gx: number,
+    smoothing: number, stats: number, exps: number, g: number, gStride: number, gx: number,
   ): number;
   // Areas added later register their functions here too.
   // random (crate/src/abi/random.rs): g is a generator's address

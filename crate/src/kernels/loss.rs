@@ -6,7 +6,9 @@
 //! Layout: x is (outer, classes, inner) contiguous, e.g. (N, C) with inner = 1 or
 //! (N, C, d1, ..) with inner = d1 * ..; a row is one position r = n * inner + j, whose
 //! classes are `inner` elements apart. target, loss, row_weight and g are indexed by
-//! row; stats holds (max, log(sum)) per row, which the backward reuses.
+//! row; stats holds (max, log(sum)) per row, which the backward reuses. When the
+//! forward is given `exps` (x's layout) it keeps exp(x - max) there, so the backward
+//! needs no exp: p = exps * exp(-log(sum)).
 //!
 //! For a row with target t (ls = label smoothing, w = class weights or 1s, W = sum w):
 //!   loss = (1 - ls) w_t (-logp_t) + (ls / C) sum_c w_c (-logp_c),   row_weight = w_t
@@ -110,18 +112,23 @@ unsafe fn finish_row<T: SoftmaxExp>(
     true
 }
 
-/// Forward: loss and row_weight per row, stats = (max, log(sum)) per row.
+/// Forward: loss and row_weight per row, stats = (max, log(sum)) per row, and
+/// exp(x - max) in `exps` unless it is null.
 ///
 /// # Safety
-/// x covers outer * classes * inner elements; target, loss and row_weight one per row;
-/// stats two per row; weight (when not null) `classes` elements.
-pub unsafe fn cross_entropy_forward<T: SoftmaxExp>(s: &CeShape, x: *const T, tg: &CeTarget<T>, loss: *mut T, row_weight: *mut T, stats: *mut T) -> i32 {
+/// x (and exps) cover outer * classes * inner elements; target, loss and row_weight one
+/// per row; stats two per row; weight (when not null) `classes` elements.
+pub unsafe fn cross_entropy_forward<T: SoftmaxExp>(
+    s: &CeShape, x: *const T, tg: &CeTarget<T>, loss: *mut T, row_weight: *mut T, stats: *mut T, exps: *mut T,
+) -> i32 {
     let (classes, inner) = (s.classes, s.inner);
     let out = (loss, row_weight, stats);
     for n in 0..s.outer {
-        let xn = x.add(n * classes * inner);
+        let base = n * classes * inner;
+        let xn = x.add(base);
+        let en = if exps.is_null() { exps } else { exps.add(base) };
         if inner == 1 {
-            let (m, ls) = row_stats(xn, classes);
+            let (m, ls) = row_stats(xn, classes, en);
             if !finish_row(tg, classes, n, xn, 1, m, ls, out) {
                 return ERR_TARGET;
             }
@@ -130,7 +137,7 @@ pub unsafe fn cross_entropy_forward<T: SoftmaxExp>(s: &CeShape, x: *const T, tg:
         let mut j = 0;
         while j < inner {
             let b = LANES.min(inner - j);
-            let (m, ls) = lane_stats(xn.add(j), classes, inner, b);
+            let (m, ls) = lane_stats(xn.add(j), classes, inner, b, if en.is_null() { en } else { en.add(j) });
             for l in 0..b {
                 if !finish_row(tg, classes, n * inner + j + l, xn.add(j + l), inner, m[l], ls[l], out) {
                     return ERR_TARGET;
@@ -142,23 +149,24 @@ pub unsafe fn cross_entropy_forward<T: SoftmaxExp>(s: &CeShape, x: *const T, tg:
     OK
 }
 
-/// (max, log(sum of exp(x - max))) of one contiguous row, as log_softmax computes them.
+/// (max, log(sum of exp(x - max))) of one contiguous row, as log_softmax computes them;
+/// each exp(x - max) also stored in `exps` unless it is null.
 #[inline(always)]
-unsafe fn row_stats<T: SoftmaxExp>(x: *const T, classes: usize) -> (T, T) {
+unsafe fn row_stats<T: SoftmaxExp>(x: *const T, classes: usize, exps: *mut T) -> (T, T) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     if core::mem::size_of::<T>() == 4 {
         let xf = x as *const f32;
         let m = super::simd_lines::softmax_max_f32(xf, classes);
-        let s = super::simd_lines::exp_sum(xf, classes, m, None);
+        let s = super::simd_lines::exp_sum(xf, classes, m, (!exps.is_null()).then_some(exps as *mut f32));
         return (T::f(m as f64), T::f(s.ln()));
     }
-    let (m, s) = softmax_line_sum(classes, 1, x, None);
+    let (m, s) = softmax_line_sum(classes, 1, x, (!exps.is_null()).then_some((exps, 1)));
     (m, T::f(s.ln()))
 }
 
 /// row_stats of `b` adjacent rows whose classes are `stride` apart (softmax's lane walk).
 #[inline(always)]
-unsafe fn lane_stats<T: SoftmaxExp>(x: *const T, classes: usize, stride: usize, b: usize) -> ([T; LANES], [T; LANES]) {
+unsafe fn lane_stats<T: SoftmaxExp>(x: *const T, classes: usize, stride: usize, b: usize, exps: *mut T) -> ([T; LANES], [T; LANES]) {
     let mut m = [T::MIN; LANES];
     let mut nan = [false; LANES];
     for c in 0..classes {
@@ -178,7 +186,11 @@ unsafe fn lane_stats<T: SoftmaxExp>(x: *const T, classes: usize, stride: usize, 
     for c in 0..classes {
         let r = x.add(c * stride);
         for l in 0..b {
-            s[l] += (*r.add(l) - m[l]).sm_exp().d();
+            let e = (*r.add(l) - m[l]).sm_exp();
+            s[l] += e.d();
+            if !exps.is_null() {
+                *exps.add(c * stride + l) = e;
+            }
         }
     }
     let mut ls = [T::ZERO; LANES];
@@ -205,14 +217,14 @@ unsafe fn row_grad<T: SoftmaxExp>(tg: &CeTarget<T>, classes: usize, wsum: f64, r
     Ok(Some(RowGrad { coef: T::f(a + b * wsum), sw: T::f(b), at: T::f(a), t }))
 }
 
-/// Backward: gx from the forward's stats and the per-row scale g[r * g_stride]
-/// (g_stride 0: one scale for every row).
+/// Backward: gx from the forward's stats (and exps when not null) and the per-row scale
+/// g[r * g_stride] (g_stride 0: one scale for every row).
 ///
 /// # Safety
 /// As for the forward; gx covers x's elements, g covers the rows it is read at.
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn cross_entropy_backward<T: SoftmaxExp>(
-    s: &CeShape, x: *const T, tg: &CeTarget<T>, stats: *const T, g: *const T, g_stride: usize, gx: *mut T,
+    s: &CeShape, x: *const T, tg: &CeTarget<T>, stats: *const T, exps: *const T, g: *const T, g_stride: usize, gx: *mut T,
 ) -> i32 {
     let (classes, inner) = (s.classes, s.inner);
     let wsum = tg.weight_sum(classes);
@@ -229,22 +241,27 @@ pub unsafe fn cross_entropy_backward<T: SoftmaxExp>(
                 }
                 Ok(rg) => rg,
             };
-            let Some(rg) = rg else {
+            let Some(mut rg) = rg else {
                 for c in 0..classes {
                     *gr.add(c * inner) = T::ZERO;
                 }
                 continue;
             };
             let (m, ls) = (*stats.add(2 * r), *stats.add(2 * r + 1));
+            // p_c = e_c / sum: with the kept exps, coef takes the 1 / sum
+            let er = if exps.is_null() { exps } else { exps.add(base + j) };
+            if !er.is_null() {
+                rg.coef = rg.coef * (-ls).sm_exp();
+            }
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             if core::mem::size_of::<T>() == 4 && inner == 1 {
                 let w = if has_w { tg.weight as *const f32 } else { core::ptr::null() };
                 let rf = RowGrad { coef: rg.coef.d() as f32, sw: rg.sw.d() as f32, at: rg.at.d() as f32, t: rg.t };
-                simd::grad_row_f32(xr as *const f32, classes, m.d() as f32, ls.d() as f32, w, &rf, gr as *mut f32);
+                simd::grad_row_f32(xr as *const f32, er as *const f32, classes, m.d() as f32, ls.d() as f32, w, &rf, gr as *mut f32);
                 continue;
             }
             for c in 0..classes {
-                let p = ((*xr.add(c * inner) - m) - ls).sm_exp();
+                let p = if er.is_null() { ((*xr.add(c * inner) - m) - ls).sm_exp() } else { *er.add(c * inner) };
                 let wc = if has_w { *tg.weight.add(c) } else { T::ONE };
                 *gr.add(c * inner) = rg.coef * p - rg.sw * wc;
             }
@@ -261,19 +278,25 @@ mod simd {
     use crate::kernels::fastexp::{exp4, exp_f32};
     use core::arch::wasm32::*;
 
-    /// One contiguous float32 row of the backward, four classes at a time
-    /// (exp4 is exp_f32 lane by lane, so the result is the scalar loop's).
-    pub unsafe fn grad_row_f32(x: *const f32, classes: usize, m: f32, ls: f32, w: *const f32, rg: &RowGrad<f32>, gx: *mut f32) {
+    /// One contiguous float32 row of the backward, four classes at a time: p from the
+    /// kept exps when `e` is not null, else exp4 of x (exp_f32 lane by lane, so the
+    /// scalar loop's result).
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn grad_row_f32(x: *const f32, e: *const f32, classes: usize, m: f32, ls: f32, w: *const f32, rg: &RowGrad<f32>, gx: *mut f32) {
         let quads = classes / 4 * 4;
         let (mv, lv, cv, sv) = (f32x4_splat(m), f32x4_splat(ls), f32x4_splat(rg.coef), f32x4_splat(rg.sw));
         let one = f32x4_splat(1.0);
         for c in (0..quads).step_by(4) {
-            let p = exp4(f32x4_sub(f32x4_sub(v128_load(x.add(c) as *const v128), mv), lv));
+            let p = if e.is_null() {
+                exp4(f32x4_sub(f32x4_sub(v128_load(x.add(c) as *const v128), mv), lv))
+            } else {
+                v128_load(e.add(c) as *const v128)
+            };
             let wc = if w.is_null() { one } else { v128_load(w.add(c) as *const v128) };
             v128_store(gx.add(c) as *mut v128, f32x4_sub(f32x4_mul(cv, p), f32x4_mul(sv, wc)));
         }
         for c in quads..classes {
-            let p = exp_f32((*x.add(c) - m) - ls);
+            let p = if e.is_null() { exp_f32((*x.add(c) - m) - ls) } else { *e.add(c) };
             let wc = if w.is_null() { 1.0 } else { *w.add(c) };
             *gx.add(c) = rg.coef * p - rg.sw * wc;
         }

@@ -1,8 +1,9 @@
 // cross_entropy with class-index targets as one op over the crate's fused kernels
 // (crate/src/kernels/loss.rs): the forward computes each row's log-sum-exp and the
-// target's weighted, smoothed negative log-probability in one kernel call; the backward
-// is a second op (softmax minus the smoothed one-hot, scaled, in one kernel call) whose
-// own gradients are written with ops, so double backward works as in PyTorch.
+// target's weighted, smoothed negative log-probability in one kernel call (keeping
+// exp(x - max) when a backward will follow, as PyTorch keeps log_softmax's output); the
+// backward is a second op (softmax minus the smoothed one-hot, scaled, in one kernel
+// call) whose own gradients are written with ops, so double backward works as in PyTorch.
 // Callers check the arguments first (loss_cross_entropy.ts): input float32/float64 with
 // its class dim at 1 (0 for one sample), target int64 class indices of the rows' shape,
 // weight of one entry per class in input's dtype.
@@ -37,6 +38,9 @@ function kernelStatus(status: number): void {
 
 const targetOf = (t: Tensor): Tensor => contiguous(t.dtype === int64 ? t : t.to(int64));
 
+/** The kept exps, or 0 when the forward kept none. */
+const exps = (e: Tensor, x: Tensor): number => (e.numel() === x.numel() ? e._ptr : 0);
+
 /** PyTorch's grad_fn name of the composite it replaces. */
 function nodeName(x: Tensor, _t: Tensor, _w: Tensor | null, reduction: number, _ii: number, ls: number): string {
   if (ls > 0) return 'AddBackward0';
@@ -45,33 +49,35 @@ function nodeName(x: Tensor, _t: Tensor, _w: Tensor | null, reduction: number, _
 }
 
 /**
- * [loss, stats, total_weight]: the reduced loss, each row's (max, log(sum)) for the
- * backward, and the summed row weights ('mean' divides by them).
+ * [loss, stats, total_weight, exps]: the reduced loss, each row's (max, log(sum)) and,
+ * with keep_exps, exp(x - max) (else an empty tensor) for the backward, and the summed
+ * row weights ('mean' divides by them).
  */
 export const crossEntropyLoss: OpFn = defineOp({
   name: 'cross_entropy_loss',
-  sig: 'Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100, float label_smoothing=0.0',
+  sig: 'Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100, float label_smoothing=0.0, bool keep_exps=False',
   method: false,
   nodeName,
   save: ['self', 'target', 'weight', 'result'],
-  forward: (x: Tensor, target: Tensor, weight: Tensor | null, reduction: number, ignoreIndex: number, ls: number) => {
+  forward: (x: Tensor, target: Tensor, weight: Tensor | null, reduction: number, ignoreIndex: number, ls: number, keepExps: boolean) => {
     const [outer, classes, inner] = layout(x);
     const loss = Tensor._empty(rowsShape(x), x.dtype);
     const rowWeight = Tensor._empty(rowsShape(x), x.dtype);
     const stats = Tensor._empty([outer * inner, 2], x.dtype);
+    const e = Tensor._empty(keepExps ? x.shape : [0], x.dtype);
     if (outer * inner > 0) {
       const xc = contiguous(x);
       const w = weight ? contiguous(weight) : null;
       kernelStatus(K.cross_entropy_forward(x.dtype.code, outer, classes, inner, xc._ptr, targetOf(target)._ptr, w ? w._ptr : 0,
-        BigInt(ignoreIndex), Math.max(ls, 0), loss._ptr, rowWeight._ptr, stats._ptr));
+        BigInt(ignoreIndex), Math.max(ls, 0), loss._ptr, rowWeight._ptr, stats._ptr, exps(e, x)));
     }
     const total = rowWeight.sum();
-    if (reduction === REDUCTION_ENUM.none) return [loss, stats, total];
+    if (reduction === REDUCTION_ENUM.none) return [loss, stats, total, e];
     const sum = loss.sum();
-    return [reduction === REDUCTION_ENUM.sum ? sum : sum.div(total), stats, total];
+    return [reduction === REDUCTION_ENUM.sum ? sum : sum.div(total), stats, total, e];
   },
   grad: {
-    self: (g, c) => crossEntropyLossBackward(g, c.self, c.target, c.weight, c.reduction, c.ignore_index, c.label_smoothing, c.result[1], c.result[2]),
+    self: (g, c) => crossEntropyLossBackward(g, c.self, c.target, c.weight, c.reduction, c.ignore_index, c.label_smoothing, c.result[1], c.result[2], c.result[3]),
   },
 });
 
@@ -98,18 +104,18 @@ function rowCoefficient(x: Tensor, target: Tensor, weight: Tensor | null, ignore
 /** d loss / d self, scaled by g: softmax minus the (smoothed) one-hot, per row. */
 export const crossEntropyLossBackward: OpFn = defineOp({
   name: 'cross_entropy_loss_backward',
-  sig: 'Tensor grad, Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, float label_smoothing, Tensor stats, Tensor total_weight',
+  sig: 'Tensor grad, Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, float label_smoothing, Tensor stats, Tensor total_weight, Tensor exps',
   method: false,
   fn: false,
-  save: ['grad', 'self', 'target', 'weight', 'stats', 'total_weight'],
-  forward: (g: Tensor, x: Tensor, target: Tensor, weight: Tensor | null, reduction: number, ignoreIndex: number, ls: number, stats: Tensor, total: Tensor) => {
+  save: ['grad', 'self', 'target', 'weight', 'stats', 'total_weight', 'exps'],
+  forward: (g: Tensor, x: Tensor, target: Tensor, weight: Tensor | null, reduction: number, ignoreIndex: number, ls: number, stats: Tensor, total: Tensor, e: Tensor) => {
     const [outer, classes, inner] = layout(x);
     const gx = Tensor._empty(x.shape, x.dtype);
     if (gx.numel() === 0) return gx;
     const [scale, stride] = rowScale(g, reduction, total);
     const w = weight ? contiguous(weight) : null;
     kernelStatus(K.cross_entropy_backward(x.dtype.code, outer, classes, inner, contiguous(x)._ptr, targetOf(target)._ptr, w ? w._ptr : 0,
-      BigInt(ignoreIndex), Math.max(ls, 0), contiguous(stats)._ptr, scale._ptr, stride, gx._ptr));
+      BigInt(ignoreIndex), Math.max(ls, 0), contiguous(stats)._ptr, exps(e, x), scale._ptr, stride, gx._ptr));
     return gx;
   },
   grad: {
@@ -117,7 +123,7 @@ export const crossEntropyLossBackward: OpFn = defineOp({
     grad: (v, c) => {
       const x: Tensor = c.self;
       const unit = crossEntropyLossBackward(ones(rowsShape(x), { dtype: x.dtype }), x, c.target, c.weight, REDUCTION_ENUM.none,
-        c.ignore_index, c.label_smoothing, c.stats, c.total_weight);
+        c.ignore_index, c.label_smoothing, c.stats, c.total_weight, c.exps);
       const perRow = v.mul(unit).sum(classDim(x));
       if (c.reduction === REDUCTION_ENUM.none) return perRow;
       const all = perRow.sum();
