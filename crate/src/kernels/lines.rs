@@ -29,7 +29,7 @@ pub const OK: i32 = 0;
 pub const ERR_BAD_OP: i32 = 2;
 
 /// Lines advanced together by the blocked paths.
-const LANES: usize = 32;
+pub const LANES: usize = 32;
 
 #[inline(always)]
 pub unsafe fn each_line(d: &Desc<2>, mut f: impl FnMut(isize, isize)) {
@@ -271,21 +271,7 @@ pub unsafe fn softmax_line_sum<T: SoftmaxExp>(len: usize, si: isize, pa: *const 
 
 /// `b` adjacent lines at once (the dim is not the innermost): the same passes, lane-wise.
 unsafe fn softmax_lanes<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isize, po: *mut T, pa: *const T, b: usize) {
-    let mut m = [T::MIN; LANES];
-    let mut nan = [false; LANES];
-    for j in 0..len as isize {
-        let r = pa.offset(j * si);
-        for l in 0..b {
-            let x = *r.add(l);
-            nan[l] |= x.is_nan();
-            m[l] = if x > m[l] { x } else { m[l] };
-        }
-    }
-    for l in 0..b {
-        if nan[l] {
-            m[l] = T::NAN;
-        }
-    }
+    let m = softmax_lanes_max(len, si, pa, b);
     let mut s = [0.0f64; LANES];
     for j in 0..len as isize {
         let (r, w) = (pa.offset(j * si), po.offset(j * so));
@@ -307,6 +293,31 @@ unsafe fn softmax_lanes<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isi
             *w.add(l) = if log { (*r.add(l) - m[l]) - k[l] } else { *w.add(l) * k[l] };
         }
     }
+}
+
+/// The max softmax subtracts on each of `b` <= LANES adjacent lines (NaN for a line
+/// holding one), element j of lane l at pa[j * si + l].
+///
+/// # Safety
+/// `pa` covers the `b` lines of `len` elements.
+#[inline(always)]
+pub unsafe fn softmax_lanes_max<T: SoftmaxExp>(len: usize, si: isize, pa: *const T, b: usize) -> [T; LANES] {
+    let mut m = [T::MIN; LANES];
+    let mut nan = [false; LANES];
+    for j in 0..len as isize {
+        let r = pa.offset(j * si);
+        for l in 0..b {
+            let x = *r.add(l);
+            nan[l] |= x.is_nan();
+            m[l] = if x > m[l] { x } else { m[l] };
+        }
+    }
+    for l in 0..b {
+        if nan[l] {
+            m[l] = T::NAN;
+        }
+    }
+    m
 }
 
 /// Order of (value, index) pairs: by value with NaN last, then by index. A total order,

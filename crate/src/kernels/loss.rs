@@ -17,14 +17,11 @@
 //! done by the caller (as the scale g of the backward).
 
 use crate::kernels::index::LAST_BAD_INDEX;
-use crate::kernels::lines::{softmax_line_sum, SoftmaxExp};
+use crate::kernels::lines::{softmax_lanes_max, softmax_line_sum, SoftmaxExp, LANES};
 
 pub const OK: i32 = 0;
 /// A target outside [0, classes) that is not ignore_index (its value in LAST_BAD_INDEX).
 pub const ERR_TARGET: i32 = 3;
-
-/// Rows advanced together when classes are `inner` apart (the inner positions of a block are adjacent).
-const LANES: usize = 32;
 
 #[derive(Clone, Copy, Debug)]
 pub struct CeShape {
@@ -167,21 +164,7 @@ unsafe fn row_stats<T: SoftmaxExp>(x: *const T, classes: usize, exps: *mut T) ->
 /// row_stats of `b` adjacent rows whose classes are `stride` apart (softmax's lane walk).
 #[inline(always)]
 unsafe fn lane_stats<T: SoftmaxExp>(x: *const T, classes: usize, stride: usize, b: usize, exps: *mut T) -> ([T; LANES], [T; LANES]) {
-    let mut m = [T::MIN; LANES];
-    let mut nan = [false; LANES];
-    for c in 0..classes {
-        let r = x.add(c * stride);
-        for l in 0..b {
-            let v = *r.add(l);
-            nan[l] |= v.is_nan();
-            m[l] = if v > m[l] { v } else { m[l] };
-        }
-    }
-    for l in 0..b {
-        if nan[l] {
-            m[l] = T::NAN;
-        }
-    }
+    let m = softmax_lanes_max(classes, stride as isize, x, b);
     let mut s = [0.0f64; LANES];
     for c in 0..classes {
         let r = x.add(c * stride);
