@@ -157,6 +157,16 @@ describe('fused cross entropy', () => {
     }
   });
 
+  it('lets the per-sample loss be modified in place before backward (the output is not saved)', () => {
+    const x = det([3, 5], 18, { requiresGrad: true });
+    const t = torch.tensor([1, 2, 3]);
+    const mask = torch.tensor([1, 0, 2], f64);
+    F.crossEntropy(x, t, { reduction: 'none' }).mul_(mask).sum().backward();
+    const ref = x.detach().clone().requiresGrad_();
+    F.crossEntropy(ref, t, { reduction: 'none' }).mul(mask).sum().backward();
+    expectClose(x.grad!, values(ref.grad!) as number[], 1e-12, 1e-15);
+  });
+
   it('takes uint8 targets on 2-d inputs and rejects them on K-d ones, as nll_loss does', () => {
     const x = det([3, 4], 9);
     const t = torch.tensor([1, 0, 3]);

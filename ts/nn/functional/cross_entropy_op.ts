@@ -1,7 +1,7 @@
 // cross_entropy with class-index targets as one op over the crate's fused kernels
 // (crate/src/kernels/loss.rs): the forward computes each row's log-sum-exp and the
 // target's weighted, smoothed negative log-probability in one kernel call (keeping
-// exp(x - max) when a backward will follow, as PyTorch keeps log_softmax's output); the
+// exp(x - max) when a backward can follow, as PyTorch keeps log_softmax's output); the
 // backward is a second op (softmax minus the smoothed one-hot, scaled, in one kernel
 // call) whose own gradients are written with ops, so double backward works as in PyTorch.
 // Callers check the arguments first (loss_cross_entropy.ts): input float32/float64 with
@@ -13,6 +13,7 @@ import { int64 } from '../../tensor/dtype.js';
 import { IndexError } from '../../tensor/shape.js';
 import { ones, softmax } from '../../ops/all.js';
 import { defineOp } from '../../ops/registry.js';
+import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { checkStatus, contiguous } from '../../ops/kernels.js';
 import { K } from '../../wasm/heap.js';
 import type { OpFn } from '../../ops/types.js';
@@ -49,37 +50,46 @@ function nodeName(x: Tensor, _t: Tensor, _w: Tensor | null, reduction: number, _
 }
 
 /**
- * [loss, stats, total_weight, exps]: the reduced loss, each row's (max, log(sum)) and,
- * with keep_exps, exp(x - max) (else an empty tensor) for the backward, and the summed
- * row weights ('mean' divides by them).
+ * The reduced loss. row_weight, stats and exps are work buffers the forward fills (the
+ * targets' weights, each row's (max, log(sum)) and, when not empty, exp(x - max)) and
+ * the backward reads; they are saved rather than the output, so the loss may be
+ * modified in place before backward, as in PyTorch.
  */
-export const crossEntropyLoss: OpFn = defineOp({
+const crossEntropyLossOp: OpFn = defineOp({
   name: 'cross_entropy_loss',
-  sig: 'Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100, float label_smoothing=0.0, bool keep_exps=False',
+  sig: 'Tensor self, Tensor target, Tensor? weight, int reduction, int ignore_index, float label_smoothing, Tensor row_weight, Tensor stats, Tensor exps',
   method: false,
   nodeName,
-  save: ['self', 'target', 'weight', 'result'],
-  forward: (x: Tensor, target: Tensor, weight: Tensor | null, reduction: number, ignoreIndex: number, ls: number, keepExps: boolean) => {
+  save: ['self', 'target', 'weight', 'row_weight', 'stats', 'exps'],
+  forward: (x: Tensor, target: Tensor, weight: Tensor | null, reduction: number, ignoreIndex: number, ls: number, rowWeight: Tensor, stats: Tensor, e: Tensor) => {
     const [outer, classes, inner] = layout(x);
     const loss = Tensor._empty(rowsShape(x), x.dtype);
-    const rowWeight = Tensor._empty(rowsShape(x), x.dtype);
-    const stats = Tensor._empty([outer * inner, 2], x.dtype);
-    const e = Tensor._empty(keepExps ? x.shape : [0], x.dtype);
     if (outer * inner > 0) {
-      const xc = contiguous(x);
       const w = weight ? contiguous(weight) : null;
-      kernelStatus(K.cross_entropy_forward(x.dtype.code, outer, classes, inner, xc._ptr, targetOf(target)._ptr, w ? w._ptr : 0,
+      kernelStatus(K.cross_entropy_forward(x.dtype.code, outer, classes, inner, contiguous(x)._ptr, targetOf(target)._ptr, w ? w._ptr : 0,
         BigInt(ignoreIndex), Math.max(ls, 0), loss._ptr, rowWeight._ptr, stats._ptr, exps(e, x)));
     }
-    const total = rowWeight.sum();
-    if (reduction === REDUCTION_ENUM.none) return [loss, stats, total, e];
+    if (reduction === REDUCTION_ENUM.none) return loss;
     const sum = loss.sum();
-    return [reduction === REDUCTION_ENUM.sum ? sum : sum.div(total), stats, total, e];
+    return reduction === REDUCTION_ENUM.sum ? sum : sum.div(rowWeight.sum());
   },
   grad: {
-    self: (g, c) => crossEntropyLossBackward(g, c.self, c.target, c.weight, c.reduction, c.ignore_index, c.label_smoothing, c.result[1], c.result[2], c.result[3]),
+    self: (g, c) => crossEntropyLossBackward(g, c.self, c.target, c.weight, c.reduction, c.ignore_index, c.label_smoothing,
+      c.stats, c.row_weight.sum(), c.exps),
   },
 });
+
+/**
+ * cross_entropy_loss(self, target, weight, reduction, ignore_index, label_smoothing) on
+ * checked arguments; exp(x - max) is kept only when a backward can follow.
+ */
+export function crossEntropyLoss(x: Tensor, target: Tensor, weight: Tensor | null, reduction: number, ignoreIndex: number, ls: number): Tensor {
+  const [outer, , inner] = layout(x);
+  const rowWeight = Tensor._empty(rowsShape(x), x.dtype);
+  const stats = Tensor._empty([outer * inner, 2], x.dtype);
+  const e = Tensor._empty(x.requiresGrad && isGradEnabled() ? x.shape : [0], x.dtype);
+  return crossEntropyLossOp(x, target, weight, reduction, ignoreIndex, ls, rowWeight, stats, e);
+}
 
 /** The gradient's scale per row: g itself ('none'), or one value for all rows (stride 0). */
 function rowScale(g: Tensor, reduction: number, total: Tensor): [Tensor, number] {

@@ -6,7 +6,6 @@ import { Tensor } from '../../tensor/tensor.js';
 import { float32, float64 } from '../../tensor/dtype.js';
 import { RuntimeError, shapeEquals } from '../../tensor/shape.js';
 import { logSoftmax } from '../../ops/all.js';
-import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { functional } from './define.js';
 import { resolveReduction, type Reduction } from './loss_reduction.js';
 import { checkNllArgs, classDimOf, nllTerms, reduceWeighted } from './loss_nll.js';
@@ -78,8 +77,7 @@ export function crossEntropyImpl(input: Tensor, target: Tensor, weight: Tensor |
   checkFloatInput(input);
   checkNllArgs(input, target, weight);
   if (input.dtype === float32 || input.dtype === float64) {
-    const keepExps = input.requiresGrad && isGradEnabled();
-    return (crossEntropyLoss(input, target, weight, REDUCTION_ENUM[reduction], ignoreIndex, ls, keepExps) as unknown as Tensor[])[0];
+    return crossEntropyLoss(input, target, weight, REDUCTION_ENUM[reduction], ignoreIndex, ls);
   }
   return composedIndexLoss(input, target, weight, reduction, ignoreIndex, ls);
 }

@@ -302,7 +302,7 @@ export interface HuberLossOptions {
  */
 export class HuberLoss extends _Loss {
   declare delta: number;
-  constructor(reduction?: ReductionArg, options?: HuberLossOptions);
+  constructor(reduction?: ReductionArg, delta?: number);
   constructor(options?: HuberLossOptions);
   constructor(...args: unknown[]) {
     const a = moduleArgs('HuberLoss', 'str reduction="mean", float delta=1.0', args);
