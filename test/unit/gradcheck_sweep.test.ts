@@ -309,6 +309,14 @@ Object.assign(recipes, {
   embedding: unary((w) => F.embedding(idx([[1, 2], [0, 1]]), w), -1, 1, [4, 3]),
   embedding_dense_backward: () => gradgradcheck((w) => F.embedding(idx([[1, 2], [0, 1]]), w).pow(2), img([4, 3])),
   linear: () => gradcheck((x, w, b) => F.linear(x, w, b), [img([2, 3]), img([4, 3], 2), img([4], 3)]),
+  // losses: the fused cross entropy (class indices) and its backward op, binary cross entropy
+  cross_entropy_loss: () =>
+    unary((x) => F.crossEntropy(x, idx([4, 0, 2]), { weight: img([5], 2).detach().abs(), labelSmoothing: 0.1, ignoreIndex: 0 }), -2, 2, [3, 5])() &&
+    unary((x) => F.crossEntropy(x, idx([[1, 0], [2, 2]]), { reduction: 'none' }), -2, 2, [2, 3, 2])(),
+  cross_entropy_loss_backward: () => gradgradcheck((x) => F.crossEntropy(x, idx([[0, 3], [1, -100]]), { reduction: 'sum', labelSmoothing: 0.2 }), img([2, 4, 2])),
+  binary_cross_entropy: () =>
+    gradcheck((x, t) => F.binaryCrossEntropy(x, t, { weight: img([4], 3).detach().abs() }), [leaf([3, 4], 0.05, 0.95), leaf([3, 4], 0, 1, 2)]) &&
+    gradgradcheck((x) => F.binaryCrossEntropy(x, leaf([3, 4], 0, 1, 2).detach(), { reduction: 'sum' }), leaf([3, 4], 0.05, 0.95)),
 } satisfies Record<string, Recipe>);
 
 describe('gradcheck sweep over every differentiable op', () => {

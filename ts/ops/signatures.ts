@@ -183,6 +183,11 @@ export interface TorchOps {
   baddbmm: {
     (self: Tensor, batch1: Tensor, batch2: Tensor, options?: { beta?: Scalar; alpha?: Scalar; out?: Tensor }): Tensor;
   };
+  binary_cross_entropy: {
+    (self: Tensor, target: Tensor, options?: { weight?: Tensor | null; reduction?: number }): Tensor;
+    (self: Tensor, target: Tensor, weight: Tensor | null, options?: { reduction?: number }): Tensor;
+    (self: Tensor, target: Tensor, weight: Tensor | null, reduction: number): Tensor;
+  };
   bitwise_and: {
     (self: Tensor, other: Tensor | Scalar, options?: { out?: Tensor }): Tensor;
   };
@@ -339,6 +344,9 @@ export interface TorchOps {
   cross: {
     (self: Tensor, other: Tensor, options?: { dim?: number | null; out?: Tensor }): Tensor;
     (self: Tensor, other: Tensor, dim: number | null, options?: { out?: Tensor }): Tensor;
+  };
+  cross_entropy_loss: {
+    (self: Tensor, target: Tensor, weight: Tensor | null, reduction: number, ignoreIndex: number, labelSmoothing: number, rowWeight: Tensor, stats: Tensor, exps: Tensor): Tensor;
   };
   /** Cumulative product along dim. */
   cumprod: {

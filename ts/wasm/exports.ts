@@ -82,6 +82,15 @@ export interface KernelExports {
   ): number;
   resample(dir: number, dt: number, planes: number, nd: number, desc: number, a: number, b: number): number;
   embedding_renorm(dt: number, w: number, rows: number, dim: number, idx: number, n: number, maxNorm: number, normType: number): number;
+  // losses (crate/src/abi/loss.rs)
+  cross_entropy_forward(
+    dt: number, outer: number, classes: number, inner: number, x: number, target: number, weight: number, ignoreIndex: bigint,
+    smoothing: number, loss: number, rowWeight: number, stats: number, exps: number,
+  ): number;
+  cross_entropy_backward(
+    dt: number, outer: number, classes: number, inner: number, x: number, target: number, weight: number, ignoreIndex: bigint,
+    smoothing: number, stats: number, exps: number, g: number, gStride: number, gx: number,
+  ): number;
   // Areas added later register their functions here too.
   // random (crate/src/abi/random.rs): g is a generator's address
   rng_new(seed: bigint): number;

@@ -18,3 +18,4 @@ mod conv;
 mod norm;
 mod pool;
 mod resample;
+mod loss;

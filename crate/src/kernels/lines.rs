@@ -28,7 +28,7 @@ pub const KTHVALUE: u32 = 3;
 
 
 /// Lines advanced together by the blocked paths.
-const LANES: usize = 32;
+pub const LANES: usize = 32;
 
 #[inline(always)]
 pub unsafe fn each_line(d: &Desc<2>, mut f: impl FnMut(isize, isize)) {
@@ -200,6 +200,30 @@ pub unsafe fn softmax<T: SoftmaxExp>(log: bool, d: &Desc<2>, len: usize, so: isi
 #[inline(always)]
 unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isize, po: *mut T, pa: *const T) {
     let at = |j: usize| *pa.offset(j as isize * si);
+    let (m, s) = softmax_line_sum(len, si, pa, if log { None } else { Some((po, so)) });
+    if log {
+        // (x - max) - log(sum): adding max and log(sum) first would round at max's scale
+        let ls = T::f(s.ln());
+        for j in 0..len {
+            *po.offset(j as isize * so) = (at(j) - m) - ls;
+        }
+    } else {
+        let inv = T::f(1.0 / s);
+        for j in 0..len {
+            let w = po.offset(j as isize * so);
+            *w = *w * inv;
+        }
+    }
+}
+
+/// softmax's first two passes over one line: the max it subtracts (NaN when the line
+/// holds one) and the f64 sum of exp(x - max), each exp also stored in `out` when given.
+///
+/// # Safety
+/// `pa` (and `out`) cover `len` elements `si` (`so`) apart.
+#[inline(always)]
+pub unsafe fn softmax_line_sum<T: SoftmaxExp>(len: usize, si: isize, pa: *const T, out: Option<(*mut T, isize)>) -> (T, f64) {
+    let at = |j: usize| *pa.offset(j as isize * si);
     let quads = len / 4 * 4;
     let mut m4 = [T::MIN; 4];
     let mut nan = false;
@@ -228,7 +252,7 @@ unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isiz
         for k in 0..4 {
             let e = (at(j + k) - m).sm_exp();
             s4[k] += e.d();
-            if !log {
+            if let Some((po, so)) = out {
                 *po.offset((j + k) as isize * so) = e;
             }
         }
@@ -237,42 +261,16 @@ unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isiz
     for j in quads..len {
         let e = (at(j) - m).sm_exp();
         s += e.d();
-        if !log {
+        if let Some((po, so)) = out {
             *po.offset(j as isize * so) = e;
         }
     }
-    if log {
-        // (x - max) - log(sum): adding max and log(sum) first would round at max's scale
-        let ls = T::f(s.ln());
-        for j in 0..len {
-            *po.offset(j as isize * so) = (at(j) - m) - ls;
-        }
-    } else {
-        let inv = T::f(1.0 / s);
-        for j in 0..len {
-            let w = po.offset(j as isize * so);
-            *w = *w * inv;
-        }
-    }
+    (m, s)
 }
 
 /// `b` adjacent lines at once (the dim is not the innermost): the same passes, lane-wise.
 unsafe fn softmax_lanes<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isize, po: *mut T, pa: *const T, b: usize) {
-    let mut m = [T::MIN; LANES];
-    let mut nan = [false; LANES];
-    for j in 0..len as isize {
-        let r = pa.offset(j * si);
-        for l in 0..b {
-            let x = *r.add(l);
-            nan[l] |= x.is_nan();
-            m[l] = if x > m[l] { x } else { m[l] };
-        }
-    }
-    for l in 0..b {
-        if nan[l] {
-            m[l] = T::NAN;
-        }
-    }
+    let m = softmax_lanes_max(len, si, pa, b);
     let mut s = [0.0f64; LANES];
     for j in 0..len as isize {
         let (r, w) = (pa.offset(j * si), po.offset(j * so));
@@ -294,6 +292,31 @@ unsafe fn softmax_lanes<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isi
             *w.add(l) = if log { (*r.add(l) - m[l]) - k[l] } else { *w.add(l) * k[l] };
         }
     }
+}
+
+/// The max softmax subtracts on each of `b` <= LANES adjacent lines (NaN for a line
+/// holding one), element j of lane l at pa[j * si + l].
+///
+/// # Safety
+/// `pa` covers the `b` lines of `len` elements.
+#[inline(always)]
+pub unsafe fn softmax_lanes_max<T: SoftmaxExp>(len: usize, si: isize, pa: *const T, b: usize) -> [T; LANES] {
+    let mut m = [T::MIN; LANES];
+    let mut nan = [false; LANES];
+    for j in 0..len as isize {
+        let r = pa.offset(j * si);
+        for l in 0..b {
+            let x = *r.add(l);
+            nan[l] |= x.is_nan();
+            m[l] = if x > m[l] { x } else { m[l] };
+        }
+    }
+    for l in 0..b {
+        if nan[l] {
+            m[l] = T::NAN;
+        }
+    }
+    m
 }
 
 /// Order of (value, index) pairs: by value with NaN last, then by index. A total order,

@@ -24,3 +24,4 @@ pub mod simd_lines;
 pub mod conv_winograd;
 pub mod fastexp;
 pub mod fastmath;
+pub mod loss;

@@ -1,5 +1,6 @@
 //! float32 kernels over one contiguous line with 128-bit vectors: softmax /
-//! log_softmax, the max and exp-sum logsumexp merges, and max / min. Each repeats its
+//! log_softmax (and their max and exp-sum steps, which cross entropy shares), the max
+//! and exp-sum logsumexp merges, and max / min. Each repeats its
 //! scalar path's operations where results must not depend on the layout: softmax
 //! keeps exp_f32's operations, four max lanes and four f64 sums combined as
 //! (s0 + s1) + (s2 + s3), so both paths give bit-identical results.
@@ -14,27 +15,7 @@ use core::arch::wasm32::*;
 pub unsafe fn softmax_line_f32(log: bool, len: usize, o: *mut f32, a: *const f32) {
     let quads = len / 4 * 4;
     let load = |j: usize| v128_load(a.add(j) as *const v128);
-    let mut m4 = f32x4_splat(f32::MIN);
-    let mut nan4 = i32x4_splat(0);
-    for j in (0..quads).step_by(4) {
-        let x = load(j);
-        nan4 = v128_or(nan4, f32x4_ne(x, x));
-        // x > m ? x : m, lane by lane
-        m4 = v128_bitselect(x, m4, f32x4_gt(x, m4));
-    }
-    let mut nan = v128_any_true(nan4);
-    let mut m = f32::MIN;
-    for j in quads..len {
-        let x = *a.add(j);
-        nan |= x.is_nan();
-        m = if x > m { x } else { m };
-    }
-    for mk in [f32x4_extract_lane::<0>(m4), f32x4_extract_lane::<1>(m4), f32x4_extract_lane::<2>(m4), f32x4_extract_lane::<3>(m4)] {
-        m = if mk > m { mk } else { m };
-    }
-    if nan {
-        m = f32::NAN;
-    }
+    let m = softmax_max_f32(a, len);
     let mv = f32x4_splat(m);
     let s = exp_sum(a, len, m, if log { None } else { Some(o) });
     if log {
@@ -57,6 +38,34 @@ pub unsafe fn softmax_line_f32(log: bool, len: usize, o: *mut f32, a: *const f32
             *o.add(j) *= inv;
         }
     }
+}
+
+/// The max softmax subtracts: NaN when the line holds one; f32::MIN for an all -inf
+/// (or empty) line, so exp gives 0s and the sum 0 (a NaN result, as in PyTorch).
+///
+/// # Safety
+/// `a` covers `len` floats.
+pub unsafe fn softmax_max_f32(a: *const f32, len: usize) -> f32 {
+    let quads = len / 4 * 4;
+    let mut m4 = f32x4_splat(f32::MIN);
+    let mut nan4 = i32x4_splat(0);
+    for j in (0..quads).step_by(4) {
+        let x = v128_load(a.add(j) as *const v128);
+        nan4 = v128_or(nan4, f32x4_ne(x, x));
+        // x > m ? x : m, lane by lane
+        m4 = v128_bitselect(x, m4, f32x4_gt(x, m4));
+    }
+    let mut nan = v128_any_true(nan4);
+    let mut m = f32::MIN;
+    for j in quads..len {
+        let x = *a.add(j);
+        nan |= x.is_nan();
+        m = if x > m { x } else { m };
+    }
+    for mk in [f32x4_extract_lane::<0>(m4), f32x4_extract_lane::<1>(m4), f32x4_extract_lane::<2>(m4), f32x4_extract_lane::<3>(m4)] {
+        m = if mk > m { mk } else { m };
+    }
+    if nan { f32::NAN } else { m }
 }
 
 /// (max, sum of exp(x - max)) of a[0..n] (the sum in f64 like the softmax line), or
@@ -129,7 +138,7 @@ pub unsafe fn extreme_f32(a: *const f32, n: usize, max: bool) -> f32 {
 /// # Safety
 /// `a` (and `out`) cover `n` floats.
 #[inline(always)]
-unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) -> f64 {
+pub unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) -> f64 {
     let quads = n / 4 * 4;
     let mv = f32x4_splat(m);
     // lanes 0, 1 and lanes 2, 3 of the four sums

@@ -21,3 +21,4 @@ export { conv3d, convTranspose3d } from './conv3d.js';
 export { cosineSimilarity, pairwiseDistance } from './distance.js';
 export { channelShuffle } from './channel_shuffle.js';
 export { embeddingBag } from './embedding_bag.js';
+export * from './loss.js';

@@ -32,3 +32,9 @@ export { LayerNorm, GroupNorm, LocalResponseNorm } from './normalization.js';
 export type { LayerNormOptions, GroupNormOptions, LocalResponseNormOptions } from './normalization.js';
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
+export {
+  L1Loss, MSELoss, NLLLoss, NLLLoss2d, PoissonNLLLoss, GaussianNLLLoss, KLDivLoss, BCELoss, BCEWithLogitsLoss,
+  HingeEmbeddingLoss, MultiLabelMarginLoss, SmoothL1Loss, HuberLoss, SoftMarginLoss, CrossEntropyLoss,
+  MultiLabelSoftMarginLoss, CosineEmbeddingLoss, MarginRankingLoss, MultiMarginLoss, TripletMarginLoss,
+  TripletMarginWithDistanceLoss,
+} from './loss.js';
