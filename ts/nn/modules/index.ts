@@ -32,3 +32,10 @@ export { LayerNorm, GroupNorm, LocalResponseNorm } from './normalization.js';
 export type { LayerNormOptions, GroupNormOptions, LocalResponseNormOptions } from './normalization.js';
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
+export {
+  Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer,
+} from './transformer.js';
+export type {
+  TransformerActivation, TransformerLayerOptions, TransformerOptions, TransformerEncoderLayerForwardOptions,
+  TransformerEncoderForwardOptions, TransformerDecoderForwardOptions, TransformerForwardOptions,
+} from './transformer.js';
