@@ -247,7 +247,8 @@ function mhaForward(
 
   const p = training ? dropoutP : 0;
   // the common case (what Transformer layers ask for) in one fused kernel per direction
-  if (!needWeights && p === 0 && !addZeroAttn && staticK === null && staticV === null &&
+  // (keys of another batch size fail in the composed path's view, with PyTorch's message)
+  if (!needWeights && p === 0 && !addZeroAttn && staticK === null && staticV === null && k.shape[1] === bsz && v.shape[1] === bsz &&
       (q.dtype === float32 || q.dtype === float64) && !attnMask?.requiresGrad && !keyPaddingMask?.requiresGrad) {
     srcLen = k.shape[0];
     const mask = mergeMasks(attnMask, keyPaddingMask, bsz, numHeads, srcLen, q.dtype);

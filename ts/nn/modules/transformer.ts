@@ -13,7 +13,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { AssertionError, RuntimeError } from '../../tensor/shape.js';
 import { bool, type DType } from '../../tensor/dtype.js';
 import { tidy } from '../../tensor/scope.js';
-import { full, triu } from '../../ops/all.js';
+import { arange, full, triu } from '../../ops/all.js';
 import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { pyTypeName } from '../../ops/signature.js';
 import { Module } from '../module.js';
@@ -371,15 +371,21 @@ export class TransformerEncoder extends Module<[src: Tensor, ...rest: unknown[]]
       // positions PyTorch's nested path drops: a float mask's nonzero entries too
       const padded = (): Tensor => (paddedCache ??= keyPaddingMask!.dtype === bool ? keyPaddingMask! : keyPaddingMask!.ne(0));
       const nested = whyNotNestedPath(this, src, mask, keyPaddingMask, padded) === '';
-      if (nested) warnOnce('The PyTorch API of nested tensors is in prototype stage and will change in the near future.');
-      let output = src;
-      for (const layer of this.layers) {
-        output = layer(output, { srcMask: mask, srcKeyPaddingMask: nested ? padded() : keyPaddingMask });
-      }
+      let layerPadding = keyPaddingMask;
+      let lengths: Tensor | null = null;
       if (nested) {
-        const keep = padded().logicalNot();
-        const longest = keep.sum({ dim: 1 }).max().item() as number;
-        output = output.narrow(1, 0, longest).maskedFill(keep.narrow(1, 0, longest).logicalNot().unsqueeze(-1), 0);
+        warnOnce('The PyTorch API of nested tensors is in prototype stage and will change in the near future.');
+        // the nested tensor holds the first (number of unpadded positions) tokens of each
+        // sequence (the mask is taken to be left-aligned, checked or not)
+        lengths = padded().logicalNot().sum({ dim: 1 });
+        layerPadding = arange(src.shape[1]).unsqueeze(0).ge(lengths.unsqueeze(1));
+      }
+      let output = src;
+      for (const layer of this.layers) output = layer(output, { srcMask: mask, srcKeyPaddingMask: layerPadding });
+      if (lengths !== null) {
+        // to_padded_tensor(0.): the longest sequence's length, zeros after each sequence's end
+        const longest = lengths.max().item() as number;
+        output = output.narrow(1, 0, longest).maskedFill(layerPadding!.narrow(1, 0, longest).unsqueeze(-1), 0);
       }
       if (this.norm !== null) output = this.norm(output);
       return output;
