@@ -83,3 +83,18 @@ export function greedyDecode(torch, model, prompt, steps, options = {}) {
   });
   return { tokens, lastLogits, msPerToken: steps > 0 ? (now() - t0) / steps : 0 };
 }
+
+/**
+ * The tiny GPT case of the conformance fixtures (sequence.json's text): { config (the
+ * architecture in camelCase), weights (path of the state_dict file, relative to the
+ * fixture folder), prompt, steps, tokens (PyTorch's greedy decode) }.
+ */
+export function tinyGptCase(sequenceJson) {
+  const data = typeof sequenceJson === 'string' ? JSON.parse(sequenceJson) : sequenceJson;
+  const c = data.cases.find((x) => x.kind === 'model' && x.op === 'tiny_gpt');
+  if (!c) throw new Error('sequence.json has no tiny_gpt model case');
+  const camel = (s) => s.replace(/_([a-z0-9])/g, (_m, ch) => ch.toUpperCase());
+  const config = {};
+  for (const [k, v] of Object.entries(c.init)) if (typeof v === 'number' || typeof v === 'string') config[camel(k)] = v;
+  return { config, weights: c.weights, prompt: c.greedy.prompt, steps: c.greedy.steps, tokens: c.greedy.tokens };
+}
