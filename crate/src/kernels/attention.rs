@@ -18,7 +18,7 @@ use super::gemm::{gemm_strided, GemmFloat};
 use super::lines::{softmax_line, SoftmaxExp};
 
 /// Query rows per block: the score block is QB x Lk.
-const QB: usize = 64;
+const QB: usize = 128;
 
 /// Sizes of one attention call.
 #[derive(Clone, Copy, Debug)]
