@@ -297,6 +297,35 @@ describe('fused attention path', () => {
     expect(mask.grad).not.toBeNull();
   });
 
+  it('F._fusedAttention: the causal flag equals the -inf mask (values, gradients, second derivatives), broadcast masks', () => {
+    const d = torch.float64;
+    const [B, H, L, S, D, Dv] = [2, 3, 5, 7, 4, 3];
+    const q = wave([B, H, L, D], 1, d).requiresGrad_(true);
+    const k = wave([B, H, S, D], 2, d).requiresGrad_(true);
+    const v = wave([B, H, S, Dv], 3, d).requiresGrad_(true);
+    const causal = torch.ones([L, S], { dtype: torch.bool }).triu(1);
+    const additive = torch.zeros([L, S], { dtype: d }).maskedFill(causal, -Infinity);
+    const viaFlag = (q_: T, k_: T, v_: T): T => F._fusedAttention(q_, k_, v_, { scale: 0.5, isCausal: true });
+    const viaMask = (q_: T, k_: T, v_: T): T => F._fusedAttention(q_, k_, v_, additive, 0.5);
+    const composed = (q_: T, k_: T, v_: T): T => torch.softmax(q_.matmul(k_.transpose(-2, -1)).mul(0.5).add(additive), -1).matmul(v_);
+    const want = composed(q, k, v);
+    expect(viaFlag(q, k, v).shape).toEqual([B, H, L, Dv]);
+    expectClose(viaFlag(q, k, v), values(want) as number[], 1e-12, 1e-12);
+    expectClose(viaMask(q, k, v), values(want) as number[], 1e-12, 1e-12);
+    const [qs, ks, vs] = [q.narrow(0, 0, 1).narrow(1, 0, 2), k.narrow(0, 0, 1).narrow(1, 0, 2), v.narrow(0, 0, 1).narrow(1, 0, 2)]
+      .map((t) => t.detach().contiguous().requiresGrad_(true));
+    expect(torch.autograd.gradcheck(viaFlag, [qs, ks, vs])).toBe(true);
+    expect(torch.autograd.gradcheck(gradOf(viaFlag, 3), [qs, ks, vs])).toBe(true);
+    // a padding mask [B, 1, 1, S] broadcasts over heads and queries
+    const pad = torch.zeros([B, 1, 1, S], { dtype: d });
+    pad.select(0, 1).select(-1, 0).fill_(-Infinity);
+    const viaPad = F._fusedAttention(q, k, v, pad, 0.5);
+    const padWant = torch.softmax(q.matmul(k.transpose(-2, -1)).mul(0.5).add(pad), -1).matmul(v);
+    expectClose(viaPad, values(padWant) as number[], 1e-12, 1e-12);
+    expect(() => F._fusedAttention(q, k, v.narrow(2, 0, 2))).toThrow(torch.RuntimeError);
+    expect(() => F._fusedAttention(q.float(), k.float(), v.float(), pad)).toThrow('expected attn_mask of dtype Float, but got Double');
+  });
+
   it('a fully masked row is NaN, as in PyTorch', () => {
     const mha = new nn.MultiheadAttention(4, 2);
     const x = wave([2, 1, 4], 1);

@@ -19,6 +19,14 @@ import { dropout } from './dropout.js';
 import { pad } from './padding.js';
 import { fusedAttention } from '../../ops/nn/attention.js';
 
+/**
+ * softmax(scale * q k^T + attnMask) v over [B, H, L, D] tensors in one fused kernel, with
+ * an optional causal flag (private, as PyTorch 1.13's F._scaled_dot_product_attention):
+ * the path multi-head attention takes without returned weights.
+ * @example F._fusedAttention(q, k, v, { scale: 1 / Math.sqrt(q.shape[3]), isCausal: true })
+ */
+export { fusedAttention as _fusedAttention };
+
 /** Keyword arguments of multiHeadAttentionForward after out_proj_bias (PyTorch's names in camelCase). */
 export interface MultiHeadAttentionForwardOptions {
   training?: boolean;
