@@ -16,3 +16,12 @@ it('examples/seed_notebook.mjs runs and releases all memory', () => {
   expect(r.stdout).toContain('torch.Size([2, 9])');
   expect(r.stdout).toMatch(/memory: 0 live tensors, 0 bytes in use/);
 });
+
+it("examples/tiny_gpt.mjs decodes PyTorch's tokens with a flat heap", () => {
+  const r = spawnSync(process.execPath, ['examples/tiny_gpt.mjs'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  expect(r.status, r.stdout + r.stderr).toBe(0);
+  expect(r.stdout).toContain("same tokens as PyTorch's greedy decode");
+  expect(r.stdout).toContain('memory per token: flat');
+  expect(r.stdout).toMatch(/ms per token/);
+  expect(r.stdout).toMatch(/memory: 0 live tensors, 0 bytes in use/);
+});

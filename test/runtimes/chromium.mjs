@@ -1,9 +1,12 @@
 // Runtime matrix: headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core) loading dist/ from a localhost server.
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve } from './static_server.mjs';
 import { report } from './smoke.mjs';
+import { readTinyGpt } from './generation.mjs';
+import * as tinyGpt from '../../examples/tiny_gpt_model.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -12,7 +15,14 @@ const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
   '--disable-component-update', '--no-first-run', '--disable-sync'];
 
 const page = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/test/runtimes/chromium_page.mjs"></script>';
-const { server, url } = await serve(root, { '/': page });
+// the generation check's fixture: the case as JSON and the weights file, served to the page
+const fixtures = process.env.CONFORMANCE_DIR || fileURLToPath(new URL('../../../shared/conformance', import.meta.url));
+const [gpt, weights] = readTinyGpt(tinyGpt, fixtures, (p) => readFileSync(p, 'utf8'), (p) => readFileSync(p));
+const { server, url } = await serve(root, {
+  '/': page,
+  '/fixtures/tiny_gpt.json': { type: 'application/json', body: JSON.stringify(gpt) },
+  '/fixtures/tiny_gpt.pt': { type: 'application/octet-stream', body: weights },
+});
 let browser;
 let result;
 try {

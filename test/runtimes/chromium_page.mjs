@@ -1,11 +1,16 @@
 // Runs inside headless Chromium (loaded by chromium.mjs): the smoke check on
-// dist/index.js, which fetches torch(-relaxed).wasm with instantiateStreaming.
+// dist/index.js, which fetches torch(-relaxed).wasm with instantiateStreaming, and the
+// tiny GPT generation check on the fixture chromium.mjs serves.
 import { smoke } from './smoke.mjs';
 import { usingCheck } from './using.mjs';
+import { generationCheck } from './generation.mjs';
+import * as tinyGpt from '../../examples/tiny_gpt_model.mjs';
 
 try {
   const torch = await import('../../dist/index.js');
-  const result = usingCheck(torch, smoke(torch));
+  const gpt = await (await fetch('/fixtures/tiny_gpt.json')).json();
+  const weights = new Uint8Array(await (await fetch('/fixtures/tiny_gpt.pt')).arrayBuffer());
+  const result = generationCheck(torch, usingCheck(torch, smoke(torch)), tinyGpt, gpt, weights);
   result.crossOriginIsolated = globalThis.crossOriginIsolated === true;
   globalThis.__result = result;
 } catch (e) {

@@ -2,8 +2,14 @@
 // to load the relaxed-SIMD build.
 import * as torch from '../../dist/index.js';
 import { inspect } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tinyGpt from '../../examples/tiny_gpt_model.mjs';
 import { smoke, report } from './smoke.mjs';
+import { generationCheck, readTinyGpt } from './generation.mjs';
 
-const result = smoke(torch, inspect);
+const fixtures = process.env.CONFORMANCE_DIR || fileURLToPath(new URL('../../../shared/conformance', import.meta.url));
+const [gpt, weights] = readTinyGpt(tinyGpt, fixtures, (p) => readFileSync(p, 'utf8'), (p) => readFileSync(p));
+const result = generationCheck(torch, smoke(torch, inspect), tinyGpt, gpt, weights);
 report(process.execArgv.includes('--experimental-wasm-relaxed-simd') ? 'node-relaxed' : 'node', result);
 process.exitCode = result.ok ? 0 : 1;

@@ -14,7 +14,7 @@ const script = (name) => join('test', 'runtimes', name);
 export const RUNTIMES = {
   node: [process.execPath, script('node.mjs')],
   'node-relaxed': [process.execPath, '--experimental-wasm-relaxed-simd', script('node.mjs')],
-  deno: [bin('deno'), 'run', '--allow-read', '--no-prompt', script('deno.mjs')],
+  deno: [bin('deno'), 'run', '--allow-read', '--allow-env=CONFORMANCE_DIR', '--no-prompt', script('deno.mjs')],
   bun: [bin('bun'), script('bun.mjs')],
   chromium: [process.execPath, script('chromium.mjs')],
   workerd: [process.execPath, script('workerd.mjs')],

@@ -51,6 +51,7 @@ export function smoke(torch, inspect = null) {
 /** Prints a result the way the driver (run.mjs) reads it: the tensor, then one RESULT line. */
 export function report(runtime, result) {
   console.log(result.printed);
+  if (result.tinyGpt) console.log(`tiny GPT tokens [${result.tinyGpt.tokens}], ${result.tinyGpt.msPerToken.toFixed(3)} ms per token`);
   for (const k of result.checks) console.log(`${k.ok ? 'ok  ' : 'FAIL'} ${k.name}${k.ok ? '' : `: ${k.detail}`}`);
   console.log(`RESULT ${JSON.stringify({ runtime, ok: result.ok, relaxedSimdSupported: result.relaxedSimdSupported, checks: result.checks.length, memory: result.memory.end })}`);
 }

@@ -1,12 +1,16 @@
 // Runtime matrix: Cloudflare workerd (npm `workerd`, raw `workerd serve` with a capnp
 // config). The worker bundle is assembled in a temporary folder: the worker,
-// dist/manual.js, dist/torch.wasm (imported as a compiled module) and the shared check.
+// dist/manual.js, dist/torch.wasm (imported as a compiled module), the shared checks,
+// and for the generation check the tiny GPT model module, its weights (a data module)
+// and the fixture's case (a JSON module).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, copyFileSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, copyFileSync, writeFileSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { report } from './smoke.mjs';
+import { readTinyGpt } from './generation.mjs';
+import * as tinyGpt from '../../examples/tiny_gpt_model.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -40,6 +44,10 @@ ${Object.entries(WORKERS).map(([n, date]) => `const ${n} :Workerd.Worker = (
     (name = "manual.js", esModule = embed "manual.js"),
     (name = "smoke.mjs", esModule = embed "smoke.mjs"),
     (name = "using.mjs", esModule = embed "using.mjs"),
+    (name = "generation.mjs", esModule = embed "generation.mjs"),
+    (name = "tiny_gpt_model.mjs", esModule = embed "tiny_gpt_model.mjs"),
+    (name = "tiny_gpt.json", json = embed "tiny_gpt.json"),
+    (name = "tiny_gpt.pt", data = embed "tiny_gpt.pt"),
     (name = "torch.wasm", wasm = embed "torch.wasm"),
   ],
   compatibilityDate = "${date}",
@@ -66,6 +74,12 @@ const dir = mkdtempSync(join(root, 'test', '.tmp', 'workerd-'));
 copyFileSync(join(here, 'workerd_worker.mjs'), join(dir, 'worker.mjs'));
 copyFileSync(join(here, 'smoke.mjs'), join(dir, 'smoke.mjs'));
 copyFileSync(join(here, 'using.mjs'), join(dir, 'using.mjs'));
+copyFileSync(join(here, 'generation.mjs'), join(dir, 'generation.mjs'));
+copyFileSync(join(root, 'examples', 'tiny_gpt_model.mjs'), join(dir, 'tiny_gpt_model.mjs'));
+const fixtures = process.env.CONFORMANCE_DIR || join(root, '..', 'shared', 'conformance');
+const [gpt, weights] = readTinyGpt(tinyGpt, fixtures, (p) => readFileSync(p, 'utf8'), (p) => readFileSync(p));
+writeFileSync(join(dir, 'tiny_gpt.json'), JSON.stringify(gpt));
+writeFileSync(join(dir, 'tiny_gpt.pt'), weights);
 copyFileSync(join(root, 'dist', 'manual.js'), join(dir, 'manual.js'));
 copyFileSync(join(root, 'dist', 'torch.wasm'), join(dir, 'torch.wasm'));
 const ports = {};

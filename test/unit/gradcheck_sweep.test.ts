@@ -317,6 +317,10 @@ Object.assign(recipes, {
   binary_cross_entropy: () =>
     gradcheck((x, t) => F.binaryCrossEntropy(x, t, { weight: img([4], 3).detach().abs() }), [leaf([3, 4], 0.05, 0.95), leaf([3, 4], 0, 1, 2)]) &&
     gradgradcheck((x) => F.binaryCrossEntropy(x, leaf([3, 4], 0, 1, 2).detach(), { reduction: 'sum' }), leaf([3, 4], 0.05, 0.95)),
+  _fused_attention: () =>
+    gradcheck((q, k, v) => F._fusedAttention(q, k, v, { scale: 0.5 }), [img([1, 2, 3, 4], 1), img([1, 2, 5, 4], 2), img([1, 2, 5, 3], 3)]) &&
+    gradcheck((q, k, v) => F._fusedAttention(q, k, v, { attnMask: img([3, 3], 4).detach(), isCausal: true }), [img([2, 1, 3, 2], 5), img([2, 1, 3, 2], 6), img([2, 1, 3, 2], 7)]) &&
+    gradgradcheck((q) => F._fusedAttention(q, q.mul(0.5), q, { scale: 0.7 }), img([1, 1, 3, 2], 8)),
 } satisfies Record<string, Recipe>);
 
 describe('gradcheck sweep over every differentiable op', () => {

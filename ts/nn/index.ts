@@ -5,6 +5,7 @@ export { Module, RemovableHandle, isModule } from './module.js';
 export type { ForwardHook, ForwardPreHook } from './module.js';
 export type { IncompatibleKeys } from './state_dict.js';
 export { Parameter, isParameter } from './parameter.js';
+export { cloneModule } from './clone.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
 export * as utils from './utils/index.js';
 export * from './modules/index.js';

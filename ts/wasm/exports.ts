@@ -76,6 +76,8 @@ export interface KernelExports {
   pool2d(op: number, dt: number, desc: number, x: number, y: number, idx: number): number;
   norm_stats(dt: number, desc: number, x: number, eps: number, mean: number, rstd: number, variance: number): number;
   norm_apply(dt: number, desc: number, x: number, mean: number, rstd: number, w: number, b: number, y: number): number;
+  attention_forward(dt: number, desc: number, q: number, k: number, v: number, mask: number, out: number, scale: number): number;
+  attention_backward(dt: number, desc: number, q: number, k: number, v: number, mask: number, dout: number, dq: number, dk: number, dv: number, scale: number): number;
   norm_backward(
     dt: number, desc: number, gy: number, x: number, mean: number, rstd: number, w: number, statsConst: number,
     gx: number, gw: number, gb: number,

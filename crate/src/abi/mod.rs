@@ -19,3 +19,4 @@ mod norm;
 mod pool;
 mod resample;
 mod loss;
+mod attention;

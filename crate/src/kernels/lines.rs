@@ -198,7 +198,7 @@ pub unsafe fn softmax<T: SoftmaxExp>(log: bool, d: &Desc<2>, len: usize, so: isi
 /// One line. Three passes: max (NaN noted), exp(x - max) summed in f64, then scale or
 /// shift. The first two keep four independent accumulators so they vectorise.
 #[inline(always)]
-unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isize, po: *mut T, pa: *const T) {
+pub(crate) unsafe fn softmax_line<T: SoftmaxExp>(log: bool, len: usize, so: isize, si: isize, po: *mut T, pa: *const T) {
     let at = |j: usize| *pa.offset(j as isize * si);
     let (m, s) = softmax_line_sum(len, si, pa, if log { None } else { Some((po, so)) });
     if log {

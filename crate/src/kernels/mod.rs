@@ -17,6 +17,7 @@ pub mod crmath;
 pub mod ternary;
 pub mod conv;
 pub mod norm;
+pub mod attention;
 pub mod pool;
 pub mod resample;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

@@ -3,17 +3,29 @@
 // columns, the key padding and attention masks merged into one additive float mask,
 // q / sqrt(head_dim) then baddbmm(mask, q, k^T), softmax, dropout, weights @ v and
 // the out-projection. Composed of ops in PyTorch's order, so autograd gives every
-// gradient and results agree with PyTorch's within float32 rounding.
+// gradient and results agree with PyTorch's within float32 rounding. Without returned
+// weights, dropout, zero-attention or static keys (the Transformer layers' calls),
+// scores, mask, softmax and the weighted sum run as one fused op instead
+// (ops/nn/attention.ts), with the same results within float32 rounding.
 
 import { Tensor } from '../../tensor/tensor.js';
 import { AssertionError, RuntimeError, ValueError, ZeroDivisionError, shapeEquals } from '../../tensor/shape.js';
-import { bool, uint8 } from '../../tensor/dtype.js';
+import { bool, float32, float64, uint8, type DType } from '../../tensor/dtype.js';
 import { baddbmm, bmm, cat, softmax, zeros, zerosLike } from '../../ops/all.js';
 import { pyRepr } from '../module_repr.js';
 import { functional } from '../../ops/composite.js';
 import { linear } from '../../ops/nn/linear.js';
 import { dropout } from './dropout.js';
 import { pad } from './padding.js';
+import { fusedAttention } from '../../ops/nn/attention.js';
+
+/**
+ * softmax(scale * q k^T + attnMask) v over [B, H, L, D] tensors in one fused kernel, with
+ * an optional causal flag (private, as PyTorch 1.13's F._scaled_dot_product_attention):
+ * the path multi-head attention takes without returned weights.
+ * @example F._fusedAttention(q, k, v, { scale: 1 / Math.sqrt(q.shape[3]), isCausal: true })
+ */
+export { fusedAttention as _fusedAttention };
 
 /** Keyword arguments of multiHeadAttentionForward after out_proj_bias (PyTorch's names in camelCase). */
 export interface MultiHeadAttentionForwardOptions {
@@ -156,6 +168,29 @@ function checkStatic(t: Tensor, name: string, bszHeads: number, headDim: number)
   return t;
 }
 
+/**
+ * One additive float mask of q's dtype, [1 or bsz*heads, tgt or 1, src]: the key
+ * padding mask broadcast over heads and target positions, merged into attn_mask (bool
+ * masks become -inf where true), or null.
+ */
+function mergeMasks(attnMaskIn: Tensor | null, keyPaddingMask: Tensor | null, bsz: number, numHeads: number, srcLen: number, dtype: DType): Tensor | null {
+  let attnMask = attnMaskIn;
+  if (keyPaddingMask !== null) {
+    const kpm = keyPaddingMask;
+    check(shapeEquals(kpm.shape, [bsz, srcLen]), () => `expecting key_padding_mask shape of ${pyRepr([bsz, srcLen])}, but got ${sizeStr(kpm.shape)}`);
+    const expanded = kpm.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
+    if (attnMask === null) attnMask = expanded;
+    else if (attnMask.dtype === bool) attnMask = attnMask.logicalOr(expanded);
+    else attnMask = attnMask.maskedFill(expanded, -Infinity);
+  }
+  if (attnMask !== null && attnMask.dtype === bool) {
+    attnMask = zerosLike(attnMask, { dtype }).maskedFill_(attnMask, -Infinity);
+  }
+  // PyTorch's baddbmm casts `self` to the product's dtype (a float64 mask on float32 input)
+  if (attnMask !== null && attnMask.dtype !== dtype) attnMask = attnMask.to(dtype);
+  return attnMask;
+}
+
 function mhaForward(
   queryIn: Tensor, keyIn: Tensor, valueIn: Tensor, embedDimToCheck: number, numHeads: number,
   inProjWeight: Tensor | null, inProjBias: Tensor | null, biasK: Tensor | null, biasV: Tensor | null,
@@ -218,6 +253,22 @@ function mhaForward(
     check(biasV === null, () => '');
   }
 
+  const p = training ? dropoutP : 0;
+  // the common case (what Transformer layers ask for) in one fused kernel per direction
+  // (keys of another batch size fail in the composed path's view, with PyTorch's message)
+  if (!needWeights && p === 0 && !addZeroAttn && staticK === null && staticV === null && k.shape[1] === bsz && v.shape[1] === bsz &&
+      (q.dtype === float32 || q.dtype === float64) && !attnMask?.requiresGrad && !keyPaddingMask?.requiresGrad) {
+    srcLen = k.shape[0];
+    const mask = mergeMasks(attnMask, keyPaddingMask, bsz, numHeads, srcLen, q.dtype);
+    // [seq, bsz, embed] -> [bsz, heads, seq, head_dim] views: no copy of q, k or v
+    const heads = (t: Tensor): Tensor => t.view(t.shape[0], bsz, numHeads, headDim).permute(1, 2, 0, 3);
+    const mask4 = mask === null ? null : mask.shape[0] === 1 ? mask.unsqueeze(0) : mask.reshape(bsz, numHeads, mask.shape[1], srcLen);
+    const attn = fusedAttention(heads(q), heads(k), heads(v), mask4, 1 / Math.sqrt(headDim)) as Tensor;
+    // its memory is [tgt, bsz, heads, head_dim]: the out-projection reads it as is
+    const out = linear(attn.permute(2, 0, 1, 3).reshape(tgtLen * bsz, embedDim), outProjWeight, outProjBias).view(tgtLen, bsz, -1);
+    return [isBatched ? out : out.squeeze(1), null];
+  }
+
   // heads into the batch: [bsz * heads, seq, head_dim]
   const bszHeads = bsz * numHeads;
   q = q.contiguous().view(tgtLen, bszHeads, headDim).transpose(0, 1);
@@ -233,21 +284,7 @@ function mhaForward(
   }
   srcLen = k.shape[1];
 
-  // one mask: key padding broadcast over heads and target positions, merged into attn_mask
-  if (keyPaddingMask !== null) {
-    const kpm = keyPaddingMask;
-    check(shapeEquals(kpm.shape, [bsz, srcLen]), () => `expecting key_padding_mask shape of ${pyRepr([bsz, srcLen])}, but got ${sizeStr(kpm.shape)}`);
-    keyPaddingMask = kpm.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bszHeads, 1, srcLen);
-    if (attnMask === null) attnMask = keyPaddingMask;
-    else if (attnMask.dtype === bool) attnMask = attnMask.logicalOr(keyPaddingMask);
-    else attnMask = attnMask.maskedFill(keyPaddingMask, -Infinity);
-  }
-  if (attnMask !== null && attnMask.dtype === bool) {
-    attnMask = zerosLike(attnMask, { dtype: q.dtype }).maskedFill_(attnMask, -Infinity);
-  }
-  // PyTorch's baddbmm casts `self` to the product's dtype (a float64 mask on float32 input)
-  if (attnMask !== null && attnMask.dtype !== q.dtype) attnMask = attnMask.to(q.dtype);
-  const p = training ? dropoutP : 0;
+  attnMask = mergeMasks(attnMask, keyPaddingMask, bsz, numHeads, srcLen, q.dtype);
 
   // scores = mask + (q / sqrt(head_dim)) k^T; weights = softmax(scores); out = weights v
   const qScaled = q.div(Math.sqrt(q.shape[2]));

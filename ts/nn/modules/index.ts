@@ -38,3 +38,10 @@ export {
   MultiLabelSoftMarginLoss, CosineEmbeddingLoss, MarginRankingLoss, MultiMarginLoss, TripletMarginLoss,
   TripletMarginWithDistanceLoss,
 } from './loss.js';
+export {
+  Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer,
+} from './transformer.js';
+export type {
+  TransformerActivation, TransformerLayerOptions, TransformerOptions, TransformerEncoderLayerForwardOptions,
+  TransformerEncoderForwardOptions, TransformerDecoderForwardOptions, TransformerForwardOptions,
+} from './transformer.js';

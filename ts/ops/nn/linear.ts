@@ -31,9 +31,11 @@ export const linear: TorchOps['linear'] = defineOp({
     const out = Tensor._empty([...input._shape.slice(0, -1), outF], input.dtype);
     if (out.numel() === 0) return out;
     if (bias) copyInto(out, bias);
-    // A = input as rows x in (2-d and 1-d keep their strides), B = weight^T through strides
+    // A = input as rows x in (2-d and 1-d keep their strides), B = weight^T through strides.
+    // A contiguous n-d input is rows x k row-major: its own strides may not say so, as a
+    // dim of size 1 counts as contiguous whatever its stride ([6, 1, 16] with strides [16, 96, 1]).
     const x = input.ndim <= 2 ? input : contiguous(input);
-    const [rs, cs] = x.ndim === 1 ? [0, x._strides[0]] : [x._strides[x.ndim - 2], x._strides[x.ndim - 1]];
+    const [rs, cs] = x.ndim === 1 ? [0, x._strides[0]] : x.ndim === 2 ? [x._strides[0], x._strides[1]] : [k, 1];
     gemm(input.dtype, 1, rows, outF, inF, 1, x, [0, rs, cs], weight, [0, weight._strides[1], weight._strides[0]], bias ? 1 : 0, out, [0, outF, 1]);
     return out;
   },
