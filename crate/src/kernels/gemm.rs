@@ -349,3 +349,52 @@ pub unsafe fn gemm_generic<T: Elem>(
         }
     }
 }
+
+/// A B operand (k x n) packed once into the panels `gemm` reads, for products that
+/// reuse one B many times (a recurrent layer multiplies its hidden-to-hidden weights
+/// once per time step): `gemm` finds every block in place and packs only A.
+///
+/// Layout: the NC-wide column blocks one after another, each holding its KC-deep
+/// blocks in order, each of those in pack_b's panel layout; so the block at columns
+/// from j0 (a multiple of NC), depth from k0 (a multiple of KC.min(k)) starts at
+/// j0 * k + k0 * round_up(width, NR).
+pub struct PackedB<T> {
+    buf: Vec<T>,
+    k: usize,
+    n: usize,
+}
+
+impl<T: GemmFloat> PackedB<T> {
+    /// Packs B (k x n) read through `b`.
+    ///
+    /// # Safety
+    /// `b` covers the k x n matrix.
+    pub unsafe fn new<B: PackB<T>>(b: &B, k: usize, n: usize) -> Self {
+        let full = n / T::NC * T::NC;
+        let len = (full + round_up(n - full, T::NR)) * k;
+        let mut buf = vec![T::ZERO; len];
+        let kc = T::KC.min(k).max(1);
+        let mut jc = 0;
+        while jc < n {
+            let nb = T::NC.min(n - jc);
+            let mut pc = 0;
+            while pc < k {
+                let kb = kc.min(k - pc);
+                T::pack_b(b, pc, kb, jc, nb, buf.as_mut_ptr().add(jc * k + pc * round_up(nb, T::NR)));
+                pc += kb;
+            }
+            jc += nb;
+        }
+        PackedB { buf, k, n }
+    }
+}
+
+impl<T: GemmFloat> PackB<T> for PackedB<T> {
+    unsafe fn pack_b<const NR: usize>(&self, _k0: usize, _kb: usize, _j0: usize, _nb: usize, _dst: *mut T) {
+        unreachable!("PackedB is read in place")
+    }
+    unsafe fn packed_b<const NR: usize>(&self, k0: usize, _kb: usize, j0: usize) -> *const T {
+        debug_assert!(k0 < self.k && j0 < self.n);
+        self.buf.as_ptr().add(j0 * self.k + k0 * round_up(T::NC.min(self.n - j0), T::NR))
+    }
+}
