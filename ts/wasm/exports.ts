@@ -82,6 +82,14 @@ export interface KernelExports {
   ): number;
   resample(dir: number, dt: number, planes: number, nd: number, desc: number, a: number, b: number): number;
   embedding_renorm(dt: number, w: number, rows: number, dim: number, idx: number, n: number, maxNorm: number, normType: number): number;
+  rnn_layer_forward(
+    dt: number, desc: number, steps: number, batchSizes: number, gi: number, h0: number, c0: number, wHh: number, bHh: number,
+    wHr: number, out: number, hn: number, cn: number, ws: number,
+  ): number;
+  rnn_layer_backward(
+    dt: number, desc: number, steps: number, batchSizes: number, ws: number, out: number, wHh: number, wHr: number,
+    gout: number, ghn: number, gcn: number, dGi: number, dh0: number, dc0: number, dwHh: number, dbHh: number, dwHr: number,
+  ): number;
   // Areas added later register their functions here too.
   // random (crate/src/abi/random.rs): g is a generator's address
   rng_new(seed: bigint): number;
