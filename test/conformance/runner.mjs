@@ -17,7 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_DIR = join(here, '..', '..', '..', 'shared', 'conformance');
 export const AREAS = [
   'seed', 'creation', 'rng', 'printing', 'pointwise', 'reduction', 'indexing', 'linalg', 'autograd', 'errors',
-  'nn', 'loss', 'optim', 'lr_scheduler', 'serialization', 'models', 'mnist',
+  'nn', 'loss', 'optim', 'lr_scheduler', 'serialization', 'models', 'mnist', 'sequence',
 ];
 
 export function fixtureDir() {
