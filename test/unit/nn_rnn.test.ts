@@ -397,6 +397,9 @@ describe('errors as PyTorch raises them', () => {
     expectError(() => g(r(5, 3, 10), torch.zeros(1, 3, 20, { dtype: torch.float64 })), 'RuntimeError', 'mat1 and mat2 must have the same dtype');
     const rnn = new nn.RNN(10, 20, { nonlinearity: 'relu' });
     expectError(() => rnn(r(5, 3, 10), r(1, 3, 21)), 'RuntimeError', 'Expected hidden size (1, 3, 20), got [1, 3, 21]');
+    expectError(() => new nn.LSTM(2, 3)(r(2, 1, 2), [r(1, 1, 3)] as never), 'IndexError', 'tuple index out of range');
+    expectError(() => g([1, 2] as never), 'AttributeError', "'list' object has no attribute 'dim'");
+    expectError(() => new nn.GRUCell(2, 3)([1, 2] as never), 'AttributeError', "'list' object has no attribute 'dim'");
     // an empty batch is fine
     expect(m(r(5, 0, 10))[0].shape).toEqual([5, 0, 20]);
   });

@@ -5,7 +5,7 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
-import { AssertionError, IndexError, RuntimeError, ValueError, shapeEquals } from '../../tensor/shape.js';
+import { AssertionError, AttributeError, IndexError, RuntimeError, ValueError, shapeEquals } from '../../tensor/shape.js';
 import { tidy } from '../../tensor/scope.js';
 import { zeros } from '../../ops/all.js';
 import { isPlainObject } from '../../ops/signature.js';
@@ -49,6 +49,14 @@ function takeOption(args: unknown[], key: string): [unknown[], unknown] {
   if (!isPlainObject(last) || !(key in last)) return [args, undefined];
   const { [key]: value, ...rest } = last;
   return [[...args.slice(0, -1), rest], value];
+}
+
+/** Python's AttributeError for a value without .dim() where a tensor (or a PackedSequence) belongs. */
+function requireTensor(v: unknown, packedToo = true): void {
+  if (v instanceof Tensor || (packedToo && v instanceof PackedSequence)) return;
+  const type = Array.isArray(v) ? 'list' : v === null || v === undefined ? 'NoneType' : typeof v === 'number' ? 'int'
+    : typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v;
+  throw new AttributeError(`'${type}' object has no attribute 'dim'`);
 }
 
 /** PyTorch's refusal of proj_size outside the LSTM (given by name or position). */
@@ -194,6 +202,8 @@ export class RNNBase extends Module {
    * [output, h_n, c_n (LSTM) or null], output packed when the input is.
    */
   protected run(input: Input, hx: Tensor | null, cx: Tensor | null, hxGiven: boolean): [Input, Tensor, Tensor | null] {
+    requireTensor(input);
+    if (hxGiven) [hx, cx].forEach((t) => t !== null && requireTensor(t));
     const lstm = this.mode === 'LSTM';
     const dirs = this.bidirectional ? 2 : 1;
     const [out, hn, cn] = tidy((): [Tensor, Tensor, Tensor | null] => {
@@ -347,6 +357,10 @@ export class LSTM extends RNNBase {
   override forward(input: Input, hx: LSTMState | Tensor | null = null): [Input, LSTMState] {
     const given = hx !== null && hx !== undefined;
     // Python indexes hx[0], hx[1]: a stacked tensor works too
+    if (given && !(hx instanceof Tensor) && (!Array.isArray(hx) || hx.length < 2)) {
+      if (Array.isArray(hx)) throw new IndexError('tuple index out of range');
+      requireTensor(hx);
+    }
     const [h, c] = !given ? [null, null] : hx instanceof Tensor ? [hx.select(0, 0) as Tensor, hx.select(0, 1) as Tensor] : hx;
     const [out, hn, cn] = this.run(input, h, c, given);
     return [out, [hn, cn!]];
@@ -422,6 +436,7 @@ export class RNNCellBase extends Module {
 
   /** input as a batch ([B, input_size]) and whether it was one; PyTorch's assertion on its rank. */
   protected batched(input: Tensor): [Tensor, boolean] {
+    requireTensor(input, false);
     if (input.ndim !== 1 && input.ndim !== 2) {
       throw new AssertionError(`${this._getName()}: Expected input to be 1-D or 2-D but received ${input.ndim}-D tensor`);
     }
