@@ -220,6 +220,21 @@ describe('forward forms', () => {
     });
   });
 
+  it('non-contiguous input, states and weights give the contiguous result', () => {
+    const lstm = new nn.LSTM(3, 4, 2);
+    const x = det([2, 5, 3], 7, { dtype: torch.float32 });
+    const h0 = det([2, 2, 4], 8, { dtype: torch.float32 });
+    const c0 = det([2, 2, 4], 9, { dtype: torch.float32 });
+    const [a, [ha, ca]] = lstm(x.transpose(0, 1).contiguous(), [h0.transpose(1, 0).contiguous().transpose(1, 0).contiguous(), c0]);
+    const [b, [hb, cb]] = lstm(x.transpose(0, 1), [h0.transpose(1, 0).contiguous().transpose(1, 0), c0.expand([2, 2, 4])]);
+    expect(values(b)).toEqual(values(a));
+    expect(values(hb)).toEqual(values(ha));
+    expect(values(cb)).toEqual(values(ca));
+    lstm.weight_hh_l1 = new nn.Parameter(lstm.weight_hh_l1!.detach().t().contiguous().t());
+    expect(lstm.weight_hh_l1!.isContiguous()).toBe(false);
+    expect(values(lstm(x.transpose(0, 1).contiguous(), [h0, c0])[0])).toEqual(values(a));
+  });
+
   it('dropout between layers only in training; eval ignores it', () => {
     const m = new nn.LSTM(3, 4, 2, { dropout: 0.5 });
     const x = det([3, 2, 3], 6, { dtype: torch.float32 });

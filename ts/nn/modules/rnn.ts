@@ -86,6 +86,8 @@ export class RNNBase extends Module {
   declare _flatWeightsNames: string[];
   /** The names of each layer and direction's parameters. */
   declare _allWeights: string[][];
+  /** The parameters by PyTorch's names: weight_ih_l0, bias_hh_l1_reverse, weight_hr_l0, ... */
+  [param: `weight_${string}` | `bias_${string}`]: Parameter | null;
 
   constructor(mode: string, inputSize: number, hiddenSize: number, options?: RNNBaseOptions);
   constructor(...args: unknown[]);
