@@ -309,6 +309,28 @@ Object.assign(recipes, {
   embedding: unary((w) => F.embedding(idx([[1, 2], [0, 1]]), w), -1, 1, [4, 3]),
   embedding_dense_backward: () => gradgradcheck((w) => F.embedding(idx([[1, 2], [0, 1]]), w).pow(2), img([4, 3])),
   linear: () => gradcheck((x, w, b) => F.linear(x, w, b), [img([2, 3]), img([4, 3], 2), img([4], 3)]),
+  // recurrent layers through the modules: input, states, both directions, projection, packed rows
+  rnn_layer: () => {
+    const lstm = new torch.nn.LSTM(2, 3, { projSize: 2, bidirectional: true, dtype: f64 });
+    const gru = new torch.nn.GRU(2, 3, { dtype: f64 });
+    return gradcheck((x, h, c) => {
+      const [o, [hn, cn]] = lstm(x, [h, c]);
+      return [o, hn, cn];
+    }, [img([3, 2, 2]), img([2, 2, 2], 2), img([2, 2, 3], 3)]) &&
+      gradcheck((x) => gru(torch.nn.utils.rnn.packPaddedSequence(x, [1, 3], { enforceSorted: false }))[0].data, [img([3, 2, 2], 4)]);
+  },
+  // not differentiable again (as PyTorch's fused RNN kernels): a second backward raises
+  rnn_layer_backward: () => {
+    const rnn = new torch.nn.RNN(2, 3, { dtype: f64 });
+    const x = img([2, 1, 2]);
+    const [g] = torch.autograd.grad([rnn(x)[0].sum()], [x], { createGraph: true });
+    try {
+      (g as T).sum().backward();
+      return false;
+    } catch (e) {
+      return (e as Error).name === 'NotImplementedError';
+    }
+  },
 } satisfies Record<string, Recipe>);
 
 describe('gradcheck sweep over every differentiable op', () => {
