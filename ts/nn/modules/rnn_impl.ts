@@ -6,14 +6,33 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { int64 } from '../../tensor/dtype.js';
-import { RuntimeError } from '../../tensor/shape.js';
+import { AttributeError, RuntimeError } from '../../tensor/shape.js';
 import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { cat, full, stack } from '../../ops/all.js';
 import { GRU, LSTM, RNN_RELU, RNN_TANH, rnnLayer } from '../../ops/rnn.js';
 import { dropout as dropoutFn, linear } from '../functional/index.js';
+import { uniform_ } from '../init.js';
+import { PackedSequence } from '../utils/rnn.js';
 
 /** The kernel mode of a module mode name ('RNN_TANH', 'RNN_RELU', 'LSTM', 'GRU'). */
 export const MODE_CODES: Record<string, number> = { RNN_TANH, RNN_RELU, LSTM, GRU };
+
+/** The (h, c) pair of an LSTM. */
+export type LSTMState = [Tensor, Tensor];
+
+/** Python's AttributeError for a value without .dim() where a tensor (or a PackedSequence) belongs. */
+export function requireTensor(v: unknown, packedToo = true): void {
+  if (v instanceof Tensor || (packedToo && v instanceof PackedSequence)) return;
+  const type = Array.isArray(v) ? 'list' : v === null || v === undefined ? 'NoneType' : typeof v === 'number' ? 'int'
+    : typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v;
+  throw new AttributeError(`'${type}' object has no attribute 'dim'`);
+}
+
+/** PyTorch's reset_parameters of every recurrent module: U(-1/sqrt(hidden), 1/sqrt(hidden)) in registration order. */
+export function uniformInit(params: Tensor[], hiddenSize: number): void {
+  const stdv = hiddenSize > 0 ? 1 / Math.sqrt(hiddenSize) : 0;
+  for (const w of params) uniform_(w, -stdv, stdv);
+}
 
 /** The weights of one layer and direction (null where the module has none). */
 export interface LayerWeights {
