@@ -321,6 +321,28 @@ Object.assign(recipes, {
     gradcheck((q, k, v) => F._fusedAttention(q, k, v, { scale: 0.5 }), [img([1, 2, 3, 4], 1), img([1, 2, 5, 4], 2), img([1, 2, 5, 3], 3)]) &&
     gradcheck((q, k, v) => F._fusedAttention(q, k, v, { attnMask: img([3, 3], 4).detach(), isCausal: true }), [img([2, 1, 3, 2], 5), img([2, 1, 3, 2], 6), img([2, 1, 3, 2], 7)]) &&
     gradgradcheck((q) => F._fusedAttention(q, q.mul(0.5), q, { scale: 0.7 }), img([1, 1, 3, 2], 8)),
+  // recurrent layers through the modules: input, states, both directions, projection, packed rows
+  rnn_layer: () => {
+    const lstm = new torch.nn.LSTM(2, 3, { projSize: 2, bidirectional: true, dtype: f64 });
+    const gru = new torch.nn.GRU(2, 3, { dtype: f64 });
+    return gradcheck((x, h, c) => {
+      const [o, [hn, cn]] = lstm(x, [h, c]);
+      return [o, hn, cn];
+    }, [img([3, 2, 2]), img([2, 2, 2], 2), img([2, 2, 3], 3)]) &&
+      gradcheck((x) => gru(torch.nn.utils.rnn.packPaddedSequence(x, [1, 3], { enforceSorted: false }))[0].data, [img([3, 2, 2], 4)]);
+  },
+  // not differentiable again (as PyTorch's fused RNN kernels): a second backward raises
+  rnn_layer_backward: () => {
+    const rnn = new torch.nn.RNN(2, 3, { dtype: f64 });
+    const x = img([2, 1, 2]);
+    const [g] = torch.autograd.grad([rnn(x)[0].sum()], [x], { createGraph: true });
+    try {
+      (g as T).sum().backward();
+      return false;
+    } catch (e) {
+      return (e as Error).name === 'NotImplementedError';
+    }
+  },
 } satisfies Record<string, Recipe>);
 
 describe('gradcheck sweep over every differentiable op', () => {

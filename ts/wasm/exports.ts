@@ -93,6 +93,14 @@ export interface KernelExports {
     dt: number, outer: number, classes: number, inner: number, x: number, target: number, weight: number, ignoreIndex: bigint,
     smoothing: number, stats: number, exps: number, g: number, gStride: number, gx: number,
   ): number;
+  rnn_layer_forward(
+    dt: number, desc: number, steps: number, batchSizes: number, gi: number, h0: number, c0: number, wHh: number, bHh: number,
+    wHr: number, out: number, hn: number, cn: number, ws: number,
+  ): number;
+  rnn_layer_backward(
+    dt: number, desc: number, steps: number, batchSizes: number, ws: number, out: number, wHh: number, wHr: number,
+    gout: number, ghn: number, gcn: number, dGi: number, dh0: number, dc0: number, dwHh: number, dbHh: number, dwHr: number,
+  ): number;
   // Areas added later register their functions here too.
   // random (crate/src/abi/random.rs): g is a generator's address
   rng_new(seed: bigint): number;

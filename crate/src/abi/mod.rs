@@ -20,3 +20,4 @@ mod pool;
 mod resample;
 mod loss;
 mod attention;
+mod rnn;

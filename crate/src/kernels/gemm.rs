@@ -179,35 +179,34 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
     let nc = round_up(T::NC.min(n), T::NR);
     // 4 values of slack: a microkernel may read a whole vector past a panel's last row
     with_pack_buffers::<T, _>(mc * kc + 4, nc * kc, |ap, bp| {
-        let mut jc = 0;
-        while jc < n {
-            let nb = T::NC.min(n - jc);
-            let mut pc = 0;
-            while pc < k {
-                let kb = kc.min(k - pc);
-                // operands already in panel layout are read in place
-                let mut pb = T::packed_b(b, pc, kb, jc);
-                if pb.is_null() {
-                    T::pack_b(b, pc, kb, jc, nb, bp);
-                    pb = bp;
-                }
-                let beta_eff = if pc == 0 { beta } else { T::ONE };
-                let mut ic = 0;
-                while ic < m {
-                    let mb = T::MC.min(m - ic);
-                    let mut pa = T::packed_a(a, ic, pc, kb);
-                    if pa.is_null() {
-                        T::pack_a(a, ic, mb, pc, kb, ap);
-                        pa = ap;
-                    }
-                    macro_kernel::<T>(mb, nb, kb, alpha, pa, pb, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
-                    ic += mb;
-                }
-                pc += kb;
+        for (jc, nb, pc, kb) in b_blocks::<T>(k, n) {
+            // operands already in panel layout are read in place
+            let mut pb = T::packed_b(b, pc, kb, jc);
+            if pb.is_null() {
+                T::pack_b(b, pc, kb, jc, nb, bp);
+                pb = bp;
             }
-            jc += nb;
+            let beta_eff = if pc == 0 { beta } else { T::ONE };
+            let mut ic = 0;
+            while ic < m {
+                let mb = T::MC.min(m - ic);
+                let mut pa = T::packed_a(a, ic, pc, kb);
+                if pa.is_null() {
+                    T::pack_a(a, ic, mb, pc, kb, ap);
+                    pa = ap;
+                }
+                macro_kernel::<T>(mb, nb, kb, alpha, pa, pb, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
+                ic += mb;
+            }
         }
     });
+}
+
+/// The blocks of B (k x n) in the order `gemm` walks them: (jc, nb, pc, kb) for columns
+/// [jc, jc + nb) (NC wide) and, inside each, depths [pc, pc + kb) (KC.min(k) deep).
+fn b_blocks<T: GemmFloat>(k: usize, n: usize) -> impl Iterator<Item = (usize, usize, usize, usize)> {
+    let kc = T::KC.min(k).max(1);
+    (0..n).step_by(T::NC).flat_map(move |jc| (0..k).step_by(kc).map(move |pc| (jc, T::NC.min(n - jc), pc, kc.min(k - pc))))
 }
 
 /// Runs the microkernel over every (NR panel, MR panel) pair of a packed block.
@@ -347,5 +346,45 @@ pub unsafe fn gemm_generic<T: Elem>(
                 *pc = T::from_i64((alpha as i64).wrapping_mul(s).wrapping_add(old));
             }
         }
+    }
+}
+
+/// A B operand (k x n) packed once into the panels `gemm` reads, for products that
+/// reuse one B many times (a recurrent layer multiplies its hidden-to-hidden weights
+/// once per time step): `gemm` finds every block in place and packs only A.
+///
+/// Layout: the NC-wide column blocks one after another, each holding its KC-deep
+/// blocks in order, each of those in pack_b's panel layout; so the block at columns
+/// from j0 (a multiple of NC), depth from k0 (a multiple of KC.min(k)) starts at
+/// j0 * k + k0 * round_up(width, NR).
+pub struct PackedB<T> {
+    buf: Vec<T>,
+    k: usize,
+    n: usize,
+}
+
+impl<T: GemmFloat> PackedB<T> {
+    /// Packs B (k x n) read through `b`.
+    ///
+    /// # Safety
+    /// `b` covers the k x n matrix.
+    pub unsafe fn new<B: PackB<T>>(b: &B, k: usize, n: usize) -> Self {
+        let full = n / T::NC * T::NC;
+        let len = (full + round_up(n - full, T::NR)) * k;
+        let mut buf = vec![T::ZERO; len];
+        for (jc, nb, pc, kb) in b_blocks::<T>(k, n) {
+            T::pack_b(b, pc, kb, jc, nb, buf.as_mut_ptr().add(jc * k + pc * round_up(nb, T::NR)));
+        }
+        PackedB { buf, k, n }
+    }
+}
+
+impl<T: GemmFloat> PackB<T> for PackedB<T> {
+    unsafe fn pack_b<const NR: usize>(&self, _k0: usize, _kb: usize, _j0: usize, _nb: usize, _dst: *mut T) {
+        unreachable!("PackedB is read in place")
+    }
+    unsafe fn packed_b<const NR: usize>(&self, k0: usize, _kb: usize, j0: usize) -> *const T {
+        debug_assert!(k0 < self.k && j0 < self.n);
+        self.buf.as_ptr().add(j0 * self.k + k0 * round_up(T::NC.min(self.n - j0), T::NR))
     }
 }

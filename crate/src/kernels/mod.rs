@@ -20,6 +20,7 @@ pub mod norm;
 pub mod attention;
 pub mod pool;
 pub mod resample;
+pub mod rnn;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd_lines;
 pub mod conv_winograd;

@@ -45,3 +45,6 @@ export type {
   TransformerActivation, TransformerLayerOptions, TransformerOptions, TransformerEncoderLayerForwardOptions,
   TransformerEncoderForwardOptions, TransformerDecoderForwardOptions, TransformerForwardOptions,
 } from './transformer.js';
+export { RNNBase, RNN, LSTM, GRU } from './rnn.js';
+export { RNNCellBase, RNNCell, LSTMCell, GRUCell } from './rnn_cell.js';
+export type { RNNBaseOptions, RNNOptions, LSTMOptions, GRUOptions, LSTMState } from './rnn.js';
