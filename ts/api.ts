@@ -11,7 +11,7 @@ export { Storage, TypedStorage, isStorage, memory } from './tensor/storage.js';
 export type { MemoryReport } from './tensor/storage.js';
 export { tidy, keep } from './tensor/scope.js';
 export { broadcastShapes } from './tensor/shape.js';
-export { RuntimeError, IndexError, ValueError, NotImplementedError } from './tensor/shape.js';
+export { RuntimeError, IndexError, ValueError, KeyError, NotImplementedError } from './tensor/shape.js';
 export { init, relaxedSimdSupported } from './wasm/loader.js';
 export type { WasmSource, InitOptions } from './wasm/loader.js';
 
@@ -38,6 +38,7 @@ export const autograd = {
 
 export * as nn from './nn/index.js';
 export * as linalg from './linalg/index.js';
+export * as optim from './optim/index.js';
 
 // Tensor printing (installs the formatter behind toString / console.log) and its options.
 export { setPrintoptions, getPrintoptions } from './tensor/print.js';

@@ -176,6 +176,9 @@ export class IndexError extends Error {
 export class ValueError extends Error {
   override name = 'ValueError';
 }
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
 export class NotImplementedError extends Error {
   override name = 'NotImplementedError';
 }
