@@ -298,6 +298,30 @@ describe('parameter groups', () => {
   });
 });
 
+describe('differentiable', () => {
+  it('differentiable: true runs the update under autograd, so a non-leaf parameter stays in the graph', () => {
+    // PyTorch 1.13: w = [1, 2] (leaf), p = w * 1, p.retain_grad(), p.grad = [0.5, -1], one step, p.sum().backward()
+    const expected: [string, Options, number[]][] = [
+      ['SGD', { lr: 0.1, momentum: 0.9 }, [0.949999988079071, 2.0999999046325684]],
+      ['Adam', { lr: 0.1 }, [0.9000006914138794, 2.09999942779541]],
+      ['RMSprop', { lr: 0.1 }, [2.384185791015625e-7, 3]],
+    ];
+    for (const [name, options, after] of expected) {
+      const w = leaf([1, 2]);
+      const p = w.mul(1);
+      p.retainGrad();
+      const Opt = (torch.optim as unknown as Record<string, new (params: unknown, opts: Options) => torch.optim.Optimizer>)[name];
+      const opt = new Opt([p], { ...options, differentiable: true });
+      p.grad = f32([0.5, -1]);
+      opt.step();
+      expect(p.gradFn, name).not.toBeNull();
+      expectNear(p.tolist() as number[], after, 0, 0);
+      p.sum().backward();
+      expect(w.grad!.tolist(), name).toEqual([1, 1]);
+    }
+  });
+});
+
 describe('zeroGrad', () => {
   it('zeroes the gradients in place by default (PyTorch 1.13: set_to_none=False)', () => {
     const p = leaf([1, 2]);
