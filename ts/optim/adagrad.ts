@@ -5,7 +5,7 @@ import { tidy, keep } from '../tensor/scope.js';
 import { fullLike } from '../ops/all.js';
 import { Optimizer, type Params, type ParamGroup, type ParamState } from './optimizer.js';
 import { bindOptions, check, pyNumber } from './options.js';
-import { stepTensor } from './adam.js';
+import { stepTensor, nextStep } from './step_state.js';
 
 const SIG =
   'float lr=0.01, float lr_decay=0, float weight_decay=0, float initial_accumulator_value=0, float eps=1e-10, bool? foreach=None, *, bool maximize=False';
@@ -57,9 +57,7 @@ export class Adagrad extends Optimizer {
       this._initState(state, p, group); // groups added after construction
       const grad = p.grad!;
       tidy(() => {
-        const stepT: Tensor = state.step;
-        stepT.add_(1);
-        const step = stepT.item() as number;
+        const step = nextStep(state.step);
         let g = maximize ? grad.neg() : grad;
         if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
         const clr = lr / (1 + (step - 1) * lrDecay);

@@ -2,12 +2,13 @@
 // shares with it.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { getDefaultDtype } from '../tensor/dtype.js';
 import { RuntimeError } from '../tensor/shape.js';
 import { tidy, keep } from '../tensor/scope.js';
-import { tensor, zerosLike, maximum, pow } from '../ops/all.js';
+import { zerosLike, maximum, pow } from '../ops/all.js';
+import { stepTensor, nextStep } from './step_state.js';
 import { Optimizer, type Params, type ParamGroup, type ParamState } from './optimizer.js';
 import { bindOptions, check, pair, pyNumber } from './options.js';
+import { fusable, adamStep, MAXIMIZE, AMSGRAD, DECOUPLED } from './fused.js';
 
 const SIG =
   'float lr=0.001, any betas=[0.9, 0.999], float eps=1e-08, float weight_decay=0, bool amsgrad=False, *, bool? foreach=None, bool maximize=False, bool capturable=False, bool differentiable=False, bool fused=False';
@@ -36,9 +37,6 @@ export function checkAdamLike(name: string, o: Record<string, any>): [number, nu
   return betas;
 }
 
-/** A scalar `step` counter as PyTorch keeps it: a 0-d tensor of the default dtype. */
-export const stepTensor = (value = 0): Tensor => keep(tensor(value, { dtype: getDefaultDtype() }));
-
 /** Adam's state on first use: step, exp_avg, exp_avg_sq (and max_exp_avg_sq with amsgrad). */
 export function adamState(state: ParamState, param: Tensor, amsgrad: boolean): void {
   if (Object.keys(state).length === 0) {
@@ -56,9 +54,9 @@ export function checkNotCapturable(group: ParamGroup): void {
 
 /**
  * The moment estimates and the bias-corrected step, from `grad` (maximize and weight
- * decay already applied), in _single_tensor_adam's order of operations.
+ * decay already applied, step counted), in _single_tensor_adam's order of operations.
  */
-export function adamMoments(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup): void {
+function adamMoments(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup): void {
   const { lr, eps, amsgrad } = group;
   const [beta1, beta2] = group.betas as [number, number];
   const expAvg: Tensor = state.exp_avg;
@@ -97,6 +95,37 @@ export function adamMoments(param: Tensor, grad: Tensor, state: ParamState, grou
 }
 
 /**
+ * One parameter's Adam step, or AdamW's with `decoupled` weight decay: the fused kernel
+ * when the operands allow it, else PyTorch's ops one by one.
+ */
+export function adamUpdate(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup, decoupled: boolean): void {
+  const { lr, eps, weightDecay, amsgrad, maximize } = group;
+  const [beta1, beta2] = group.betas as [number, number];
+  const maxSq: Tensor | null = amsgrad ? state.max_exp_avg_sq : null;
+  const operands = [grad, state.exp_avg, state.exp_avg_sq, ...(maxSq ? [maxSq] : [])];
+  if (!group.differentiable && fusable(param, operands)) {
+    const step = nextStep(state.step);
+    const flags = (maximize ? MAXIMIZE : 0) | (amsgrad ? AMSGRAD : 0) | (decoupled ? DECOUPLED : 0);
+    adamStep(param, grad, state.exp_avg, state.exp_avg_sq, maxSq, {
+      flags, lr, beta1, beta2, eps, weightDecay, stepSize: lr / (1 - beta1 ** step), biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
+    });
+    return;
+  }
+  tidy(() => {
+    let g = maximize ? grad.neg() : grad;
+    nextStep(state.step);
+    if (decoupled) {
+      // p * (1 - lr * wd); a factor of exactly 1 changes nothing
+      const shrink = 1 - lr * weightDecay;
+      if (shrink !== 1) param.mul_(shrink);
+    } else if (weightDecay !== 0) {
+      g = g.add(param, { alpha: weightDecay });
+    }
+    adamMoments(param, g, state, group);
+  });
+}
+
+/**
  * Adam (Kingma and Ba), with amsgrad, maximize and L2 weight decay added to the gradient.
  *
  * @example
@@ -125,13 +154,7 @@ export class Adam extends Optimizer {
       if (group.differentiable && state.step.requiresGrad) {
         throw new RuntimeError('`requires_grad` is not supported for `step` in differentiable mode');
       }
-      const grad = p.grad!;
-      tidy(() => {
-        let g = group.maximize ? grad.neg() : grad;
-        state.step.add_(1);
-        if (group.weightDecay !== 0) g = g.add(p, { alpha: group.weightDecay });
-        adamMoments(p, g, state, group);
-      });
+      adamUpdate(p, p.grad!, state, group, false);
     }
   }
 

@@ -5,7 +5,8 @@ import { tidy, keep } from '../tensor/scope.js';
 import { zerosLike, maximum } from '../ops/all.js';
 import { Optimizer, type Params, type ParamGroup, type ParamState } from './optimizer.js';
 import { bindOptions } from './options.js';
-import { checkAdamLike, stepTensor } from './adam.js';
+import { checkAdamLike } from './adam.js';
+import { stepTensor, nextStep } from './step_state.js';
 
 const SIG =
   'float lr=0.002, any betas=[0.9, 0.999], float eps=1e-08, float weight_decay=0, bool? foreach=None, *, bool maximize=False';
@@ -48,8 +49,7 @@ export class Adamax extends Optimizer {
         const expAvg: Tensor = state.exp_avg;
         const expInf: Tensor = state.exp_inf;
         let g = maximize ? grad.neg() : grad;
-        state.step.add_(1);
-        const step = state.step.item() as number;
+        const step = nextStep(state.step);
         if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
         expAvg.mul_(beta1).add_(g, { alpha: 1 - beta1 });
         // PyTorch takes amax over cat([beta2 * exp_inf, |g| + eps]): the same elementwise maximum

@@ -1,9 +1,9 @@
 // torch.optim.AdamW: Adam with decoupled weight decay (PyTorch 1.13's _single_tensor_adamw).
 
-import { tidy } from '../tensor/scope.js';
 import { Optimizer, type Params, type ParamGroup, type ParamState } from './optimizer.js';
 import { bindOptions } from './options.js';
-import { adamMoments, adamState, checkAdamLike, checkNotCapturable, stepTensor, type AdamOptions } from './adam.js';
+import { adamUpdate, adamState, checkAdamLike, checkNotCapturable, type AdamOptions } from './adam.js';
+import { stepTensor } from './step_state.js';
 
 const SIG =
   'float lr=0.001, any betas=[0.9, 0.999], float eps=1e-08, float weight_decay=0.01, bool amsgrad=False, *, bool maximize=False, bool? foreach=None, bool capturable=False';
@@ -33,15 +33,7 @@ export class AdamW extends Optimizer {
     for (const p of params) {
       const state = this._stateOf(p);
       adamState(state, p, group.amsgrad);
-      const grad = p.grad!;
-      tidy(() => {
-        const g = group.maximize ? grad.neg() : grad;
-        state.step.add_(1);
-        // p * (1 - lr * wd); a factor of exactly 1 changes nothing
-        const shrink = 1 - group.lr * group.weightDecay;
-        if (shrink !== 1) p.mul_(shrink);
-        adamMoments(p, g, state, group);
-      });
+      adamUpdate(p, p.grad!, state, group, true);
     }
   }
 

@@ -5,7 +5,7 @@ import { tidy, keep } from '../tensor/scope.js';
 import { zerosLike } from '../ops/all.js';
 import { Optimizer, type Params, type ParamGroup, type ParamState } from './optimizer.js';
 import { bindOptions, check, pyNumber } from './options.js';
-import { stepTensor } from './adam.js';
+import { stepTensor, nextStep } from './step_state.js';
 
 const SIG =
   'float lr=0.01, float lambd=0.0001, float alpha=0.75, float t0=1000000.0, float weight_decay=0, bool? foreach=None, bool maximize=False';
@@ -53,8 +53,7 @@ export class ASGD extends Optimizer {
         const mu: Tensor = state.mu;
         const ax: Tensor = state.ax;
         let g = maximize ? grad.neg() : grad;
-        state.step.add_(1);
-        const step = state.step.item() as number;
+        const step = nextStep(state.step);
         if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
         const etaValue = eta.item() as number;
         p.mul_(1 - lambd * etaValue);

@@ -5,7 +5,8 @@ import { tidy, keep } from '../tensor/scope.js';
 import { zerosLike } from '../ops/all.js';
 import { Optimizer, type Params, type ParamGroup, type ParamState } from './optimizer.js';
 import { bindOptions, check, pyNumber } from './options.js';
-import { checkAdamLike, stepTensor } from './adam.js';
+import { checkAdamLike } from './adam.js';
+import { stepTensor, nextStep } from './step_state.js';
 
 const SIG =
   'float lr=0.002, any betas=[0.9, 0.999], float eps=1e-08, float weight_decay=0, float momentum_decay=0.004, bool? foreach=None';
@@ -52,8 +53,7 @@ export class NAdam extends Optimizer {
         const expAvg: Tensor = state.exp_avg;
         const expAvgSq: Tensor = state.exp_avg_sq;
         const muProduct: Tensor = state.mu_product;
-        state.step.add_(1);
-        const step = state.step.item() as number;
+        const step = nextStep(state.step);
         const bc2 = 1 - beta2 ** step;
         const g = weightDecay !== 0 ? grad.add(p, { alpha: weightDecay }) : grad;
         const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));

@@ -5,7 +5,8 @@ import { tidy, keep } from '../tensor/scope.js';
 import { zerosLike } from '../ops/all.js';
 import { Optimizer, type Params, type ParamGroup, type ParamState } from './optimizer.js';
 import { bindOptions } from './options.js';
-import { checkAdamLike, stepTensor } from './adam.js';
+import { checkAdamLike } from './adam.js';
+import { stepTensor, nextStep } from './step_state.js';
 
 const SIG = 'float lr=0.001, any betas=[0.9, 0.999], float eps=1e-08, float weight_decay=0, bool? foreach=None';
 
@@ -46,8 +47,7 @@ export class RAdam extends Optimizer {
       tidy(() => {
         const expAvg: Tensor = state.exp_avg;
         const expAvgSq: Tensor = state.exp_avg_sq;
-        state.step.add_(1);
-        const step = state.step.item() as number;
+        const step = nextStep(state.step);
         const bc1 = 1 - beta1 ** step;
         const bc2 = 1 - beta2 ** step;
         const g = weightDecay !== 0 ? grad.add(p, { alpha: weightDecay }) : grad;

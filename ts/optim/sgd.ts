@@ -5,6 +5,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { tidy, keep } from '../tensor/scope.js';
 import { Optimizer, required, type Params, type ParamGroup, type ParamState } from './optimizer.js';
 import { bindOptions, check, pyNumber } from './options.js';
+import { fusable, sgdStep, MAXIMIZE, NESTEROV, FIRST_STEP } from './fused.js';
+import { emptyLike } from '../ops/all.js';
 
 const SIG =
   'float? lr=None, float momentum=0, float dampening=0, float weight_decay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None, bool differentiable=False';
@@ -47,19 +49,31 @@ export class SGD extends Optimizer {
   }
 }
 
-/** One parameter's SGD update, in _single_tensor_sgd's order of operations. */
+/** One parameter's SGD update: the fused kernel when the operands allow it, else _single_tensor_sgd's ops. */
 export function sgdUpdate(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup): void {
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+  const existing: Tensor | null = state.momentum_buffer ?? null;
+  if (!group.differentiable && fusable(param, existing ? [grad, existing] : [grad])) {
+    let buf: Tensor | null = null;
+    let flags = (maximize ? MAXIMIZE : 0) | (nesterov ? NESTEROV : 0);
+    if (momentum !== 0) {
+      buf = existing ?? keep(emptyLike(param));
+      if (!existing) flags |= FIRST_STEP; // the kernel fills the new buffer with the gradient
+    }
+    sgdStep(param, grad, buf, { flags, lr, momentum, dampening, weightDecay });
+    state.momentum_buffer = buf ?? existing;
+    return;
+  }
   tidy(() => {
     let d = maximize ? grad.neg() : grad;
     if (weightDecay !== 0) d = d.add(param, { alpha: weightDecay });
     if (momentum !== 0) {
-      let buf: Tensor | null = state.momentum_buffer ?? null;
+      let buf = existing;
       if (buf === null) state.momentum_buffer = buf = keep(d.clone().detach());
       else buf.mul_(momentum).add_(d, { alpha: 1 - dampening });
       d = nesterov ? d.add(buf, { alpha: momentum }) : buf;
     } else {
-      state.momentum_buffer = state.momentum_buffer ?? null;
+      state.momentum_buffer = existing;
     }
     param.add_(d, { alpha: -lr });
   });

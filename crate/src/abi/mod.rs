@@ -19,3 +19,4 @@ mod conv;
 mod norm;
 mod pool;
 mod resample;
+mod optim;

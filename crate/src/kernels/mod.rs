@@ -19,6 +19,7 @@ pub mod conv;
 pub mod norm;
 pub mod pool;
 pub mod resample;
+pub mod optim;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd_lines;
 pub mod conv_winograd;
