@@ -16,7 +16,13 @@ pub unsafe extern "C" fn optim_sgd(
 ) -> i32 {
     let a = SgdArgs { flags, lr, momentum, dampening, weight_decay };
     match dt {
-        F32 => optim::sgd::<f32>(n, p as _, g as _, buf as _, &a),
+        F32 => {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            let done = crate::kernels::optim_simd::sgd_f32(n, p as _, g as _, buf as _, &a);
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+            let done = 0;
+            optim::sgd_from::<f32>(done, n, p as _, g as _, buf as _, &a)
+        }
         F64 => optim::sgd::<f64>(n, p as _, g as _, buf as _, &a),
         _ => return 2,
     }
@@ -36,7 +42,13 @@ pub unsafe extern "C" fn optim_adam(
 ) -> i32 {
     let a = AdamArgs { flags, lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt };
     match dt {
-        F32 => optim::adam::<f32>(n, p as _, g as _, m as _, v as _, vmax as _, &a),
+        F32 => {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            let done = crate::kernels::optim_simd::adam_f32(n, p as _, g as _, m as _, v as _, vmax as _, &a);
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+            let done = 0;
+            optim::adam_from::<f32>(done, n, p as _, g as _, m as _, v as _, vmax as _, &a)
+        }
         F64 => optim::adam::<f64>(n, p as _, g as _, m as _, v as _, vmax as _, &a),
         _ => return 2,
     }

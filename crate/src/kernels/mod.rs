@@ -22,6 +22,8 @@ pub mod resample;
 pub mod optim;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd_lines;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod optim_simd;
 pub mod conv_winograd;
 pub mod fastexp;
 pub mod fastmath;

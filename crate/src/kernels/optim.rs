@@ -82,6 +82,14 @@ pub struct SgdArgs {
 /// # Safety
 /// p, g (and buf when momentum != 0) valid for n elements.
 pub unsafe fn sgd<T: StepFloat>(n: usize, p: *mut T, g: *const T, buf: *mut T, a: &SgdArgs) {
+    sgd_from(0, n, p, g, buf, a)
+}
+
+/// sgd over elements start..n (the vector loop did those before).
+///
+/// # Safety
+/// As sgd.
+pub unsafe fn sgd_from<T: StepFloat>(start: usize, n: usize, p: *mut T, g: *const T, buf: *mut T, a: &SgdArgs) {
     let maximize = a.flags & MAXIMIZE != 0;
     let nesterov = a.flags & NESTEROV != 0;
     let first = a.flags & FIRST_STEP != 0;
@@ -90,7 +98,7 @@ pub unsafe fn sgd<T: StepFloat>(n: usize, p: *mut T, g: *const T, buf: *mut T, a
     let mom = T::f(a.momentum);
     let one_minus_damp = T::f(1.0 - a.dampening);
     let neg_lr = T::f(-a.lr);
-    for i in 0..n {
+    for i in start..n {
         let pi = *p.add(i);
         let mut d = *g.add(i);
         if maximize {
@@ -129,6 +137,15 @@ pub struct AdamArgs {
 /// # Safety
 /// p, g, m, v (and vmax with AMSGRAD) valid for n elements.
 pub unsafe fn adam<T: StepFloat>(n: usize, p: *mut T, g: *const T, m: *mut T, v: *mut T, vmax: *mut T, a: &AdamArgs) {
+    adam_from(0, n, p, g, m, v, vmax, a)
+}
+
+/// adam over elements start..n (the vector loop did those before).
+///
+/// # Safety
+/// As adam.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn adam_from<T: StepFloat>(start: usize, n: usize, p: *mut T, g: *const T, m: *mut T, v: *mut T, vmax: *mut T, a: &AdamArgs) {
     let maximize = a.flags & MAXIMIZE != 0;
     let amsgrad = a.flags & AMSGRAD != 0;
     let decoupled = a.flags & DECOUPLED != 0;
@@ -139,7 +156,7 @@ pub unsafe fn adam<T: StepFloat>(n: usize, p: *mut T, g: *const T, m: *mut T, v:
     let bc2_sqrt = T::f(a.bias_correction2_sqrt);
     let eps = T::f(a.eps);
     let neg_step = T::f(-a.step_size);
-    for i in 0..n {
+    for i in start..n {
         let mut pi = *p.add(i);
         let mut gi = *g.add(i);
         if maximize {
