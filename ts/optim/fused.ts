@@ -1,12 +1,14 @@
 // Driver of crate/src/abi/optim.rs: SGD's and Adam(W)'s whole update for one parameter
 // in one kernel call, computing PyTorch's single-tensor float operations (fused
-// multiply-adds included) so results match PyTorch 1.13 bit for bit. The kernels take
-// contiguous float32/float64 operands of one dtype and size; the optimizers use their
-// composed ops for anything else.
+// multiply-adds included) so results match PyTorch 1.13 bit for bit. Used for
+// contiguous float32 operands of one size; the optimizers use their composed ops for
+// anything else. float64 has kernels too, but wasm has no fused multiply-add for
+// doubles and the software one makes them ~10x slower than the composed ops.
 
 import { K } from '../wasm/heap.js';
 import { RuntimeError } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { float32 } from '../tensor/dtype.js';
 
 // flags of crate/src/kernels/optim.rs
 export const MAXIMIZE = 1;
@@ -16,11 +18,11 @@ export const AMSGRAD = 8;
 export const DECOUPLED = 16;
 
 /**
- * Whether the fused kernels can update `p` with these operands: all contiguous,
- * float32 or float64 like p, p's size, each in its own storage (no aliasing).
+ * Whether the fused kernels should update `p` with these operands: all contiguous,
+ * float32, p's size, each in its own storage (no aliasing).
  */
 export function fusable(p: Tensor, operands: readonly Tensor[]): boolean {
-  if (!p.dtype.isFloatingPoint || p.dtype.itemsize < 4 || !p.isContiguous()) return false;
+  if (p.dtype !== float32 || !p.isContiguous()) return false;
   const n = p.numel();
   const storages = new Set([p._s]);
   for (const t of operands) {

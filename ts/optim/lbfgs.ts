@@ -3,7 +3,9 @@
 //
 // PyTorch keeps the scalars of the two-loop recursion (ys, ro, al, H_diag, the first
 // step t) as 0-d tensors of the parameters' dtype; here they are numbers rounded to
-// that dtype at the same points, so float32 runs take the same steps.
+// that dtype at the same points, so float32 runs take the same steps. The strong-Wolfe
+// line search mixes Python floats and 0-d tensors in its arithmetic; here it runs in
+// doubles, so its float32 trajectories drift from PyTorch's in the last bits.
 
 import { Tensor } from '../tensor/tensor.js';
 import { float64 } from '../tensor/dtype.js';
@@ -189,7 +191,7 @@ export class LBFGS extends Optimizer {
   }
 
   override step(closure?: Closure): Tensor | number | null {
-    if (typeof closure !== 'function') throw new TypeError('LBFGS.step() missing 1 required positional argument: \'closure\'');
+    if (typeof closure !== 'function') throw new TypeError("step() missing 1 required positional argument: 'closure'");
     const group = this.paramGroups[0];
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, lineSearchFn, historySize } = group;
     if (lineSearchFn !== null && lineSearchFn !== undefined && lineSearchFn !== 'strong_wolfe') {
