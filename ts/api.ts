@@ -41,6 +41,7 @@ export const autograd = {
 export * as nn from './nn/index.js';
 export * as linalg from './linalg/index.js';
 export * as utils from './utils/index.js';
+export * as optim from './optim/index.js';
 
 // Tensor printing (installs the formatter behind toString / console.log) and its options.
 export { setPrintoptions, getPrintoptions } from './tensor/print.js';

@@ -280,7 +280,8 @@ export async function runCase(torch, area, c) {
   const common = await adapterFor('common');
   try {
     if (c.seed !== undefined && torch.manualSeed) torch.manualSeed(c.seed);
-    const byCase = adapter.cases?.[c.id];
+    // areas whose cases name no op (optimizers, schedulers) give one `run` for all their cases
+    const byCase = adapter.cases?.[c.id] ?? adapter.run;
     if (byCase) return normalise(await byCase(torch, c, helpers));
     const byOp = adapter.ops?.[c.op] ?? common.ops?.[c.op];
     if (c.raises) {

@@ -176,14 +176,14 @@ export class IndexError extends Error {
 export class ValueError extends Error {
   override name = 'ValueError';
 }
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
 export class NotImplementedError extends Error {
   override name = 'NotImplementedError';
 }
 export class LinAlgError extends RuntimeError {
   override name = '_LinAlgError';
-}
-export class KeyError extends Error {
-  override name = 'KeyError';
 }
 export class AttributeError extends Error {
   override name = 'AttributeError';

@@ -123,5 +123,11 @@ export interface KernelExports {
   rng_multinomial(
     g: number, dt: number, mode: number, p: number, rows: number, cols: number, s0: number, s1: number, nSample: number, out: number,
   ): number;
+  // fused optimizer steps (crate/src/abi/optim.rs)
+  optim_sgd(dt: number, n: number, p: number, g: number, buf: number, flags: number, lr: number, momentum: number, dampening: number, weightDecay: number): number;
+  optim_adam(
+    dt: number, n: number, p: number, g: number, m: number, v: number, vmax: number, flags: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, stepSize: number, biasCorrection2Sqrt: number,
+  ): number;
   [name: string]: unknown;
 }

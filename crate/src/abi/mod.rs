@@ -21,3 +21,4 @@ mod resample;
 mod loss;
 mod attention;
 mod rnn;
+mod optim;

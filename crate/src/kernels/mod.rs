@@ -21,8 +21,11 @@ pub mod attention;
 pub mod pool;
 pub mod resample;
 pub mod rnn;
+pub mod optim;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd_lines;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod optim_simd;
 pub mod conv_winograd;
 pub mod fastexp;
 pub mod fastmath;

@@ -1,0 +1,28 @@
+// torch.optim: optimizers (one file each, on the Optimizer base) and lr_scheduler.
+export { Optimizer, required } from './optimizer.js';
+export type { ParamGroup, ParamGroupInput, Params, ParamState, Closure, OptimizerStateDict } from './optimizer.js';
+export { SGD } from './sgd.js';
+export { Adam } from './adam.js';
+export { AdamW } from './adamw.js';
+export { Adagrad } from './adagrad.js';
+export { RMSprop } from './rmsprop.js';
+export { Adadelta } from './adadelta.js';
+export { Adamax } from './adamax.js';
+export { NAdam } from './nadam.js';
+export { RAdam } from './radam.js';
+export { ASGD } from './asgd.js';
+export { Rprop } from './rprop.js';
+export { LBFGS } from './lbfgs.js';
+export type { SGDOptions } from './sgd.js';
+export type { AdamOptions } from './adam.js';
+export type { AdamWOptions } from './adamw.js';
+export type { AdagradOptions } from './adagrad.js';
+export type { RMSpropOptions } from './rmsprop.js';
+export type { AdadeltaOptions } from './adadelta.js';
+export type { AdamaxOptions } from './adamax.js';
+export type { NAdamOptions } from './nadam.js';
+export type { RAdamOptions } from './radam.js';
+export type { ASGDOptions } from './asgd.js';
+export type { RpropOptions } from './rprop.js';
+export type { LBFGSOptions } from './lbfgs.js';
+export * as lr_scheduler from './lr_scheduler/index.js';
