@@ -42,3 +42,46 @@ torch.exp('x');
 torch.tril(a, { diagonal: '1' });
 // @ts-expect-error in-place forms take no out=
 a.add_(b, { out: c });
+
+// Modules, losses, optimizers, schedulers and data loading.
+class Net extends torch.nn.Module<[Tensor], Tensor> {
+  declare fc1: torch.nn.Linear;
+  declare fc2: torch.nn.Linear;
+  constructor() {
+    super();
+    this.fc1 = new torch.nn.Linear(4, 8);
+    this.fc2 = new torch.nn.Linear(8, 2, { bias: false });
+  }
+  override forward(x: Tensor): Tensor {
+    return this.fc2(torch.nn.functional.relu(this.fc1(x)));
+  }
+}
+const net = new Net();
+const seq = new torch.nn.Sequential(new torch.nn.Conv2d(1, 4, 3, { stride: 1, padding: 1 }), new torch.nn.BatchNorm2d(4), new torch.nn.ReLU());
+const logits: Tensor = net(torch.randn(5, 4));
+const lossFn = new torch.nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
+const loss: Tensor = lossFn(logits, torch.tensor([0, 1, 1, 0, 1]));
+const opt = new torch.optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+const adam = new torch.optim.Adam([{ params: net.fc1.parameters(), lr: 1e-3 }, { params: net.fc2.parameters() }], { betas: [0.9, 0.99] });
+const sched = new torch.optim.lr_scheduler.StepLR(opt, 10, { gamma: 0.5 });
+opt.zeroGrad();
+loss.backward();
+opt.step();
+sched.step();
+const lrs: number[] = sched.getLastLr();
+const sd: Record<string, Tensor> = net.stateDict();
+net.loadStateDict(sd, { strict: true });
+net.eval();
+const loader = new torch.utils.data.DataLoader(new torch.utils.data.TensorDataset(torch.randn(8, 4), torch.arange(8)), { batchSize: 4, shuffle: true });
+const resnet = torch.models.resnet18({ numClasses: 10 });
+resnet.fc = new torch.nn.Linear(512, 3);
+export const usedModules = [seq, adam, lrs, loader, resnet];
+
+// @ts-expect-error a module's forward takes a Tensor
+net('x');
+// @ts-expect-error Linear's sizes are numbers
+new torch.nn.Linear('4', 8);
+// @ts-expect-error an optimizer takes parameters, not a module
+new torch.optim.SGD(net, { lr: 0.1 });
+// @ts-expect-error stateDict values are tensors
+export const notNumber: Record<string, number> = net.stateDict();

@@ -73,7 +73,8 @@ export class MultiheadAttention extends Module<[query: Tensor, key: Tensor, valu
   declare bias_v: Parameter | null;
 
   constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('MultiheadAttention', CONSTRUCTOR_SIG, args);

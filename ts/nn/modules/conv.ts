@@ -183,7 +183,8 @@ class ConvForward extends ConvNd {
  */
 export class Conv1d extends ConvForward {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options?: ConvOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('Conv1d', 1, args);
   }
@@ -195,7 +196,8 @@ export class Conv1d extends ConvForward {
  */
 export class Conv2d extends ConvForward {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options?: ConvOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('Conv2d', 2, args);
   }
@@ -207,7 +209,8 @@ export class Conv2d extends ConvForward {
  */
 export class Conv3d extends ConvForward {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options?: ConvOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('Conv3d', 3, args);
   }
@@ -267,7 +270,8 @@ class ConvTransposeForward extends ConvNd {
  */
 export class ConvTranspose1d extends ConvTransposeForward {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options?: ConvTransposeOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ConvTranspose1d', 1, args);
   }
@@ -281,7 +285,8 @@ export class ConvTranspose1d extends ConvTransposeForward {
  */
 export class ConvTranspose2d extends ConvTransposeForward {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options?: ConvTransposeOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ConvTranspose2d', 2, args);
   }
@@ -290,7 +295,8 @@ export class ConvTranspose2d extends ConvTransposeForward {
 /** 3-d transposed convolution over [N, C, D, H, W]. */
 export class ConvTranspose3d extends ConvTransposeForward {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, options?: ConvTransposeOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ConvTranspose3d', 3, args);
   }

@@ -14,7 +14,8 @@ export class CosineSimilarity extends Module<[Tensor, Tensor], Tensor> {
   declare eps: number;
   constructor(dim?: number, eps?: number);
   constructor(options?: { dim?: number; eps?: number });
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('CosineSimilarity', 'int dim=1, float eps=1e-8', args);
@@ -37,7 +38,8 @@ export class PairwiseDistance extends Module<[Tensor, Tensor], Tensor> {
   declare keepdim: boolean;
   constructor(p?: number, eps?: number, keepdim?: boolean);
   constructor(options?: { p?: number; eps?: number; keepdim?: boolean });
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('PairwiseDistance', 'float p=2., float eps=1e-6, bool keepdim=False', args);

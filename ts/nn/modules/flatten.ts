@@ -16,7 +16,8 @@ export class Flatten extends Module<[Tensor], Tensor> {
   declare endDim: number;
   constructor(startDim?: number, endDim?: number);
   constructor(options?: { startDim?: number; endDim?: number });
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('Flatten', 'int start_dim=1, int end_dim=-1', args);
@@ -39,7 +40,8 @@ export class Unflatten extends Module<[Tensor], Tensor> {
   declare dim: number;
   declare unflattenedSize: number[];
   constructor(dim: number, unflattenedSize: number[]);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('Unflatten', 'any dim, any unflattened_size', args);

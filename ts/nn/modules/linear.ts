@@ -42,7 +42,8 @@ export class Linear extends Module<[Tensor], Tensor> {
 
   constructor(inFeatures: number, outFeatures: number, options?: LinearOptions);
   constructor(inFeatures: number, outFeatures: number, bias?: boolean, options?: FactoryOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('Linear', 'int in_features, int out_features, bool bias=True, Device? device=None, ScalarType? dtype=None', args);
@@ -87,7 +88,8 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
 
   constructor(in1Features: number, in2Features: number, outFeatures: number, options?: LinearOptions);
   constructor(in1Features: number, in2Features: number, outFeatures: number, bias?: boolean, options?: FactoryOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('Bilinear',

@@ -40,7 +40,8 @@ class ConstantPadNd extends Module<[Tensor], Tensor> {
 /** @example new nn.ConstantPad1d(2, 3.5)(x) // [N, C, W + 4] */
 export class ConstantPad1d extends ConstantPadNd {
   constructor(padding: Padding, value: number);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super(2, args);
   }
@@ -49,7 +50,8 @@ export class ConstantPad1d extends ConstantPadNd {
 /** @example new nn.ConstantPad2d([1, 2, 0, 1], -1)(x) */
 export class ConstantPad2d extends ConstantPadNd {
   constructor(padding: Padding, value: number);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super(4, args);
   }
@@ -57,7 +59,8 @@ export class ConstantPad2d extends ConstantPadNd {
 
 export class ConstantPad3d extends ConstantPadNd {
   constructor(padding: Padding, value: number);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super(6, args);
   }
@@ -66,7 +69,8 @@ export class ConstantPad3d extends ConstantPadNd {
 /** Zero padding of the last two dims (a ConstantPad2d with value 0). @example new nn.ZeroPad2d([1, 1, 2, 0]) */
 export class ZeroPad2d extends ConstantPad2d {
   constructor(padding: Padding);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super(moduleArgs('ZeroPad2d', 'any padding', args).padding, 0);
   }
@@ -96,7 +100,8 @@ class ModePadNd extends Module<[Tensor], Tensor> {
 /** Pads with the reflection of the input at the border (the edge not repeated). */
 export class ReflectionPad1d extends ModePadNd {
   constructor(padding: Padding);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ReflectionPad1d', 'reflect', 2, args);
   }
@@ -104,7 +109,8 @@ export class ReflectionPad1d extends ModePadNd {
 
 export class ReflectionPad2d extends ModePadNd {
   constructor(padding: Padding);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ReflectionPad2d', 'reflect', 4, args);
   }
@@ -112,7 +118,8 @@ export class ReflectionPad2d extends ModePadNd {
 
 export class ReflectionPad3d extends ModePadNd {
   constructor(padding: Padding);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ReflectionPad3d', 'reflect', 6, args);
   }
@@ -121,7 +128,8 @@ export class ReflectionPad3d extends ModePadNd {
 /** Pads by repeating the input's border values. */
 export class ReplicationPad1d extends ModePadNd {
   constructor(padding: Padding);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ReplicationPad1d', 'replicate', 2, args);
   }
@@ -129,7 +137,8 @@ export class ReplicationPad1d extends ModePadNd {
 
 export class ReplicationPad2d extends ModePadNd {
   constructor(padding: Padding);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ReplicationPad2d', 'replicate', 4, args);
   }
@@ -137,7 +146,8 @@ export class ReplicationPad2d extends ModePadNd {
 
 export class ReplicationPad3d extends ModePadNd {
   constructor(padding: Padding);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('ReplicationPad3d', 'replicate', 6, args);
   }

@@ -13,7 +13,8 @@ import { moduleArgs } from './args.js';
 export class PixelShuffle extends Module<[Tensor], Tensor> {
   declare upscaleFactor: number;
   constructor(upscaleFactor: number);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     this.upscaleFactor = moduleArgs('PixelShuffle', 'int upscale_factor', args).upscaleFactor;
@@ -30,7 +31,8 @@ export class PixelShuffle extends Module<[Tensor], Tensor> {
 export class PixelUnshuffle extends Module<[Tensor], Tensor> {
   declare downscaleFactor: number;
   constructor(downscaleFactor: number);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     this.downscaleFactor = moduleArgs('PixelUnshuffle', 'int downscale_factor', args).downscaleFactor;
@@ -50,7 +52,8 @@ export class PixelUnshuffle extends Module<[Tensor], Tensor> {
 export class ChannelShuffle extends Module<[Tensor], Tensor> {
   declare groups: number;
   constructor(groups: number);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     this.groups = moduleArgs('ChannelShuffle', 'int groups', args).groups;

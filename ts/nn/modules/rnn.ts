@@ -80,7 +80,8 @@ export class RNNBase extends Module {
   [param: `weight_${string}` | `bias_${string}`]: Parameter | null;
 
   constructor(mode: string, inputSize: number, hiddenSize: number, options?: RNNBaseOptions);
-  constructor(...args: unknown[]);
+  /** The mode, then the arguments positional or by name (what the subclasses pass on). */
+  constructor(mode: string, ...args: unknown[]);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs(this._getName(), BASE_SIG, args);
@@ -305,7 +306,8 @@ export class RNN extends RNNBase {
 
   constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
   constructor(inputSize: number, hiddenSize: number, numLayers?: number, ...rest: unknown[]);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     rejectProjSize(args);
     const [rest, nl] = takeOption(args, 'nonlinearity');
@@ -333,7 +335,8 @@ export class RNN extends RNNBase {
 export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: LSTMOptions);
   constructor(inputSize: number, hiddenSize: number, numLayers?: number, ...rest: unknown[]);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super('LSTM', ...args);
   }
@@ -368,7 +371,8 @@ export class LSTM extends RNNBase {
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: GRUOptions);
   constructor(inputSize: number, hiddenSize: number, numLayers?: number, ...rest: unknown[]);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     rejectProjSize(args);
     super('GRU', ...args);

@@ -27,7 +27,8 @@ export class RNNCellBase extends Module {
   declare bias_hh: Parameter | null;
 
   constructor(inputSize: number, hiddenSize: number, bias: boolean, numChunks: number, options?: FactoryOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs(this._getName(), CELL_SIG, args);
@@ -88,7 +89,8 @@ export class RNNCell extends RNNCellBase {
 
   constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } & FactoryOptions);
   constructor(inputSize: number, hiddenSize: number, bias?: boolean, nonlinearity?: 'tanh' | 'relu', options?: FactoryOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     const a = moduleArgs('RNNCell', "int input_size, int hidden_size, bool bias=True, str nonlinearity='tanh', Device? device=None, ScalarType? dtype=None", args);
     super(a.inputSize, a.hiddenSize, a.bias, 1, { device: a.device, dtype: a.dtype });
@@ -115,7 +117,8 @@ export class RNNCell extends RNNCellBase {
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean } & FactoryOptions);
   constructor(inputSize: number, hiddenSize: number, bias?: boolean, options?: FactoryOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     const a = moduleArgs('LSTMCell', 'int input_size, int hidden_size, bool bias=True, Device? device=None, ScalarType? dtype=None', args);
     super(a.inputSize, a.hiddenSize, a.bias, 4, { device: a.device, dtype: a.dtype });
@@ -147,7 +150,8 @@ export class LSTMCell extends RNNCellBase {
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean } & FactoryOptions);
   constructor(inputSize: number, hiddenSize: number, bias?: boolean, options?: FactoryOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     const a = moduleArgs('GRUCell', 'int input_size, int hidden_size, bool bias=True, Device? device=None, ScalarType? dtype=None', args);
     super(a.inputSize, a.hiddenSize, a.bias, 3, { device: a.device, dtype: a.dtype });

@@ -86,7 +86,8 @@ export class Embedding extends Module<[Tensor], Tensor> {
   declare weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('Embedding', EMBEDDING_SIG, args);
@@ -172,7 +173,8 @@ export class EmbeddingBag extends Module<[Tensor, ...unknown[]], Tensor> {
   declare weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingBagOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('EmbeddingBag', EMBEDDING_BAG_SIG, args);

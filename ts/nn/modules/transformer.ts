@@ -126,7 +126,8 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, ...rest: unkno
   declare activation: (x: Tensor) => Tensor;
 
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('TransformerEncoderLayer', LAYER_SIG, args);
@@ -211,7 +212,8 @@ export class TransformerDecoderLayer extends Module<[tgt: Tensor, memory: Tensor
   declare activation: (x: Tensor) => Tensor;
 
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('TransformerDecoderLayer', LAYER_SIG, args);
@@ -334,7 +336,8 @@ export class TransformerEncoder extends Module<[src: Tensor, ...rest: unknown[]]
 
   constructor(encoderLayer: Module, numLayers: number, options?: { norm?: Module | null; enableNestedTensor?: boolean; maskCheck?: boolean });
   constructor(encoderLayer: Module, numLayers: number, norm?: Module | null, enableNestedTensor?: boolean, maskCheck?: boolean);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs(
@@ -407,7 +410,8 @@ export class TransformerDecoder extends Module<[tgt: Tensor, memory: Tensor, ...
 
   constructor(decoderLayer: Module, numLayers: number, options?: { norm?: Module | null });
   constructor(decoderLayer: Module, numLayers: number, norm?: Module | null);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('TransformerDecoder', 'Module decoder_layer, int num_layers, Module? norm=None', args);
@@ -453,7 +457,8 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, ...rest: unkn
 
   constructor(options?: TransformerOptions);
   constructor(dModel?: number, nhead?: number, options?: TransformerOptions);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('Transformer', TRANSFORMER_SIG, args);

@@ -34,7 +34,8 @@ export class Upsample extends Module<[Tensor], Tensor> {
 
   constructor(options?: UpsampleOptions);
   constructor(size?: Sizes | null, scaleFactor?: Sizes | null, mode?: string, alignCorners?: boolean | null, recomputeScaleFactor?: boolean | null);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     this._init(moduleArgs(this._getName(), UPSAMPLE_SIG, args));
@@ -67,7 +68,8 @@ export class Upsample extends Module<[Tensor], Tensor> {
 export class UpsamplingNearest2d extends Upsample {
   constructor(options?: { size?: Sizes | null; scaleFactor?: Sizes | null });
   constructor(size?: Sizes | null, scaleFactor?: Sizes | null);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('UpsamplingNearest2d', 'any size=None, any scale_factor=None', args);
@@ -79,7 +81,8 @@ export class UpsamplingNearest2d extends Upsample {
 export class UpsamplingBilinear2d extends Upsample {
   constructor(options?: { size?: Sizes | null; scaleFactor?: Sizes | null });
   constructor(size?: Sizes | null, scaleFactor?: Sizes | null);
-  constructor(...args: unknown[]);
+  /** Every argument by name: PyTorch's keyword form, `new Cls({ inFeatures: 4, outFeatures: 2 })`. */
+  constructor(kwargs: Record<string, unknown>);
   constructor(...args: unknown[]) {
     super();
     const a = moduleArgs('UpsamplingBilinear2d', 'any size=None, any scale_factor=None', args);
