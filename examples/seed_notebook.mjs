@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run demo`: the tensor cells of the seed notebook, ported to torchwasm. Each cell
+// `npm run demo`: the cells of the seed notebook, ported to torchwasm. Each cell
 // shows the JavaScript, then prints results the way PyTorch does (String(tensor)).
 // Every cell runs inside torch.tidy, so the memory report at the end is back at zero.
+import { existsSync, readFileSync } from 'node:fs';
 import * as torch from '../dist/index.js';
 
 /** Prints a cell's code and runs it; tensors it creates are freed when it ends. */
@@ -129,6 +130,93 @@ cell('x = torch.tensor([0.5, -1.5, 2]); dy/dx, d2y/dx2, d3y/dx3 of y = x**3 (cre
   const [g2] = torch.autograd.grad(g1.sum(), [x], { createGraph: true });
   const [g3] = torch.autograd.grad(g2.sum(), [x]);
   show([g1, g2, g3]);
+});
+
+// --- Variable and volatile (the notebook's pre-0.4 cells) ------------------------------
+cell('v = torch.autograd.Variable(torch.ones(2, 2), { requiresGrad: true }); v.mul(3).sum().backward(); v.grad', () => {
+  const v = torch.autograd.Variable(torch.ones(2, 2), { requiresGrad: true });
+  v.mul(3).sum().backward();
+  show(v.grad);
+});
+cell('torch.autograd.Variable(torch.ones(2), { volatile: true }).mul(2).requiresGrad  // volatile: no graph', () => {
+  show(torch.autograd.Variable(torch.ones(2), { volatile: true }).mul(2).requiresGrad);
+});
+
+// --- nn.Module: a small model, freeze it, replace a layer, train only the new layer ------
+const nn = torch.nn;
+cell('model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3)); freeze; model[2] = new nn.Linear(8, 3); SGD on it', () => {
+  torch.manualSeed(0);
+  const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3));
+  for (const p of model.parameters()) p.requiresGrad = false;
+  const old = model[2];
+  model[2] = new nn.Linear(8, 3); // a new layer: its parameters require grad
+  old.dispose(); // wasm memory is freed by dispose() (or later by the garbage collector)
+  show(model);
+  const optimizer = new torch.optim.SGD(model[2].parameters(), { lr: 0.1, momentum: 0.9 });
+  const frozen = model[0].weight.clone();
+  const x = torch.randn(16, 4);
+  const y = torch.randint(0, 3, [16]);
+  const losses = [];
+  for (let step = 0; step < 20; step++) {
+    torch.tidy(() => {
+      optimizer.zeroGrad();
+      const loss = nn.functional.crossEntropy(model(x), y);
+      loss.backward();
+      optimizer.step();
+      losses.push(loss.item().toFixed(4));
+    });
+  }
+  show(`loss: ${losses.filter((_, i) => i % 5 === 0 || i === 19).join(' -> ')}`);
+  show(`frozen layer unchanged: ${torch.equal(model[0].weight, frozen)}, its grad: ${model[0].weight.grad}`);
+  optimizer.dispose();
+  model.dispose();
+});
+
+// --- the ResNet-18 cell: freeze the backbone, new fc, SGD with momentum on fc alone -----
+// (the weights are the conformance fixture's: a seeded torchvision init, as nothing can
+//  be downloaded here; real torchvision weights load the same way)
+const resnetWeights = new URL('../../shared/conformance/models/resnet18.pt', import.meta.url);
+if (existsSync(resnetWeights)) {
+  cell('model = torch.models.resnet18({ weights }); model.requiresGrad_(false); model.fc = new nn.Linear(512, 100); optimizer = new torch.optim.SGD(model.fc.parameters(), { lr: 1e-2, momentum: 0.9 })', () => {
+    const model = torch.models.resnet18({ weights: readFileSync(resnetWeights) });
+    for (const param of model.parameters()) param.requiresGrad = false;
+    const pretrainedFc = model.fc;
+    model.fc = new nn.Linear(512, 100);
+    pretrainedFc.dispose();
+    const optimizer = new torch.optim.SGD(model.fc.parameters(), { lr: 1e-2, momentum: 0.9 });
+    show(`trainable: ${model.parameters().filter((p) => p.requiresGrad).map((p) => `[${p.shape}]`).join(', ')} of ${model.parameters().length} parameter tensors`);
+    model.train();
+    const batch = torch.randn(4, 3, 64, 64);
+    const labels = torch.tensor([3, 7, 1, 99]);
+    const losses = [];
+    for (let step = 0; step < 5; step++) {
+      torch.tidy(() => {
+        optimizer.zeroGrad();
+        const loss = nn.functional.crossEntropy(model(batch), labels);
+        loss.backward();
+        optimizer.step();
+        losses.push(loss.item().toFixed(4));
+      });
+    }
+    show(`loss: ${losses.join(' -> ')}`);
+    optimizer.dispose();
+    model.dispose();
+  });
+}
+
+// --- saving and loading: the parameters (recommended), and the whole model ---------------
+cell('torch.save(model.stateDict()); model2.loadStateDict(torch.load(bytes)); torch.save(model); torch.load(bytes, { weightsOnly: false })', () => {
+  torch.manualSeed(1);
+  const model = new nn.Sequential(new nn.Linear(3, 2), new nn.Tanh());
+  const bytes = torch.save(model.stateDict());
+  const model2 = new nn.Sequential(new nn.Linear(3, 2), new nn.Tanh());
+  show(model2.loadStateDict(torch.load(bytes)));
+  show(`same parameters: ${torch.equal(model[0].weight, model2[0].weight)}`);
+  const whole = torch.load(torch.save(model), { weightsOnly: false });
+  show(whole);
+  const x = torch.randn(2, 3);
+  show(`same output: ${torch.equal(whole(x), model(x))}`);
+  for (const m of [model, model2, whole]) m.dispose();
 });
 
 const m = torch.memory();

@@ -14,6 +14,13 @@ it('examples/seed_notebook.mjs runs and releases all memory', () => {
   }
   expect(r.stdout).toContain('[100, 2, 3]'); // the typed array saw the tensor's write
   expect(r.stdout).toContain('torch.Size([2, 9])');
+  // the model cells: freeze, replace a layer, train it alone; the ResNet-18 cell; save/load
+  expect(r.stdout).toContain('frozen layer unchanged: true, its grad: null');
+  expect(r.stdout).toContain('trainable: [100,512], [100] of 62 parameter tensors');
+  const losses = /loss: ([\d.]+) -> .* -> ([\d.]+)\n/.exec(r.stdout);
+  expect(Number(losses![2])).toBeLessThan(Number(losses![1]));
+  expect(r.stdout).toContain('<All keys matched successfully>');
+  expect(r.stdout).toContain('same output: true');
   expect(r.stdout).toMatch(/memory: 0 live tensors, 0 bytes in use/);
 });
 

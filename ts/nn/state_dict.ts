@@ -7,10 +7,17 @@ import { RuntimeError } from '../tensor/shape.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import type { Module } from './module.js';
 
-/** What loadStateDict returns (PyTorch's _IncompatibleKeys). */
-export interface IncompatibleKeys {
-  missingKeys: string[];
-  unexpectedKeys: string[];
+/** What loadStateDict returns (PyTorch's _IncompatibleKeys), printed as PyTorch prints it. */
+export class IncompatibleKeys {
+  constructor(readonly missingKeys: string[], readonly unexpectedKeys: string[]) {}
+  toString(): string {
+    if (this.missingKeys.length === 0 && this.unexpectedKeys.length === 0) return '<All keys matched successfully>';
+    const list = (ks: string[]): string => `[${ks.map((k) => `'${k}'`).join(', ')}]`;
+    return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 const sizeStr = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
@@ -105,5 +112,5 @@ export function loadStateDictInto(
   noGrad(() => {
     for (const [param, input] of ctx.copies) (param as any).copy_(input);
   });
-  return { missingKeys: ctx.missingKeys, unexpectedKeys: ctx.unexpectedKeys };
+  return new IncompatibleKeys(ctx.missingKeys, ctx.unexpectedKeys);
 }

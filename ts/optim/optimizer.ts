@@ -304,6 +304,22 @@ export class Optimizer {
   }
 
   /** PyTorch's repr: each group's options sorted by name. */
+  /**
+   * Frees the per-parameter state (momentum buffers, moments) now and starts it afresh;
+   * the parameters are untouched. Without it the state goes with the garbage collector.
+   */
+  dispose(): void {
+    const free = (v: unknown): void => {
+      if (v instanceof Tensor) v.dispose();
+      else if (Array.isArray(v)) v.forEach(free);
+    };
+    for (const s of this.state.values()) Object.values(s).forEach(free);
+    this.state.clear();
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   toString(): string {
     let s = `${this.name} (`;
     this.paramGroups.forEach((group, i) => {
