@@ -2,13 +2,14 @@
 // Size profile of a wasm module, twiggy-like: attributes the code section's bytes to
 // functions through the name section, and functions to Rust modules (areas).
 //
-//   node scripts/wasm-size.mjs <file.wasm> [--top N] [--area PREFIX] [--depth D]
+//   node scripts/wasm-size.mjs <file.wasm> [--top N] [--area PREFIX] [--depth D] [--areas]
 //
 // Give it a module that still has its name section: the raw cargo output
 // (target/wasm-*/wasm32-unknown-unknown/release/torchwasm.wasm), or wasm-opt's output
-// without --strip-debug (closest to what ships: same inlining). Gzip per area is the
+// with -g (names kept: what ships, same inlining). --areas prints the per-area table
+// of the README (kernel families by crate file). Gzip per area is the
 // area's function bodies compressed on their own: a guide, not an exact split.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 
@@ -114,9 +115,34 @@ function area(name) {
   return mods.slice(0, depth).join('::') || path;
 }
 
+// Exported C ABI functions keep their plain names: attribute them to their abi/ file.
+const crateDir = new URL('../crate/src/', import.meta.url);
+const abiModule = new Map();
+for (const f of readdirSync(new URL('abi/', crateDir))) {
+  const text = readFileSync(new URL(`abi/${f}`, crateDir), 'utf8');
+  for (const m of text.matchAll(/extern "C" fn (\w+)/g)) abiModule.set(m[1], `torchwasm::abi::${f.replace(/\.rs$/, '')}::${m[1]}`);
+}
+const withPath = (name) => abiModule.get(name) ?? name;
+
+// --areas: the README's table, kernel families by the crate file they live in.
+const AREAS = [
+  ['elementwise', /::(abi::elementwise|kernels::(binary|unary|ternary|special|fastmath|fastexp|crmath))\b/],
+  ['reductions, scans, softmax', /::(abi::reduce|kernels::(reduce|lines|simd_lines))\b/],
+  ['copy, cast, fill', /::(abi::memory|kernels::(copy|crc32))\b|::dtype\b/],
+  ['gemm, matmul', /::kernels::gemm\b|::abi::linalg::(gemm|matmul)/],
+  ['linalg (decompositions, solve)', /::(abi::(linalg|linalg_decomp)|kernels::linalg)\b/],
+  ['conv', /::(abi::conv|kernels::(conv|conv_winograd))\b/],
+  ['pool, norm, resample', /::(abi::(pool|norm|resample)|kernels::(pool|norm|resample))\b/],
+  ['index, gather, scatter, sort', /::(abi::(index|sort)|kernels::(index|sort))\b|::strided\b/],
+  ['random', /::(abi::random|kernels::rng\w*)\b/],
+  ['std, allocator, libm, panics', /^(std|core|alloc|dlmalloc|compiler_builtins|__|<)|^[a-z0-9_]+$/],
+];
+const areaOf = (path) => (AREAS.find(([, re]) => re.test(path)) ?? ['other'])[0];
+
 const funcs = indices.map((i) => {
   const [s, e] = bodies[i];
-  return { name: pretty[i], size: e - s, start: s, end: e, area: area(pretty[i]) };
+  const name = withPath(pretty[i]);
+  return { name, size: e - s, start: s, end: e, area: area(name), family: areaOf(name) };
 });
 const codeTotal = funcs.reduce((n, f) => n + f.size, 0);
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
@@ -134,6 +160,21 @@ for (const f of funcs) {
   a.count++;
   a.funcs.push(f);
   byArea.set(f.area, a);
+}
+if (args.includes('--areas')) {
+  const fam = new Map();
+  for (const f of funcs) {
+    const a = fam.get(f.family) ?? [];
+    a.push(f);
+    fam.set(f.family, a);
+  }
+  console.log('\n| area | code KB | gzip KB (alone) | share of code |\n|---|---|---|---|');
+  for (const [name, fs] of [...fam].sort((x, y) => y[1].reduce((n, f) => n + f.size, 0) - x[1].reduce((n, f) => n + f.size, 0))) {
+    const size = fs.reduce((n, f) => n + f.size, 0);
+    const gzip = gz(Buffer.concat(fs.map((f) => bytes.subarray(f.start, f.end))));
+    console.log(`| ${name} | ${(size / 1024).toFixed(0)} | ${(gzip / 1024).toFixed(0)} | ${((100 * size) / codeTotal).toFixed(0)}% |`);
+  }
+  process.exit(0);
 }
 console.log(`\ncode by area (depth ${depth})        raw KB   share   gzip KB  functions`);
 for (const [name, a] of [...byArea].sort((x, y) => y[1].size - x[1].size)) {

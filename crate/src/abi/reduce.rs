@@ -1,4 +1,5 @@
-//! Reductions, scans and softmax.
+//! Reductions, scans and softmax. float32 reductions and softmax are the hot paths;
+//! other dtypes and the scan/selection kernels are size-optimised (`size_optimized!`).
 
 use crate::dtype::*;
 use crate::kernels::{lines, reduce};
@@ -17,7 +18,18 @@ unsafe fn split_desc(nk: usize, nr: usize, desc: *const i32) -> (Desc<2>, Desc<1
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn reduce(op: u32, dt_in: u32, dt_out: u32, nk: usize, nr: usize, desc: *const i32, o: usize, a: usize, p1: f64) -> i32 {
     let (outer, inner) = split_desc(nk, nr, desc);
-    with_dtype!(dt_in, T => reduce::reduce::<T>(op, &outer, &inner, dt_out, o as _, a as _, p1), _ => 2)
+    match dt_in {
+        F32 => reduce::reduce::<f32>(op, &outer, &inner, dt_out, o as _, a as _, p1),
+        _ => reduce_other(op, dt_in, dt_out, &outer, &inner, o, a, p1),
+    }
+}
+
+size_optimized! {
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn reduce_other(op: u32, dt_in: u32, dt_out: u32, outer: &Desc<2>, inner: &Desc<1>, o: usize, a: usize, p1: f64) -> i32 {
+        with_dtype!(dt_in, T => reduce::reduce::<T>(op, outer, inner, dt_out, o as _, a as _, p1), _ => 2)
+    }
 }
 
 /// argmax/argmin, optionally with values (vals == 0 skips them).
@@ -28,16 +40,28 @@ pub unsafe extern "C" fn reduce(op: u32, dt_in: u32, dt_out: u32, nk: usize, nr:
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn reduce_arg(op: u32, dt: u32, nk: usize, nr: usize, desc: *const i32, vals: usize, idx: usize, a: usize) -> i32 {
     let (outer, inner) = split_desc(nk, nr, desc);
-    with_dtype!(dt, T => reduce::reduce_arg::<T>(op, &outer, &inner, vals as _, idx as _, a as _), _ => 2)
+    match dt {
+        F32 => reduce::reduce_arg::<f32>(op, &outer, &inner, vals as _, idx as _, a as _),
+        _ => reduce_arg_other(op, dt, &outer, &inner, vals, idx, a),
+    }
 }
 
-/// # Safety
-/// See abi/mod.rs.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn scan(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, si: isize, o: usize, a: usize, idx: usize) -> i32 {
-    let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::scan::<T>(op, &d, len, so, si, o as _, a as _, idx as _), _ => 2)
+size_optimized! {
+    #[inline(never)]
+    unsafe fn reduce_arg_other(op: u32, dt: u32, outer: &Desc<2>, inner: &Desc<1>, vals: usize, idx: usize, a: usize) -> i32 {
+        with_dtype!(dt, T => reduce::reduce_arg::<T>(op, outer, inner, vals as _, idx as _, a as _), _ => 2)
+    }
+}
+
+size_optimized! {
+    /// # Safety
+    /// See abi/mod.rs.
+    #[no_mangle]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn scan(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, si: isize, o: usize, a: usize, idx: usize) -> i32 {
+        let d = Desc::<2>::from_raw(nd, desc);
+        with_dtype!(dt, T => lines::scan::<T>(op, &d, len, so, si, o as _, a as _, idx as _), _ => 2)
+    }
 }
 
 /// # Safety
@@ -48,31 +72,43 @@ pub unsafe extern "C" fn softmax(log: u32, dt: u32, nd: usize, desc: *const i32,
     let d = Desc::<2>::from_raw(nd, desc);
     match dt {
         F32 => lines::softmax::<f32>(log != 0, &d, len, so, si, o as _, a as _),
-        F64 => lines::softmax::<f64>(log != 0, &d, len, so, si, o as _, a as _),
+        F64 => softmax_f64(log != 0, &d, len, so, si, o, a),
         _ => return 2,
     }
     0
 }
 
-/// median / nanmedian / mode / kthvalue along lines: one value and index per line.
-///
-/// # Safety
-/// See abi/mod.rs; `len` > 0.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn select_line(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, si: isize, vals: usize, idx: usize, a: usize, k: usize) -> i32 {
-    let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::select::<T>(op, &d, len, si, vals as _, idx as _, a as _, k), _ => 2)
+size_optimized! {
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn softmax_f64(log: bool, d: &Desc<2>, len: usize, so: isize, si: isize, o: usize, a: usize) {
+        lines::softmax::<f64>(log, d, len, so, si, o as _, a as _)
+    }
 }
 
-/// Gradient helpers along lines (product of the others, cumprod's gradient).
-/// desc: Desc<3> with operands out, x, g.
-///
-/// # Safety
-/// See abi/mod.rs.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn line_grad(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, sx: isize, sg: isize, o: usize, x: usize, g: usize) -> i32 {
-    let d = Desc::<3>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::line_grad::<T>(op, &d, len, so, sx, sg, o as _, x as _, g as _), _ => 2)
+size_optimized! {
+    /// median / nanmedian / mode / kthvalue along lines: one value and index per line.
+    ///
+    /// # Safety
+    /// See abi/mod.rs; `len` > 0.
+    #[no_mangle]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn select_line(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, si: isize, vals: usize, idx: usize, a: usize, k: usize) -> i32 {
+        let d = Desc::<2>::from_raw(nd, desc);
+        with_dtype!(dt, T => lines::select::<T>(op, &d, len, si, vals as _, idx as _, a as _, k), _ => 2)
+    }
+}
+
+size_optimized! {
+    /// Gradient helpers along lines (product of the others, cumprod's gradient).
+    /// desc: Desc<3> with operands out, x, g.
+    ///
+    /// # Safety
+    /// See abi/mod.rs.
+    #[no_mangle]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn line_grad(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, sx: isize, sg: isize, o: usize, x: usize, g: usize) -> i32 {
+        let d = Desc::<3>::from_raw(nd, desc);
+        with_dtype!(dt, T => lines::line_grad::<T>(op, &d, len, so, sx, sg, o as _, x as _, g as _), _ => 2)
+    }
 }

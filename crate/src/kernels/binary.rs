@@ -155,6 +155,7 @@ fn minimum_f<T: Float>(a: T, b: T) -> T {
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn binary_float<T: Float>(op: u32, d: &Desc<3>, o: *mut T, a: *const T, b: *const T, p: f64) -> i32 {
     let pt = T::f(p);
     match op {
@@ -264,6 +265,7 @@ fn int_pow<T: Int>(base: T, e: T) -> T {
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn binary_int<T: Int>(op: u32, d: &Desc<3>, o: *mut T, a: *const T, b: *const T, p: f64) -> i32 {
     let pt = T::from_f64(p);
     if matches!(op, FLOOR_DIVIDE | TRUNC_DIVIDE | REMAINDER | FMOD) && any_zero(d, b) {
@@ -303,6 +305,7 @@ pub unsafe fn binary_int<T: Int>(op: u32, d: &Desc<3>, o: *mut T, a: *const T, b
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn binary_bool(op: u32, d: &Desc<3>, o: *mut u8, a: *const u8, b: *const u8) -> i32 {
     match op {
         BITWISE_AND | MUL | MINIMUM | FMIN => map2(d, o, a, b, |x, y| x & y),
@@ -317,6 +320,7 @@ pub unsafe fn binary_bool(op: u32, d: &Desc<3>, o: *mut u8, a: *const u8, b: *co
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn compare<T: Elem + PartialOrd>(op: u32, d: &Desc<3>, o: *mut bool, a: *const T, b: *const T) -> i32 {
     match op {
         EQ => map2(d, o, a, b, |x, y| x == y),
@@ -337,6 +341,7 @@ pub unsafe fn compare<T: Elem + PartialOrd>(op: u32, d: &Desc<3>, o: *mut bool, 
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn where_<T: Copy>(d: &Desc<4>, o: *mut T, c: *const bool, a: *const T, b: *const T) {
     d.for_each_row(|off, n, st| {
         let po = o.offset(off[0]);

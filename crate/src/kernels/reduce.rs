@@ -493,6 +493,7 @@ impl<T: Elem> Reducer<T> for CountNonzero {
 }
 
 /// Runs reducer `r` for every output of `outer` (see the module comment).
+#[inline(always)]
 unsafe fn drive<T: Elem, R: Reducer<T>>(r: R, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T) {
     let osize = crate::dtype::itemsize(dt_out) as isize;
     let count = inner.numel();
@@ -543,6 +544,7 @@ unsafe fn drive<T: Elem, R: Reducer<T>>(r: R, outer: &Desc<2>, inner: &Desc<1>, 
 ///
 /// # Safety
 /// `a` covers every offset of outer x inner; `o` every out offset of `outer`.
+#[inline(always)]
 pub unsafe fn reduce<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T, p1: f64) -> i32 {
     let f = T::FLOAT;
     match op {
@@ -605,6 +607,7 @@ impl<T: Elem> ArgState<T> {
 ///
 /// # Safety
 /// As `reduce`; `idx` is int64 with out's layout, `vals` (dtype T) too.
+#[inline(always)]
 pub unsafe fn reduce_arg<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, vals: *mut T, idx: *mut i64, a: *const T) -> i32 {
     if op > ARGMIN {
         return ERR_BAD_OP;

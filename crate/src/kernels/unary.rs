@@ -157,6 +157,7 @@ fn clamp_f<T: Float>(x: T, lo: T, hi: T, has_lo: bool, has_hi: bool) -> T {
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T, p1: f64, p2: f64, p3: f64) -> i32 {
     let (q1, q2, q3) = (T::f(p1), T::f(p2), T::f(p3));
     let s = |v: f64| T::f(v);
@@ -325,6 +326,7 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn unary_int<T: Int>(op: u32, d: &Desc<2>, o: *mut T, a: *const T, p1: f64, p2: f64, p3: f64) -> i32 {
     let _ = p3;
     match op {
@@ -371,6 +373,7 @@ pub unsafe fn unary_int<T: Int>(op: u32, d: &Desc<2>, o: *mut T, a: *const T, p1
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn unary_bool(op: u32, d: &Desc<2>, o: *mut u8, a: *const u8) -> i32 {
     match op {
         BITWISE_NOT => map1(d, o, a, |x: u8| x ^ 1),
@@ -384,6 +387,7 @@ pub unsafe fn unary_bool(op: u32, d: &Desc<2>, o: *mut u8, a: *const u8) -> i32 
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn predicate<T: Elem>(op: u32, d: &Desc<2>, o: *mut bool, a: *const T) -> i32 {
     if T::FLOAT {
         match op {
