@@ -1,5 +1,5 @@
-//! Reductions, scans and softmax. float32 reductions and softmax are the hot paths;
-//! other dtypes and the scan/selection kernels are size-optimised (`size_optimized!`).
+//! Reductions, scans and softmax. The scan and selection kernels, and softmax in
+//! float64, are size-optimised (`size_optimized!`); kernels/reduce.rs picks its own.
 
 use crate::dtype::*;
 use crate::kernels::{lines, reduce};
@@ -18,18 +18,7 @@ unsafe fn split_desc(nk: usize, nr: usize, desc: *const i32) -> (Desc<2>, Desc<1
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn reduce(op: u32, dt_in: u32, dt_out: u32, nk: usize, nr: usize, desc: *const i32, o: usize, a: usize, p1: f64) -> i32 {
     let (outer, inner) = split_desc(nk, nr, desc);
-    match dt_in {
-        F32 => reduce::reduce::<f32>(op, &outer, &inner, dt_out, o as _, a as _, p1),
-        _ => reduce_other(op, dt_in, dt_out, &outer, &inner, o, a, p1),
-    }
-}
-
-size_optimized! {
-    #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn reduce_other(op: u32, dt_in: u32, dt_out: u32, outer: &Desc<2>, inner: &Desc<1>, o: usize, a: usize, p1: f64) -> i32 {
-        with_dtype!(dt_in, T => reduce::reduce::<T>(op, outer, inner, dt_out, o as _, a as _, p1), _ => 2)
-    }
+    with_dtype!(dt_in, T => reduce::reduce::<T>(op, &outer, &inner, dt_out, o as _, a as _, p1), _ => 2)
 }
 
 /// argmax/argmin, optionally with values (vals == 0 skips them).
@@ -40,17 +29,7 @@ size_optimized! {
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn reduce_arg(op: u32, dt: u32, nk: usize, nr: usize, desc: *const i32, vals: usize, idx: usize, a: usize) -> i32 {
     let (outer, inner) = split_desc(nk, nr, desc);
-    match dt {
-        F32 => reduce::reduce_arg::<f32>(op, &outer, &inner, vals as _, idx as _, a as _),
-        _ => reduce_arg_other(op, dt, &outer, &inner, vals, idx, a),
-    }
-}
-
-size_optimized! {
-    #[inline(never)]
-    unsafe fn reduce_arg_other(op: u32, dt: u32, outer: &Desc<2>, inner: &Desc<1>, vals: usize, idx: usize, a: usize) -> i32 {
-        with_dtype!(dt, T => reduce::reduce_arg::<T>(op, outer, inner, vals as _, idx as _, a as _), _ => 2)
-    }
+    with_dtype!(dt, T => reduce::reduce_arg::<T>(op, &outer, &inner, vals as _, idx as _, a as _), _ => 2)
 }
 
 size_optimized! {
