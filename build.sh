@@ -53,4 +53,9 @@ if [ ! -f dist/index.js ] || [ -n "$(find ts -newer dist/index.js -name '*.ts' |
     --target=es2022 --keep-names --external:node:* --outdir=dist --log-level=warning
   npx --no-install tsc -p tsconfig.json --emitDeclarationOnly --declaration --outDir dist/types
 fi
+# Download size of each variant (the target is <= 300 KB gzipped; README "Size").
+node -e 'const fs = require("fs"), zlib = require("zlib");
+for (const f of process.argv.slice(1)) { const b = fs.readFileSync(f);
+  console.log(`build.sh: ${f} ${(b.length / 1024).toFixed(0)} KB, ${(zlib.gzipSync(b, { level: 9 }).length / 1024).toFixed(0)} KB gzipped`); }' \
+  dist/torch.wasm dist/torch-relaxed.wasm
 echo "build.sh: dist/ is up to date"
