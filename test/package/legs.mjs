@@ -256,7 +256,7 @@ export const LEGS = {
     const env = { DENO_DIR: join(ctx.tmp, 'deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' };
     const checked = await run(bin('deno'), ['check', '--node-modules-dir=manual', 'deno.ts'], { cwd: ctx.dir, env });
     if (checked.code !== 0) return { ok: false, output: `deno check failed:\n${checked.output}` };
-    return fromReport(await run(bin('deno'), ['run', '--allow-read', '--node-modules-dir=manual', '--no-prompt', 'deno.ts'], { cwd: ctx.dir, env }));
+    return fromReport(await run(bin('deno'), ['run', '--allow-read', '--allow-net=127.0.0.1', '--node-modules-dir=manual', '--no-prompt', 'deno.ts'], { cwd: ctx.dir, env }));
   },
   bun: async (ctx) => fromReport(await run(bin('bun'), ['bun.mjs'], { cwd: ctx.dir })),
   'browser bundle (esbuild, Chromium)': browser,
