@@ -73,7 +73,7 @@ const build = await run(join(root, 'build.sh'), [], { BUILD_MODE: 'release' }, 2
 record('build (./build.sh)', 0, 0, build.code);
 
 // 2. The crate's kernels against naive references, on the host.
-const cargo = await run('/usr/bin/cargo', ['test', '--offline'], { RUSTC: '/usr/bin/rustc', CARGO_TERM_COLOR: 'never' }, 5);
+const cargo = await run('/usr/bin/cargo', ['test', '--offline'], { RUSTC: '/usr/bin/rustc', CARGO_TERM_COLOR: 'never' }, 20);
 let cargoPassed = 0;
 let cargoFailed = 0;
 for (const m of cargo.output.matchAll(/^test result: \w+\. (\d+) passed; (\d+) failed;/gm)) {

@@ -46,27 +46,28 @@ impl<const K: usize> Desc<K> {
     }
 
     /// Calls `f(offsets, n, inner_strides)` for every innermost row, where `offsets`
-    /// are the element offsets of each operand at the row's start.
+    /// are the element offsets of each operand at the row's start. A 0-d space is one
+    /// row of one element. `f` has a single call site, which lets LLVM inline it into
+    /// the kernel (whose optimisation attributes then apply to the loop).
     #[inline(always)]
     pub fn for_each_row(&self, mut f: impl FnMut([isize; K], usize, [isize; K])) {
         let nd = self.nd;
-        if nd == 0 {
-            f([0; K], 1, [0; K]);
-            return;
-        }
         if self.shape[..nd].iter().any(|&s| s == 0) {
             return;
         }
-        let inner = self.shape[nd - 1];
+        let inner = if nd == 0 { 1 } else { self.shape[nd - 1] };
         let mut inner_strides = [0isize; K];
-        for k in 0..K {
-            inner_strides[k] = self.strides[k][nd - 1];
+        if nd > 0 {
+            for k in 0..K {
+                inner_strides[k] = self.strides[k][nd - 1];
+            }
         }
         let mut idx = [0usize; MAX_DIMS];
         let mut off = [0isize; K];
         loop {
             f(off, inner, inner_strides);
-            let mut d = nd - 1;
+            // advance the outer dims (all but the innermost); done when they all wrap
+            let mut d = nd.saturating_sub(1);
             loop {
                 if d == 0 {
                     return;

@@ -4,7 +4,14 @@
 
 import type { KernelExports } from './exports.js';
 
-export let K: KernelExports = null as unknown as KernelExports;
+// Until init() succeeds, any kernel call (through 'torchwasm/manual' before init) says so
+// instead of failing inside with a null dereference.
+const notLoaded = new Proxy({}, {
+  get() {
+    throw new Error("torchwasm: the wasm module is not loaded yet: call 'await torch.init(source)' first (the 'torchwasm/manual' entry does not load it by itself)");
+  },
+}) as KernelExports;
+export let K: KernelExports = notLoaded;
 export let relaxedSimd = false;
 
 let buffer: ArrayBuffer | null = null;
@@ -49,4 +56,4 @@ export function setInstance(exports: KernelExports, relaxed: boolean): void {
   if (scratch === 0) throw new Error('torchwasm: cannot allocate the kernel scratch area');
 }
 
-export const isInitialized = (): boolean => K !== null;
+export const isInitialized = (): boolean => K !== notLoaded;

@@ -1,14 +1,16 @@
 // Loading the wasm module in every runtime. This is the only file that knows how
-// runtimes differ: Node reads the file, browsers/Deno/Bun fetch it, and Cloudflare
-// workerd (which refuses to compile bytes) passes a precompiled WebAssembly.Module.
+// runtimes differ: Node and Bun read the file, Deno reads it with Deno.readFile,
+// browsers fetch it (streaming compilation), and Cloudflare workerd (which refuses to
+// compile bytes) passes a precompiled WebAssembly.Module.
 
 import { setInstance, isInitialized } from './heap.js';
 import type { KernelExports } from './exports.js';
 
-export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response | Promise<Response>;
+/** What init() loads the kernels from. */
+export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response | PromiseLike<Response>;
 
 export interface InitOptions {
-  /** Force the strict simd128 build even where relaxed SIMD validates. */
+  /** Set false to load the strict simd128 build even where relaxed SIMD validates. */
   relaxed?: boolean;
 }
 
@@ -29,50 +31,94 @@ export function relaxedSimdSupported(): boolean {
   }
 }
 
-const isNode = typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node &&
-  typeof (globalThis as { Deno?: unknown }).Deno === 'undefined';
+type NodeProcess = { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown };
+type FsPromises = { readFile(url: URL): Promise<Uint8Array> };
+type DenoNs = { readFile(url: URL): Promise<Uint8Array> };
+const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+const deno = (globalThis as { Deno?: DenoNs }).Deno;
+const isNode = !!nodeProcess?.versions?.node && deno === undefined;
 
-async function readUrl(url: URL): Promise<ArrayBuffer | Response> {
-  if (url.protocol === 'file:' && isNode) {
-    const fs = await import('node:fs/promises');
-    const buf = await fs.readFile(url);
-    return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  }
-  if (url.protocol === 'file:' && typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined') {
-    const deno = (globalThis as unknown as { Deno: { readFile(u: URL): Promise<Uint8Array> } }).Deno;
-    const bytes = await deno.readFile(url);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
+// Node's fetch has no file: URLs, so Node (and Bun) read the file with fs. A literal
+// import('node:fs/promises') would make browser bundlers (esbuild --platform=browser,
+// webpack) fail to resolve it: process.getBuiltinModule (Node >= 20.16, Bun) needs no
+// import, and older Node 20 releases import a specifier built at run time.
+async function nodeFs(): Promise<FsPromises> {
+  const builtin = nodeProcess?.getBuiltinModule?.('node:fs/promises') as FsPromises | undefined;
+  if (builtin) return builtin;
+  const specifier = ['node', 'fs/promises'].join(':');
+  return (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as FsPromises;
+}
+
+async function readUrl(url: URL): Promise<BufferSource | Response> {
+  if (url.protocol === 'file:' && isNode) return (await nodeFs()).readFile(url) as Promise<Uint8Array<ArrayBuffer>>;
+  if (url.protocol === 'file:' && deno) return deno.readFile(url) as Promise<Uint8Array<ArrayBuffer>>;
   return fetch(url);
 }
 
+// WebAssembly.instantiateStreaming rejects any Content-Type but application/wasm.
+const isWasmMime = (res: Response): boolean =>
+  (res.headers.get('content-type') ?? '').trim().toLowerCase() === 'application/wasm';
+
+async function fromResponse(res: Response): Promise<WebAssembly.Instance> {
+  if (!res.ok) throw new Error(`torchwasm: fetching the wasm module${res.url ? ` from ${res.url}` : ''} failed with HTTP ${res.status}`);
+  if (typeof WebAssembly.instantiateStreaming === 'function' && isWasmMime(res)) {
+    // Compiles while the bytes arrive. The clone keeps the body readable for the
+    // fallback, for hosts whose streaming compile fails where compiling bytes works.
+    const copy = res.clone();
+    try {
+      return (await WebAssembly.instantiateStreaming(res, {})).instance;
+    } catch (e) {
+      let bytes: ArrayBuffer;
+      try {
+        bytes = await copy.arrayBuffer();
+      } catch {
+        throw e;
+      }
+      return (await WebAssembly.instantiate(bytes, {})).instance;
+    }
+  }
+  return (await WebAssembly.instantiate(await res.arrayBuffer(), {})).instance;
+}
+
+const isResponse = (x: unknown): x is Response => typeof Response !== 'undefined' && x instanceof Response;
+const isThenable = (x: unknown): x is PromiseLike<unknown> =>
+  typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+
 async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
   if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, {});
-  let src: unknown = source;
-  if (typeof src === 'string' || src instanceof URL) src = await readUrl(new URL(src as string | URL));
-  if (src instanceof Promise) src = await src;
-  if (typeof Response !== 'undefined' && src instanceof Response) {
-    if (!src.ok) throw new Error(`torchwasm: fetching the wasm module failed with HTTP ${src.status}`);
-    const streaming = src.headers.get('content-type') === 'application/wasm' && WebAssembly.instantiateStreaming;
-    if (streaming) return (await WebAssembly.instantiateStreaming(src, {})).instance;
-    src = await src.arrayBuffer();
+  let src: unknown = isThenable(source) ? await source : source;
+  if (typeof src === 'string' || src instanceof URL) src = await readUrl(new URL(src));
+  if (isResponse(src)) return fromResponse(src);
+  if (ArrayBuffer.isView(src) || src instanceof ArrayBuffer) {
+    return (await WebAssembly.instantiate(src as BufferSource, {})).instance;
   }
-  const { instance } = await WebAssembly.instantiate(src as BufferSource, {});
-  return instance;
+  throw new TypeError(
+    'torchwasm: init() expected a WebAssembly.Module, the wasm bytes (ArrayBuffer or a typed array), ' +
+    `a URL, a fetch Response or a promise of one, but got ${src === null ? 'null' : typeof src === 'object' ? (src as object).constructor?.name ?? 'object' : typeof src}`,
+  );
 }
+
+let loading: Promise<void> | null = null;
 
 /**
  * Loads the kernels. `source` is a compiled WebAssembly.Module (Cloudflare Workers),
- * the module's bytes, or a URL / fetch Response. Without a source the default entry
- * loads `torch.wasm` (or `torch-relaxed.wasm` where relaxed SIMD validates) next to
- * the bundle. Calling it again after a successful load does nothing.
+ * the module's bytes, a URL (string or URL object), a fetch Response or a promise of
+ * one (`init(fetch('/torch.wasm'))`: compiled while it downloads when the server sends
+ * `Content-Type: application/wasm`). Without a source it loads `torch.wasm` (or
+ * `torch-relaxed.wasm` where relaxed SIMD validates) from the folder of the bundle.
+ * Calls after a successful load, or while one is under way, do nothing more.
  */
-export async function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
-  if (isInitialized()) return;
+export function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
+  if (isInitialized()) return Promise.resolve();
+  if (loading) return loading;
   const relaxed = source === undefined && options.relaxed !== false && relaxedSimdSupported();
-  if (source === undefined) {
-    source = new URL(relaxed ? './torch-relaxed.wasm' : './torch.wasm', import.meta.url);
-  }
-  const instance = await instantiate(source);
-  setInstance(instance.exports as unknown as KernelExports, relaxed);
+  const src = source ?? new URL(relaxed ? './torch-relaxed.wasm' : './torch.wasm', import.meta.url);
+  loading = instantiate(src).then(
+    (instance) => setInstance(instance.exports as unknown as KernelExports, relaxed),
+    (e) => {
+      loading = null; // a failed load can be retried (another source, the network back)
+      throw e;
+    },
+  );
+  return loading;
 }

@@ -1,4 +1,5 @@
-//! Elementwise ops.
+//! Elementwise ops. float32 is the hot path, compiled for speed; every other dtype
+//! goes through a size-optimised twin (see `size_optimized!`).
 
 use crate::status::*;
 use crate::dtype::*;
@@ -15,9 +16,18 @@ pub unsafe extern "C" fn ew_binary(op: u32, dt: u32, nd: usize, desc: *const i32
     let d = Desc::<3>::from_raw(nd, desc);
     match dt {
         F32 => binary::binary_float::<f32>(op, &d, o as _, a as _, b as _, p),
-        F64 => binary::binary_float::<f64>(op, &d, o as _, a as _, b as _, p),
-        BOOL => binary::binary_bool(op, &d, o as _, a as _, b as _),
-        _ => with_int_dtype!(dt, T => binary::binary_int::<T>(op, &d, o as _, a as _, b as _, p), _ => ERR_BAD_OP),
+        _ => binary_other(op, dt, &d, o, a, b, p),
+    }
+}
+
+size_optimized! {
+    #[inline(never)]
+    unsafe fn binary_other(op: u32, dt: u32, d: &Desc<3>, o: usize, a: usize, b: usize, p: f64) -> i32 {
+        match dt {
+            F64 => binary::binary_float::<f64>(op, d, o as _, a as _, b as _, p),
+            BOOL => binary::binary_bool(op, d, o as _, a as _, b as _),
+            _ => with_int_dtype!(dt, T => binary::binary_int::<T>(op, d, o as _, a as _, b as _, p), _ => ERR_BAD_OP),
+        }
     }
 }
 
@@ -29,8 +39,18 @@ pub unsafe extern "C" fn ew_binary(op: u32, dt: u32, nd: usize, desc: *const i32
 pub unsafe extern "C" fn ew_compare(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize, b: usize) -> i32 {
     let d = Desc::<3>::from_raw(nd, desc);
     match dt {
-        BOOL => binary::compare::<u8>(op, &d, o as _, a as _, b as _),
-        _ => with_num_dtype!(dt, T => binary::compare::<T>(op, &d, o as _, a as _, b as _), _ => ERR_BAD_OP),
+        F32 => binary::compare::<f32>(op, &d, o as _, a as _, b as _),
+        _ => compare_other(op, dt, &d, o, a, b),
+    }
+}
+
+size_optimized! {
+    #[inline(never)]
+    unsafe fn compare_other(op: u32, dt: u32, d: &Desc<3>, o: usize, a: usize, b: usize) -> i32 {
+        match dt {
+            BOOL => binary::compare::<u8>(op, d, o as _, a as _, b as _),
+            _ => with_num_dtype!(dt, T => binary::compare::<T>(op, d, o as _, a as _, b as _), _ => ERR_BAD_OP),
+        }
     }
 }
 
@@ -42,20 +62,30 @@ pub unsafe extern "C" fn ew_unary(op: u32, dt: u32, nd: usize, desc: *const i32,
     let d = Desc::<2>::from_raw(nd, desc);
     match dt {
         F32 => unary::unary_float::<f32>(op, &d, o as _, a as _, p1, p2, p3),
-        F64 => unary::unary_float::<f64>(op, &d, o as _, a as _, p1, p2, p3),
-        BOOL => unary::unary_bool(op, &d, o as _, a as _),
-        _ => with_int_dtype!(dt, T => unary::unary_int::<T>(op, &d, o as _, a as _, p1, p2, p3), _ => ERR_BAD_OP),
+        _ => unary_other(op, dt, &d, o, a, p1, p2, p3),
     }
 }
 
-/// bool out = pred(a).
-///
-/// # Safety
-/// See abi/mod.rs.
-#[no_mangle]
-pub unsafe extern "C" fn ew_predicate(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize) -> i32 {
-    let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => unary::predicate::<T>(op, &d, o as _, a as _), _ => ERR_BAD_OP)
+size_optimized! {
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn unary_other(op: u32, dt: u32, d: &Desc<2>, o: usize, a: usize, p1: f64, p2: f64, p3: f64) -> i32 {
+        match dt {
+            F64 => unary::unary_float::<f64>(op, d, o as _, a as _, p1, p2, p3),
+            BOOL => unary::unary_bool(op, d, o as _, a as _),
+            _ => with_int_dtype!(dt, T => unary::unary_int::<T>(op, d, o as _, a as _, p1, p2, p3), _ => ERR_BAD_OP),
+        }
+    }
+
+    /// bool out = pred(a).
+    ///
+    /// # Safety
+    /// See abi/mod.rs.
+    #[no_mangle]
+    pub unsafe extern "C" fn ew_predicate(op: u32, dt: u32, nd: usize, desc: *const i32, o: usize, a: usize) -> i32 {
+        let d = Desc::<2>::from_raw(nd, desc);
+        with_dtype!(dt, T => unary::predicate::<T>(op, &d, o as _, a as _), _ => ERR_BAD_OP)
+    }
 }
 
 /// out = cond ? a : b; operands out, cond, a, b.
@@ -65,7 +95,20 @@ pub unsafe extern "C" fn ew_predicate(op: u32, dt: u32, nd: usize, desc: *const 
 #[no_mangle]
 pub unsafe extern "C" fn ew_where(dt: u32, nd: usize, desc: *const i32, o: usize, c: usize, a: usize, b: usize) -> i32 {
     let d = Desc::<4>::from_raw(nd, desc);
-    with_dtype!(dt, T => { binary::where_::<T>(&d, o as _, c as _, a as _, b as _); OK }, _ => ERR_BAD_OP)
+    match dt {
+        F32 => {
+            binary::where_::<f32>(&d, o as _, c as _, a as _, b as _);
+            OK
+        }
+        _ => where_other(dt, &d, o, c, a, b),
+    }
+}
+
+size_optimized! {
+    #[inline(never)]
+    unsafe fn where_other(dt: u32, d: &Desc<4>, o: usize, c: usize, a: usize, b: usize) -> i32 {
+        with_dtype!(dt, T => { binary::where_::<T>(d, o as _, c as _, a as _, b as _); OK }, _ => ERR_BAD_OP)
+    }
 }
 
 /// out = op(a, b, c); all operands of dtype `dt`. `p` is the value of addcmul/addcdiv.
@@ -78,7 +121,17 @@ pub unsafe extern "C" fn ew_ternary(op: u32, dt: u32, nd: usize, desc: *const i3
     let d = Desc::<4>::from_raw(nd, desc);
     match dt {
         F32 => ternary::ternary_float::<f32>(op, &d, o as _, a as _, b as _, c as _, p),
-        F64 => ternary::ternary_float::<f64>(op, &d, o as _, a as _, b as _, c as _, p),
-        _ => with_int_dtype!(dt, T => ternary::ternary_int::<T>(op, &d, o as _, a as _, b as _, c as _, p), _ => ERR_BAD_OP),
+        _ => ternary_other(op, dt, &d, o, a, b, c, p),
+    }
+}
+
+size_optimized! {
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn ternary_other(op: u32, dt: u32, d: &Desc<4>, o: usize, a: usize, b: usize, c: usize, p: f64) -> i32 {
+        match dt {
+            F64 => ternary::ternary_float::<f64>(op, d, o as _, a as _, b as _, c as _, p),
+            _ => with_int_dtype!(dt, T => ternary::ternary_int::<T>(op, d, o as _, a as _, b as _, c as _, p), _ => ERR_BAD_OP),
+        }
     }
 }

@@ -28,11 +28,8 @@ pub unsafe extern "C" fn gemm_batched(
                 gemm::gemm_strided::<f64>(m, n, k, alpha, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta, c.offset(i * bsc), rsc, csc)
             }
             _ => {
-                let r: i32 = with_dtype!(dt, T => {
-                    let (a, b, c) = (a as *const T, b as *const T, c as *mut T);
-                    gemm::gemm_generic::<T>(m, n, k, alpha, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta, c.offset(i * bsc), rsc, csc);
-                    OK
-                }, _ => ERR_BAD_OP);
+                let at = |p: usize, batch_stride: isize| (p as isize + i * batch_stride * itemsize(dt) as isize) as usize;
+                let r = gemm_other(dt, m, n, k, alpha, at(a, bsa), rsa, csa, at(b, bsb), rsb, csb, beta, at(c, bsc), rsc, csc);
                 if r != OK {
                     return r;
                 }
@@ -40,4 +37,19 @@ pub unsafe extern "C" fn gemm_batched(
         }
     }
     OK
+}
+
+size_optimized! {
+    /// Integer, bool and half-precision products (no SIMD kernel): one matrix.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm_other(
+        dt: u32, m: usize, n: usize, k: usize, alpha: f64, a: usize, rsa: isize, csa: isize,
+        b: usize, rsb: isize, csb: isize, beta: f64, c: usize, rsc: isize, csc: isize,
+    ) -> i32 {
+        with_dtype!(dt, T => {
+            gemm::gemm_generic::<T>(m, n, k, alpha, a as _, rsa, csa, b as _, rsb, csb, beta, c as _, rsc, csc);
+            OK
+        }, _ => ERR_BAD_OP)
+    }
 }

@@ -3,6 +3,7 @@
 use crate::status::*;
 use crate::dtype::*;
 use crate::kernels::copy;
+use crate::kernels::reduce::Acc;
 use crate::strided::Desc;
 use crate::with_dtype;
 use std::alloc::{alloc, dealloc, Layout};
@@ -36,10 +37,28 @@ pub unsafe extern "C" fn mem_free(ptr: usize, nbytes: usize) {
 #[no_mangle]
 pub unsafe extern "C" fn copy_cast(ds: u32, dd: u32, nd: usize, desc: *const i32, dst: usize, src: usize) -> i32 {
     let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(ds, S => with_dtype!(dd, D => {
-        copy::copy_cast::<S, D>(&d, dst as *mut D, src as *const S);
-        OK
-    }, _ => ERR_BAD_OP), _ => ERR_BAD_OP)
+    if ds != dd {
+        return cast_other(ds, dd, &d, dst, src);
+    }
+    // A same-dtype copy moves bits: one kernel per element size serves every dtype.
+    match itemsize(ds) {
+        8 => copy::copy_cast::<i64, i64>(&d, dst as _, src as _),
+        4 => copy::copy_cast::<i32, i32>(&d, dst as _, src as _),
+        2 => copy::copy_cast::<i16, i16>(&d, dst as _, src as _),
+        _ => copy::copy_cast::<u8, u8>(&d, dst as _, src as _),
+    }
+    OK
+}
+
+size_optimized! {
+    /// Conversions between dtypes: 90 pairs, none of them on a hot path.
+    #[inline(never)]
+    unsafe fn cast_other(ds: u32, dd: u32, d: &Desc<2>, dst: usize, src: usize) -> i32 {
+        with_dtype!(ds, S => with_dtype!(dd, D => {
+            copy::copy_cast::<S, D>(d, dst as *mut D, src as *const S);
+            OK
+        }, _ => ERR_BAD_OP), _ => ERR_BAD_OP)
+    }
 }
 
 /// Fill a strided view with a float value converted to the dtype.
@@ -49,7 +68,11 @@ pub unsafe extern "C" fn copy_cast(ds: u32, dd: u32, nd: usize, desc: *const i32
 #[no_mangle]
 pub unsafe extern "C" fn fill_f64(dt: u32, nd: usize, desc: *const i32, p: usize, v: f64) -> i32 {
     let d = Desc::<1>::from_raw(nd, desc);
-    with_dtype!(dt, T => { copy::fill_strided::<T>(&d, p as *mut T, T::from_f64(v)); OK }, _ => ERR_BAD_OP)
+    match dt {
+        F32 => copy::fill_strided::<f32>(&d, p as _, v as f32),
+        _ => return fill_other(dt, &d, p, Acc::F(v)),
+    }
+    OK
 }
 
 /// Fill with an exact integer (int64 values beyond 2^53 need this path).
@@ -59,16 +82,37 @@ pub unsafe extern "C" fn fill_f64(dt: u32, nd: usize, desc: *const i32, p: usize
 #[no_mangle]
 pub unsafe extern "C" fn fill_i64(dt: u32, nd: usize, desc: *const i32, p: usize, v: i64) -> i32 {
     let d = Desc::<1>::from_raw(nd, desc);
-    with_dtype!(dt, T => { copy::fill_strided::<T>(&d, p as *mut T, T::from_i64(v)); OK }, _ => ERR_BAD_OP)
+    match dt {
+        F32 => copy::fill_strided::<f32>(&d, p as _, v as f32),
+        _ => return fill_other(dt, &d, p, Acc::I(v)),
+    }
+    OK
 }
 
-/// arange / linspace / logspace into a contiguous buffer (see kernels::copy::fill_range).
-///
-/// # Safety
-/// See abi/mod.rs.
-#[no_mangle]
-pub unsafe extern "C" fn fill_range(kind: u32, dt: u32, p: usize, n: usize, a: f64, b: f64, c: f64) -> i32 {
-    with_dtype!(dt, T => { copy::fill_range::<T>(kind, p as *mut T, n, a, b, c); OK }, _ => ERR_BAD_OP)
+size_optimized! {
+    #[inline(never)]
+    unsafe fn fill_other(dt: u32, d: &Desc<1>, p: usize, v: Acc) -> i32 {
+        with_dtype!(dt, T => {
+            let x = match v {
+                Acc::F(f) => T::from_f64(f),
+                Acc::I(i) => T::from_i64(i),
+                Acc::B(b) => T::from_bool(b),
+            };
+            copy::fill_strided::<T>(d, p as *mut T, x);
+            OK
+        }, _ => ERR_BAD_OP)
+    }
+}
+
+size_optimized! {
+    /// arange / linspace / logspace into a contiguous buffer (see kernels::copy::fill_range).
+    ///
+    /// # Safety
+    /// See abi/mod.rs.
+    #[no_mangle]
+    pub unsafe extern "C" fn fill_range(kind: u32, dt: u32, p: usize, n: usize, a: f64, b: f64, c: f64) -> i32 {
+        with_dtype!(dt, T => { copy::fill_range::<T>(kind, p as *mut T, n, a, b, c); OK }, _ => ERR_BAD_OP)
+    }
 }
 
 /// CRC-32 of `n` bytes at `p`, continuing from `crc` (0 to start). Returned as f64 so JS gets an unsigned value.

@@ -1,4 +1,5 @@
-//! Reductions, scans and softmax.
+//! Reductions, scans and softmax. The scan and selection kernels, and softmax in
+//! float64, are size-optimised (`size_optimized!`); kernels/reduce.rs picks its own.
 
 use crate::status::*;
 use crate::dtype::*;
@@ -32,13 +33,15 @@ pub unsafe extern "C" fn reduce_arg(op: u32, dt: u32, nk: usize, nr: usize, desc
     with_dtype!(dt, T => reduce::reduce_arg::<T>(op, &outer, &inner, vals as _, idx as _, a as _), _ => ERR_BAD_OP)
 }
 
-/// # Safety
-/// See abi/mod.rs.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn scan(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, si: isize, o: usize, a: usize, idx: usize) -> i32 {
-    let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::scan::<T>(op, &d, len, so, si, o as _, a as _, idx as _), _ => ERR_BAD_OP)
+size_optimized! {
+    /// # Safety
+    /// See abi/mod.rs.
+    #[no_mangle]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn scan(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, si: isize, o: usize, a: usize, idx: usize) -> i32 {
+        let d = Desc::<2>::from_raw(nd, desc);
+        with_dtype!(dt, T => lines::scan::<T>(op, &d, len, so, si, o as _, a as _, idx as _), _ => ERR_BAD_OP)
+    }
 }
 
 /// # Safety
@@ -49,31 +52,43 @@ pub unsafe extern "C" fn softmax(log: u32, dt: u32, nd: usize, desc: *const i32,
     let d = Desc::<2>::from_raw(nd, desc);
     match dt {
         F32 => lines::softmax::<f32>(log != 0, &d, len, so, si, o as _, a as _),
-        F64 => lines::softmax::<f64>(log != 0, &d, len, so, si, o as _, a as _),
+        F64 => softmax_f64(log != 0, &d, len, so, si, o, a),
         _ => return ERR_BAD_OP,
     }
     OK
 }
 
-/// median / nanmedian / mode / kthvalue along lines: one value and index per line.
-///
-/// # Safety
-/// See abi/mod.rs; `len` > 0.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn select_line(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, si: isize, vals: usize, idx: usize, a: usize, k: usize) -> i32 {
-    let d = Desc::<2>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::select::<T>(op, &d, len, si, vals as _, idx as _, a as _, k), _ => ERR_BAD_OP)
+size_optimized! {
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn softmax_f64(log: bool, d: &Desc<2>, len: usize, so: isize, si: isize, o: usize, a: usize) {
+        lines::softmax::<f64>(log, d, len, so, si, o as _, a as _)
+    }
 }
 
-/// Gradient helpers along lines (product of the others, cumprod's gradient).
-/// desc: Desc<3> with operands out, x, g.
-///
-/// # Safety
-/// See abi/mod.rs.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn line_grad(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, sx: isize, sg: isize, o: usize, x: usize, g: usize) -> i32 {
-    let d = Desc::<3>::from_raw(nd, desc);
-    with_dtype!(dt, T => lines::line_grad::<T>(op, &d, len, so, sx, sg, o as _, x as _, g as _), _ => ERR_BAD_OP)
+size_optimized! {
+    /// median / nanmedian / mode / kthvalue along lines: one value and index per line.
+    ///
+    /// # Safety
+    /// See abi/mod.rs; `len` > 0.
+    #[no_mangle]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn select_line(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, si: isize, vals: usize, idx: usize, a: usize, k: usize) -> i32 {
+        let d = Desc::<2>::from_raw(nd, desc);
+        with_dtype!(dt, T => lines::select::<T>(op, &d, len, si, vals as _, idx as _, a as _, k), _ => ERR_BAD_OP)
+    }
+}
+
+size_optimized! {
+    /// Gradient helpers along lines (product of the others, cumprod's gradient).
+    /// desc: Desc<3> with operands out, x, g.
+    ///
+    /// # Safety
+    /// See abi/mod.rs.
+    #[no_mangle]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn line_grad(op: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, sx: isize, sg: isize, o: usize, x: usize, g: usize) -> i32 {
+        let d = Desc::<3>::from_raw(nd, desc);
+        with_dtype!(dt, T => lines::line_grad::<T>(op, &d, len, so, sx, sg, o as _, x as _, g as _), _ => ERR_BAD_OP)
+    }
 }

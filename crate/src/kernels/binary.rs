@@ -95,6 +95,14 @@ pub unsafe fn map2<A: Copy, B: Copy, O: Copy>(
     });
 }
 
+crate::size_optimized! {
+    /// `map2` for the ops off the hot path: size-optimised even inside float32's kernel.
+    #[inline(never)]
+    pub unsafe fn map2_small<A: Copy, B: Copy, O: Copy>(d: &Desc<3>, o: *mut O, a: *const A, b: *const B, f: impl Fn(A, B) -> O) {
+        map2(d, o, a, b, f)
+    }
+}
+
 #[inline(always)]
 fn py_remainder_f<T: Float>(a: T, b: T) -> T {
     let m = a.fmod(b);
@@ -151,6 +159,7 @@ fn minimum_f<T: Float>(a: T, b: T) -> T {
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn binary_float<T: Float>(op: u32, d: &Desc<3>, o: *mut T, a: *const T, b: *const T, p: f64) -> i32 {
     let pt = T::f(p);
     match op {
@@ -160,20 +169,20 @@ pub unsafe fn binary_float<T: Float>(op: u32, d: &Desc<3>, o: *mut T, a: *const 
         DIV => map2(d, o, a, b, |x, y| x / y),
         AXPY => map2(d, o, a, b, |x, y| x + pt * y),
         AXMY => map2(d, o, a, b, |x, y| x - pt * y),
-        REMAINDER => map2(d, o, a, b, py_remainder_f),
-        FMOD => map2(d, o, a, b, |x: T, y: T| x.fmod(y)),
+        REMAINDER => map2_small(d, o, a, b, py_remainder_f),
+        FMOD => map2_small(d, o, a, b, |x: T, y: T| x.fmod(y)),
         // tensor ** tensor is std::pow without shortcuts (scalar exponents go through unary POW_SCALAR)
-        POW => map2(d, o, a, b, |x: T, y: T| x.powf(y)),
-        ATAN2 => map2(d, o, a, b, |x: T, y: T| x.atan2(y)),
+        POW => map2_small(d, o, a, b, |x: T, y: T| x.powf(y)),
+        ATAN2 => map2_small(d, o, a, b, |x: T, y: T| x.atan2(y)),
         MAXIMUM => map2(d, o, a, b, maximum_f),
         MINIMUM => map2(d, o, a, b, minimum_f),
-        FMAX => map2(d, o, a, b, |x: T, y: T| if x.is_nan() || (!y.is_nan() && y > x) { y } else { x }),
-        FMIN => map2(d, o, a, b, |x: T, y: T| if x.is_nan() || (!y.is_nan() && y < x) { y } else { x }),
-        FLOOR_DIVIDE => map2(d, o, a, b, floor_divide_f),
-        TRUNC_DIVIDE => map2(d, o, a, b, |x: T, y: T| (x / y).trunc()),
-        HYPOT => map2(d, o, a, b, |x: T, y: T| x.hypot(y)),
-        COPYSIGN => map2(d, o, a, b, |x: T, y: T| x.copysign(y)),
-        XLOGY => map2(d, o, a, b, |x: T, y: T| {
+        FMAX => map2_small(d, o, a, b, |x: T, y: T| if x.is_nan() || (!y.is_nan() && y > x) { y } else { x }),
+        FMIN => map2_small(d, o, a, b, |x: T, y: T| if x.is_nan() || (!y.is_nan() && y < x) { y } else { x }),
+        FLOOR_DIVIDE => map2_small(d, o, a, b, floor_divide_f),
+        TRUNC_DIVIDE => map2_small(d, o, a, b, |x: T, y: T| (x / y).trunc()),
+        HYPOT => map2_small(d, o, a, b, |x: T, y: T| x.hypot(y)),
+        COPYSIGN => map2_small(d, o, a, b, |x: T, y: T| x.copysign(y)),
+        XLOGY => map2_small(d, o, a, b, |x: T, y: T| {
             if y.is_nan() {
                 T::NAN
             } else if x == T::ZERO {
@@ -182,7 +191,7 @@ pub unsafe fn binary_float<T: Float>(op: u32, d: &Desc<3>, o: *mut T, a: *const 
                 x * y.ln()
             }
         }),
-        LOGADDEXP => map2(d, o, a, b, |x: T, y: T| {
+        LOGADDEXP => map2_small(d, o, a, b, |x: T, y: T| {
             if x.is_infinite() && x == y {
                 x
             } else {
@@ -195,7 +204,7 @@ pub unsafe fn binary_float<T: Float>(op: u32, d: &Desc<3>, o: *mut T, a: *const 
                 }
             }
         }),
-        LOGADDEXP2 => map2(d, o, a, b, |x: T, y: T| {
+        LOGADDEXP2 => map2_small(d, o, a, b, |x: T, y: T| {
             if x.is_infinite() && x == y {
                 x
             } else {
@@ -203,7 +212,7 @@ pub unsafe fn binary_float<T: Float>(op: u32, d: &Desc<3>, o: *mut T, a: *const 
                 m + (T::ONE + T::f(2.0).powf(-(x - y).abs())).log2()
             }
         }),
-        LERP => map2(d, o, a, b, |x: T, y: T| lerp(x, y, pt)),
+        LERP => map2_small(d, o, a, b, |x: T, y: T| lerp(x, y, pt)),
         _ => return ERR_BAD_OP,
     }
     OK
@@ -260,6 +269,7 @@ fn int_pow<T: Int>(base: T, e: T) -> T {
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn binary_int<T: Int>(op: u32, d: &Desc<3>, o: *mut T, a: *const T, b: *const T, p: f64) -> i32 {
     let pt = T::from_f64(p);
     if matches!(op, FLOOR_DIVIDE | TRUNC_DIVIDE | REMAINDER | FMOD) && any_zero(d, b) {
@@ -299,6 +309,7 @@ pub unsafe fn binary_int<T: Int>(op: u32, d: &Desc<3>, o: *mut T, a: *const T, b
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn binary_bool(op: u32, d: &Desc<3>, o: *mut u8, a: *const u8, b: *const u8) -> i32 {
     match op {
         BITWISE_AND | MUL | MINIMUM | FMIN => map2(d, o, a, b, |x, y| x & y),
@@ -313,6 +324,7 @@ pub unsafe fn binary_bool(op: u32, d: &Desc<3>, o: *mut u8, a: *const u8, b: *co
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn compare<T: Elem + PartialOrd>(op: u32, d: &Desc<3>, o: *mut bool, a: *const T, b: *const T) -> i32 {
     match op {
         EQ => map2(d, o, a, b, |x, y| x == y),
@@ -321,9 +333,9 @@ pub unsafe fn compare<T: Elem + PartialOrd>(op: u32, d: &Desc<3>, o: *mut bool, 
         LE => map2(d, o, a, b, |x, y| x <= y),
         GT => map2(d, o, a, b, |x, y| x > y),
         GE => map2(d, o, a, b, |x, y| x >= y),
-        LOGICAL_AND => map2(d, o, a, b, |x: T, y: T| x.nonzero() && y.nonzero()),
-        LOGICAL_OR => map2(d, o, a, b, |x: T, y: T| x.nonzero() || y.nonzero()),
-        LOGICAL_XOR => map2(d, o, a, b, |x: T, y: T| x.nonzero() != y.nonzero()),
+        LOGICAL_AND => map2_small(d, o, a, b, |x: T, y: T| x.nonzero() && y.nonzero()),
+        LOGICAL_OR => map2_small(d, o, a, b, |x: T, y: T| x.nonzero() || y.nonzero()),
+        LOGICAL_XOR => map2_small(d, o, a, b, |x: T, y: T| x.nonzero() != y.nonzero()),
         _ => return ERR_BAD_OP,
     }
     OK
@@ -333,6 +345,7 @@ pub unsafe fn compare<T: Elem + PartialOrd>(op: u32, d: &Desc<3>, o: *mut bool, 
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn where_<T: Copy>(d: &Desc<4>, o: *mut T, c: *const bool, a: *const T, b: *const T) {
     d.for_each_row(|off, n, st| {
         let po = o.offset(off[0]);

@@ -7,6 +7,7 @@ use crate::strided::Desc;
 ///
 /// # Safety
 /// Both pointers cover every offset `d` produces; dst does not partially overlap src.
+#[inline(always)]
 pub unsafe fn copy_cast<S: Elem, D: Elem>(d: &Desc<2>, dst: *mut D, src: *const S) {
     d.for_each_row(|off, n, st| {
         let po = dst.offset(off[0]);
@@ -47,6 +48,7 @@ pub unsafe fn fill<T: Elem>(p: *mut T, n: usize, v: T) {
 ///
 /// # Safety
 /// `p` covers every offset of `d`.
+#[inline(always)]
 pub unsafe fn fill_strided<T: Elem>(d: &Desc<1>, p: *mut T, v: T) {
     d.for_each_row(|off, n, st| {
         let po = p.offset(off[0]);
@@ -72,6 +74,7 @@ pub const LOGSPACE: u32 = 2;
 ///
 /// # Safety
 /// `p` covers `n` elements.
+#[inline(always)]
 pub unsafe fn fill_range<T: Elem>(kind: u32, p: *mut T, n: usize, a: f64, b: f64, c: f64) {
     let out = core::slice::from_raw_parts_mut(p, n);
     match kind {

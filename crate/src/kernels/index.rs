@@ -40,6 +40,7 @@ unsafe fn validate<const K: usize>(d: &Desc<K>, k: usize, idx: *const i64, size:
 ///
 /// # Safety
 /// Pointers cover every offset.
+#[inline(always)]
 pub unsafe fn gather<T: Elem>(d: &Desc<3>, o: *mut T, idx: *const i64, a: *const T, dim_stride: isize, dim_size: i64) -> i32 {
     if !validate(d, 1, idx, dim_size) {
         return ERR_INDEX;
@@ -59,6 +60,7 @@ pub unsafe fn gather<T: Elem>(d: &Desc<3>, o: *mut T, idx: *const i64, a: *const
 ///
 /// # Safety
 /// Pointers cover every offset.
+#[inline(always)]
 pub unsafe fn scatter<T: Elem>(mode: u32, d: &Desc<3>, s: *mut T, idx: *const i64, src: *const T, dim_stride: isize, dim_size: i64) -> i32 {
     if !validate(d, 1, idx, dim_size) {
         return ERR_INDEX;
@@ -154,6 +156,7 @@ pub unsafe fn index_offsets<I: Elem>(d: &Desc<2>, offs: *mut i64, idx: *const I,
 ///
 /// # Safety
 /// Pointers cover every offset; offsets were made by index_offsets for `src`.
+#[inline(always)]
 pub unsafe fn index_gather<T: Elem>(d: &Desc<3>, o: *mut T, a: *const T, offs: *const i64) {
     d.for_each_row(|off, n, st| {
         let (po, pa, pf) = (o.offset(off[0]), a.offset(off[1]), offs.offset(off[2]));
@@ -169,6 +172,7 @@ pub unsafe fn index_gather<T: Elem>(d: &Desc<3>, o: *mut T, a: *const T, offs: *
 ///
 /// # Safety
 /// Pointers cover every offset; offsets were made by index_offsets for `dst`.
+#[inline(always)]
 pub unsafe fn index_put<T: Elem>(accumulate: bool, d: &Desc<3>, s: *mut T, v: *const T, offs: *const i64) {
     d.for_each_row(|off, n, st| {
         let (ps, pv, pf) = (s.offset(off[0]), v.offset(off[1]), offs.offset(off[2]));

@@ -77,6 +77,7 @@ fn log_add_exp(x: f64, acc: f64) -> f64 {
 /// # Safety
 /// Pointers cover every line.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub unsafe fn scan<T: Elem>(op: u32, d: &Desc<2>, len: usize, so: isize, si: isize, o: *mut T, a: *const T, idx: *mut i64) -> i32 {
     if op > LOGCUMSUMEXP {
         return ERR_BAD_OP;
@@ -179,6 +180,7 @@ pub use super::fastexp::exp_f32;
 ///
 /// # Safety
 /// Pointers cover every line.
+#[inline(always)]
 pub unsafe fn softmax<T: SoftmaxExp>(log: bool, d: &Desc<2>, len: usize, so: isize, si: isize, o: *mut T, a: *const T) {
     let blocked = so != 1 || si != 1;
     each_block(d, blocked, |oo, oi, b| {
@@ -344,6 +346,7 @@ fn pair_cmp<T: Elem>(a: &(T, i64), b: &(T, i64)) -> Ordering {
 /// # Safety
 /// Pointers cover every line; `len` > 0; k < len for KTHVALUE.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub unsafe fn select<T: Elem>(op: u32, d: &Desc<2>, len: usize, si: isize, vals: *mut T, idx: *mut i64, a: *const T, k: usize) -> i32 {
     if op > KTHVALUE {
         return ERR_BAD_OP;
@@ -411,6 +414,7 @@ pub const CUMPROD_GRAD: u32 = 1;
 /// # Safety
 /// Pointers cover every line.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub unsafe fn line_grad<T: Elem>(op: u32, d: &Desc<3>, len: usize, so: isize, sx: isize, sg: isize, o: *mut T, x: *const T, g: *const T) -> i32 {
     if op > CUMPROD_GRAD || len == 0 {
         return if op > CUMPROD_GRAD { ERR_BAD_OP } else { OK };

@@ -493,6 +493,19 @@ impl<T: Elem> Reducer<T> for CountNonzero {
 
 /// Runs reducer `r` for every output of `outer` (see the module comment).
 unsafe fn drive<T: Elem, R: Reducer<T>>(r: R, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T) {
+    drive_rows(r, outer, inner, dt_out, o, a)
+}
+
+crate::size_optimized! {
+    /// `drive` for the reductions off the hot path (see `reduce`).
+    #[inline(never)]
+    unsafe fn drive_small<T: Elem, R: Reducer<T>>(r: R, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T) {
+        drive_rows(r, outer, inner, dt_out, o, a)
+    }
+}
+
+#[inline(always)]
+unsafe fn drive_rows<T: Elem, R: Reducer<T>>(r: R, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T) {
     let osize = crate::dtype::itemsize(dt_out) as isize;
     let count = inner.numel();
     let inner_contiguous = inner.nd == 0 || inner.strides[0][inner.nd - 1] == 1;
@@ -544,20 +557,32 @@ unsafe fn drive<T: Elem, R: Reducer<T>>(r: R, outer: &Desc<2>, inner: &Desc<1>, 
 /// `a` covers every offset of outer x inner; `o` every out offset of `outer`.
 pub unsafe fn reduce<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T, p1: f64) -> i32 {
     let f = T::FLOAT;
+    // The hot path is float32's sum, mean, amax/amin, var/std, norm and logsumexp
+    // (compiled for speed); every other dtype and reduction is size-optimised.
+    macro_rules! hot {
+        ($r:expr) => {
+            if T::DT == crate::dtype::F32 { drive($r, outer, inner, dt_out, o, a) } else { drive_small($r, outer, inner, dt_out, o, a) }
+        };
+    }
+    macro_rules! cold {
+        ($r:expr) => {
+            drive_small($r, outer, inner, dt_out, o, a)
+        };
+    }
     match op {
-        SUM if f => drive(SumF { mean: false }, outer, inner, dt_out, o, a),
-        SUM | NANSUM if !f => drive(SumI, outer, inner, dt_out, o, a),
-        MEAN if f => drive(SumF { mean: true }, outer, inner, dt_out, o, a),
-        NANSUM | NANMEAN if f => drive(NanSum { mean: op == NANMEAN }, outer, inner, dt_out, o, a),
-        PROD if f => drive(ProdF, outer, inner, dt_out, o, a),
-        PROD => drive(ProdI, outer, inner, dt_out, o, a),
-        AMAX | AMIN if f => drive(ExtremeF { max: op == AMAX }, outer, inner, dt_out, o, a),
-        AMAX | AMIN => drive(ExtremeI { max: op == AMAX }, outer, inner, dt_out, o, a),
-        VAR | STD if f => drive(Welford { correction: p1, std: op == STD }, outer, inner, dt_out, o, a),
-        NORM if f => drive(Norm::new(p1), outer, inner, dt_out, o, a),
-        LOGSUMEXP if f => drive(LogSumExp, outer, inner, dt_out, o, a),
-        ALL | ANY => drive(Logical { all: op == ALL }, outer, inner, dt_out, o, a),
-        COUNT_NONZERO => drive(CountNonzero, outer, inner, dt_out, o, a),
+        SUM if f => hot!(SumF { mean: false }),
+        SUM | NANSUM if !f => cold!(SumI),
+        MEAN if f => hot!(SumF { mean: true }),
+        NANSUM | NANMEAN if f => cold!(NanSum { mean: op == NANMEAN }),
+        PROD if f => cold!(ProdF),
+        PROD => cold!(ProdI),
+        AMAX | AMIN if f => hot!(ExtremeF { max: op == AMAX }),
+        AMAX | AMIN => cold!(ExtremeI { max: op == AMAX }),
+        VAR | STD if f => hot!(Welford { correction: p1, std: op == STD }),
+        NORM if f => hot!(Norm::new(p1)),
+        LOGSUMEXP if f => hot!(LogSumExp),
+        ALL | ANY => cold!(Logical { all: op == ALL }),
+        COUNT_NONZERO => cold!(CountNonzero),
         _ => return ERR_BAD_OP,
     }
     OK
@@ -605,6 +630,23 @@ impl<T: Elem> ArgState<T> {
 /// # Safety
 /// As `reduce`; `idx` is int64 with out's layout, `vals` (dtype T) too.
 pub unsafe fn reduce_arg<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, vals: *mut T, idx: *mut i64, a: *const T) -> i32 {
+    // float32 compiled for speed, the other dtypes for size
+    if T::DT == crate::dtype::F32 {
+        reduce_arg_rows(op, outer, inner, vals, idx, a)
+    } else {
+        reduce_arg_small(op, outer, inner, vals, idx, a)
+    }
+}
+
+crate::size_optimized! {
+    #[inline(never)]
+    unsafe fn reduce_arg_small<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, vals: *mut T, idx: *mut i64, a: *const T) -> i32 {
+        reduce_arg_rows(op, outer, inner, vals, idx, a)
+    }
+}
+
+#[inline(always)]
+unsafe fn reduce_arg_rows<T: Elem>(op: u32, outer: &Desc<2>, inner: &Desc<1>, vals: *mut T, idx: *mut i64, a: *const T) -> i32 {
     if op > ARGMIN {
         return ERR_BAD_OP;
     }

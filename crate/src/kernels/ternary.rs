@@ -39,6 +39,7 @@ pub unsafe fn map3<T: Copy>(d: &Desc<4>, o: *mut T, a: *const T, b: *const T, c:
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn ternary_float<T: Float>(op: u32, d: &Desc<4>, o: *mut T, a: *const T, b: *const T, c: *const T, p: f64) -> i32 {
     let pt = T::f(p);
     match op {
@@ -61,6 +62,7 @@ pub unsafe fn ternary_float<T: Float>(op: u32, d: &Desc<4>, o: *mut T, a: *const
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn ternary_int<T: Int>(op: u32, d: &Desc<4>, o: *mut T, a: *const T, b: *const T, c: *const T, p: f64) -> i32 {
     let pt = T::from_f64(p);
     match op {

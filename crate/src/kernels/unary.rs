@@ -112,6 +112,15 @@ pub unsafe fn map1<A: Copy, O: Copy>(d: &Desc<2>, o: *mut O, a: *const A, f: imp
     });
 }
 
+crate::size_optimized! {
+    /// `map1` for the ops off the hot path (libm calls, rarely used activations):
+    /// size-optimised even inside float32's fast kernel.
+    #[inline(never)]
+    pub unsafe fn map1_small<A: Copy, O: Copy>(d: &Desc<2>, o: *mut O, a: *const A, f: impl Fn(A) -> O) {
+        map1(d, o, a, f)
+    }
+}
+
 #[inline(always)]
 fn sigmoid<T: Float>(x: T) -> T {
     T::ONE / (T::ONE + (-x).exp())
@@ -156,6 +165,7 @@ fn clamp_f<T: Float>(x: T, lo: T, hi: T, has_lo: bool, has_hi: bool) -> T {
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T, p1: f64, p2: f64, p3: f64) -> i32 {
     let (q1, q2, q3) = (T::f(p1), T::f(p2), T::f(p3));
     let s = |v: f64| T::f(v);
@@ -165,35 +175,35 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         // float32: the polynomial exp, SIMD on contiguous rows (libm's expf is scalar)
         EXP if core::mem::size_of::<T>() == 4 => super::fastmath::map_exp(d, o as *mut f32, a as *const f32),
         EXP => map1(d, o, a, |x: T| x.exp()),
-        EXP2 => map1(d, o, a, |x: T| x.exp2()),
-        EXPM1 => map1(d, o, a, |x: T| x.exp_m1()),
+        EXP2 => map1_small(d, o, a, |x: T| x.exp2()),
+        EXPM1 => map1_small(d, o, a, |x: T| x.exp_m1()),
         // float32: fastmath polynomials, SIMD on contiguous rows, bit-identical in every layout
         LOG if core::mem::size_of::<T>() == 4 => super::fastmath::map_log(d, o as *mut f32, a as *const f32),
         LOG => map1(d, o, a, |x: T| x.ln()),
-        LOG2 => map1(d, o, a, |x: T| x.log2()),
-        LOG10 => map1(d, o, a, |x: T| x.log10()),
-        LOG1P => map1(d, o, a, |x: T| x.ln_1p()),
+        LOG2 => map1_small(d, o, a, |x: T| x.log2()),
+        LOG10 => map1_small(d, o, a, |x: T| x.log10()),
+        LOG1P => map1_small(d, o, a, |x: T| x.ln_1p()),
         SQRT if core::mem::size_of::<T>() == 4 => super::fastmath::map_sqrt(d, o as *mut f32, a as *const f32),
         SQRT => map1(d, o, a, |x: T| x.sqrt()),
         RSQRT if core::mem::size_of::<T>() == 4 => super::fastmath::map_rsqrt(d, o as *mut f32, a as *const f32),
         RSQRT => map1(d, o, a, |x: T| T::ONE / x.sqrt()),
         SQUARE => map1(d, o, a, |x: T| x * x),
-        SIN => map1(d, o, a, |x: T| x.sin()),
-        COS => map1(d, o, a, |x: T| x.cos()),
-        TAN => map1(d, o, a, |x: T| x.tan()),
-        ASIN => map1(d, o, a, |x: T| x.asin()),
-        ACOS => map1(d, o, a, |x: T| x.acos()),
-        ATAN => map1(d, o, a, |x: T| x.atan()),
-        SINH => map1(d, o, a, |x: T| x.sinh()),
-        COSH => map1(d, o, a, |x: T| x.cosh()),
+        SIN => map1_small(d, o, a, |x: T| x.sin()),
+        COS => map1_small(d, o, a, |x: T| x.cos()),
+        TAN => map1_small(d, o, a, |x: T| x.tan()),
+        ASIN => map1_small(d, o, a, |x: T| x.asin()),
+        ACOS => map1_small(d, o, a, |x: T| x.acos()),
+        ATAN => map1_small(d, o, a, |x: T| x.atan()),
+        SINH => map1_small(d, o, a, |x: T| x.sinh()),
+        COSH => map1_small(d, o, a, |x: T| x.cosh()),
         TANH if core::mem::size_of::<T>() == 4 => super::fastmath::map_tanh(d, o as *mut f32, a as *const f32),
         TANH => map1(d, o, a, |x: T| x.tanh()),
-        ASINH => map1(d, o, a, |x: T| x.asinh()),
-        ACOSH => map1(d, o, a, |x: T| x.acosh()),
-        ATANH => map1(d, o, a, |x: T| x.atanh()),
+        ASINH => map1_small(d, o, a, |x: T| x.asinh()),
+        ACOSH => map1_small(d, o, a, |x: T| x.acosh()),
+        ATANH => map1_small(d, o, a, |x: T| x.atanh()),
         SIGMOID if core::mem::size_of::<T>() == 4 => super::fastmath::map_sigmoid(d, o as *mut f32, a as *const f32),
         SIGMOID => map1(d, o, a, sigmoid),
-        LOGIT => map1(d, o, a, |x: T| {
+        LOGIT => map1_small(d, o, a, |x: T| {
             let z = if p1 >= 0.0 { clamp_f(x, q1, T::ONE - q1, true, true) } else { x };
             (z / (T::ONE - z)).ln()
         }),
@@ -218,27 +228,27 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
         }
         SILU if core::mem::size_of::<T>() == 4 => super::fastmath::map_silu(d, o as *mut f32, a as *const f32),
         SILU => map1(d, o, a, |x: T| x / (T::ONE + (-x).exp())),
-        MISH => map1(d, o, a, |x: T| x * x.exp().ln_1p().tanh()),
+        MISH => map1_small(d, o, a, |x: T| x * x.exp().ln_1p().tanh()),
         SOFTPLUS => map1(d, o, a, |x: T| softplus(x, q1, q2)),
         ELU => map1(d, o, a, |x: T| if x > T::ZERO { q2 * x } else { q2 * q1 * (x * q3).exp_m1() }),
         LEAKY_RELU => map1(d, o, a, |x: T| if x > T::ZERO { x } else { x * q1 }),
         HARDTANH => map1(d, o, a, |x: T| if x < q1 { q1 } else if x > q2 { q2 } else { x }),
-        HARDSIGMOID => map1(d, o, a, |x: T| clamp_f(x + s(3.0), T::ZERO, s(6.0), true, true) / s(6.0)),
-        HARDSWISH => map1(d, o, a, |x: T| x * clamp_f(x + s(3.0), T::ZERO, s(6.0), true, true) / s(6.0)),
-        SOFTSIGN => map1(d, o, a, |x: T| x / (T::ONE + x.abs())),
-        FLOOR => map1(d, o, a, |x: T| x.floor()),
-        CEIL => map1(d, o, a, |x: T| x.ceil()),
+        HARDSIGMOID => map1_small(d, o, a, |x: T| clamp_f(x + s(3.0), T::ZERO, s(6.0), true, true) / s(6.0)),
+        HARDSWISH => map1_small(d, o, a, |x: T| x * clamp_f(x + s(3.0), T::ZERO, s(6.0), true, true) / s(6.0)),
+        SOFTSIGN => map1_small(d, o, a, |x: T| x / (T::ONE + x.abs())),
+        FLOOR => map1_small(d, o, a, |x: T| x.floor()),
+        CEIL => map1_small(d, o, a, |x: T| x.ceil()),
         ROUND => {
             if p1 == 0.0 {
-                map1(d, o, a, |x: T| x.round_even())
+                map1_small(d, o, a, |x: T| x.round_even())
             } else {
-                map1(d, o, a, |x: T| round_decimals(x, p1))
+                map1_small(d, o, a, |x: T| round_decimals(x, p1))
             }
         }
-        TRUNC => map1(d, o, a, |x: T| x.trunc()),
-        FRAC => map1(d, o, a, |x: T| x - x.trunc()),
+        TRUNC => map1_small(d, o, a, |x: T| x.trunc()),
+        FRAC => map1_small(d, o, a, |x: T| x - x.trunc()),
         // (0 < x) - (x < 0): NaN and -0.0 give 0, as in PyTorch's sign kernel
-        SIGN | SGN => map1(d, o, a, |x: T| {
+        SIGN | SGN => map1_small(d, o, a, |x: T| {
             if x > T::ZERO {
                 T::ONE
             } else if x < T::ZERO {
@@ -248,13 +258,13 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
             }
         }),
         RECIPROCAL => map1(d, o, a, |x: T| T::ONE / x),
-        ERF => map1(d, o, a, |x: T| T::f(special::erf(x.d()))),
-        ERFC => map1(d, o, a, |x: T| T::f(special::erfc(x.d()))),
-        ERFINV => map1(d, o, a, |x: T| T::f(special::erfinv(x.d()))),
-        LGAMMA => map1(d, o, a, |x: T| T::f(special::lgamma(x.d()))),
-        DIGAMMA => map1(d, o, a, |x: T| T::f(special::digamma(x.d()))),
-        POLYGAMMA => map1(d, o, a, |x: T| T::f(special::polygamma(p1 as u32, x.d()))),
-        SINC => map1(d, o, a, |x: T| {
+        ERF => map1_small(d, o, a, |x: T| T::f(special::erf(x.d()))),
+        ERFC => map1_small(d, o, a, |x: T| T::f(special::erfc(x.d()))),
+        ERFINV => map1_small(d, o, a, |x: T| T::f(special::erfinv(x.d()))),
+        LGAMMA => map1_small(d, o, a, |x: T| T::f(special::lgamma(x.d()))),
+        DIGAMMA => map1_small(d, o, a, |x: T| T::f(special::digamma(x.d()))),
+        POLYGAMMA => map1_small(d, o, a, |x: T| T::f(special::polygamma(p1 as u32, x.d()))),
+        SINC => map1_small(d, o, a, |x: T| {
             if x == T::ZERO {
                 T::ONE
             } else {
@@ -279,7 +289,7 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
             (false, true) => map1(d, o, a, |x: T| if x > q2 { q2 } else { x }),
             (false, false) => map1(d, o, a, |x: T| x),
         },
-        NAN_TO_NUM => map1(d, o, a, |x: T| {
+        NAN_TO_NUM => map1_small(d, o, a, |x: T| {
             if x.is_nan() {
                 q1
             } else if x == T::INF {
@@ -314,9 +324,9 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
                 map1(d, o, a, |x: T| x.powf(q1))
             }
         }
-        RPOW_SCALAR => map1(d, o, a, |x: T| q1.powf(x)),
-        HARDSHRINK => map1(d, o, a, |x: T| if x >= -q1 && x <= q1 { T::ZERO } else { x }),
-        SOFTSHRINK => map1(d, o, a, |x: T| if x > q1 { x - q1 } else if x < -q1 { x + q1 } else { x * T::ZERO }),
+        RPOW_SCALAR => map1_small(d, o, a, |x: T| q1.powf(x)),
+        HARDSHRINK => map1_small(d, o, a, |x: T| if x >= -q1 && x <= q1 { T::ZERO } else { x }),
+        SOFTSHRINK => map1_small(d, o, a, |x: T| if x > q1 { x - q1 } else if x < -q1 { x + q1 } else { x * T::ZERO }),
         _ => return ERR_BAD_OP,
     }
     OK
@@ -324,6 +334,7 @@ pub unsafe fn unary_float<T: Float>(op: u32, d: &Desc<2>, o: *mut T, a: *const T
 
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn unary_int<T: Int>(op: u32, d: &Desc<2>, o: *mut T, a: *const T, p1: f64, p2: f64, p3: f64) -> i32 {
     let _ = p3;
     match op {
@@ -370,6 +381,7 @@ pub unsafe fn unary_int<T: Int>(op: u32, d: &Desc<2>, o: *mut T, a: *const T, p1
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn unary_bool(op: u32, d: &Desc<2>, o: *mut u8, a: *const u8) -> i32 {
     match op {
         BITWISE_NOT => map1(d, o, a, |x: u8| x ^ 1),
@@ -383,6 +395,7 @@ pub unsafe fn unary_bool(op: u32, d: &Desc<2>, o: *mut u8, a: *const u8) -> i32 
 ///
 /// # Safety
 /// Pointers cover every offset of `d`.
+#[inline(always)]
 pub unsafe fn predicate<T: Elem>(op: u32, d: &Desc<2>, o: *mut bool, a: *const T) -> i32 {
     if T::FLOAT {
         match op {
