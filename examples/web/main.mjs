@@ -58,6 +58,7 @@ function showMemory(m) {
   if (!m) return;
   const mb = (b) => (b / 2 ** 20).toFixed(1);
   $('memory').textContent = `wasm heap: ${mb(m.bytesInUse)} MB in ${m.liveTensors} tensors, ${mb(m.wasmBytes)} MB reserved`;
+  $('memory').dataset.bytesInUse = String(m.bytesInUse);
 }
 
 const fmtMs = (ms) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
