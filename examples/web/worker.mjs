@@ -78,12 +78,14 @@ const handlers = {
     const t0 = now();
     const input = preprocess(torch, pixels, width, height, { channels: 4 });
     const preprocessMs = now() - t0;
+    let result;
     try {
-      const { top, classes, ms } = classify(torch, resnet.model, input, classNames, 5);
-      return { top, classes, width, height, preprocessMs, forwardMs: ms, memory: memory() };
+      result = classify(torch, resnet.model, input, classNames, 5);
     } finally {
       input.dispose();
     }
+    const { top, classes, ms } = result;
+    return { top, classes, width, height, preprocessMs, forwardMs: ms, memory: memory() };
   },
 
   async gptInfo() {
