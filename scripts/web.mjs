@@ -25,6 +25,9 @@ export async function startWebServer({ port = 0, fixtures = fixtureDir() } = {})
   for (const f of ['dist/index.js', 'dist/torch.wasm']) {
     if (!existsSync(join(root, f))) throw new Error(`${f} is missing: build first (npm run build)`);
   }
+  if (!existsSync(join(fixtures, 'sequence.json')) || !existsSync(join(fixtures, 'models', 'resnet18.pt'))) {
+    throw new Error(`the conformance fixtures (sequence.json, models/resnet18.pt) are not in ${fixtures}: set CONFORMANCE_DIR`);
+  }
   const gpt = tinyGptCase(readFileSync(join(fixtures, 'sequence.json'), 'utf8'));
   const routes = {
     '/': { type: 'text/html; charset=utf-8', file: join(root, 'examples', 'web', 'index.html') },

@@ -79,6 +79,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`worker: ${m.text()}`); }));
   await page.goto(`${url}/`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 90_000 });
 });

@@ -21,11 +21,13 @@ let resnet = null; // { model, source, classes }
 let gpt = null; // the fixture case (config, prompt, steps, tokens)
 let gptModel = null;
 
-async function fetchBytes(url) {
+async function fetchOk(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`fetching ${url} failed: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+  return res;
 }
+const fetchBytes = async (url) => new Uint8Array(await (await fetchOk(url)).arrayBuffer());
+const fetchJson = async (url) => (await fetchOk(url)).json();
 
 function memory() {
   const m = torch.memory();
@@ -58,7 +60,7 @@ function buildResnet(bytes) {
 const handlers = {
   async loadResnet({ file }) {
     const t0 = now();
-    classNames ??= await (await fetch(new URL('../imagenet_classes.json', import.meta.url))).json();
+    classNames ??= await fetchJson(new URL('../imagenet_classes.json', import.meta.url));
     const bytes = file ? new Uint8Array(await file.arrayBuffer()) : await fetchBytes(FIXTURE_RESNET);
     const model = buildResnet(bytes);
     resnet?.model.dispose();
@@ -89,7 +91,7 @@ const handlers = {
   },
 
   async gptInfo() {
-    gpt ??= await (await fetch('/fixtures/tiny_gpt.json')).json();
+    gpt ??= await fetchJson('/fixtures/tiny_gpt.json');
     return { config: gpt.config, prompt: gpt.prompt, steps: gpt.steps, tokens: gpt.tokens };
   },
 
