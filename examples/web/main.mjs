@@ -66,7 +66,8 @@ const fmtMs = (ms) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 // ---- ResNet-18 ----
 let currentImage = null; // the last image, kept to run again
 let busy = false;
-const latencies = [];
+const latencies = []; // of the current weights
+let inferenceCount = 0;
 
 function setBusy(b) {
   busy = b;
@@ -159,7 +160,7 @@ async function classifyImage(bitmap) {
       `Last runs: ${recent}${latencies.length === 1 ? ' (the first run includes warm-up)' : ''}.`;
     $('classify-status').textContent = `${r.width}x${r.height} image, resized with bilinear interpolation, central 224x224 crop, normalised with ImageNet's mean and std.`;
     showMemory(r.memory);
-    document.body.dataset.inferences = String(latencies.length);
+    document.body.dataset.inferences = String(++inferenceCount);
   } catch (e) {
     $('classify-status').textContent = '';
     showError(e);
