@@ -216,13 +216,16 @@ $('fixture-weights').onclick = () => loadWeights(null);
 $('sample').onclick = () => classifySource(sampleImage());
 $('rerun').onclick = () => currentImage && !busy && classifyImage(currentImage);
 
+// a file dropped anywhere on the page is classified (and the browser does not open it)
 const drop = $('drop');
-drop.addEventListener('dragover', (ev) => {
+document.addEventListener('dragover', (ev) => {
   ev.preventDefault();
   drop.classList.add('over');
 });
-drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-drop.addEventListener('drop', (ev) => {
+document.addEventListener('dragleave', (ev) => {
+  if (ev.relatedTarget === null) drop.classList.remove('over');
+});
+document.addEventListener('drop', (ev) => {
   ev.preventDefault();
   drop.classList.remove('over');
   const file = [...(ev.dataTransfer?.files ?? [])].find((f) => f.type.startsWith('image/'));
