@@ -3,7 +3,7 @@ export interface RuntimeResult {
   name: string;
   ok: boolean;
   /** The RESULT line's JSON, or null when the script printed none. */
-  result: { ok: boolean; memory: { bytesInUse: number; liveTensors: number }; [k: string]: unknown } | null;
+  result: { ok: boolean; memory: { bytesInUse: number; liveTensors: number; residentBytes?: number }; [k: string]: unknown } | null;
   output: string;
   ms: number;
 }

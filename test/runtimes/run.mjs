@@ -18,6 +18,7 @@ export const RUNTIMES = {
   bun: [bin('bun'), script('bun.mjs')],
   chromium: [process.execPath, script('chromium.mjs')],
   workerd: [process.execPath, script('workerd.mjs')],
+  'workerd-example': [process.execPath, script('worker_example.mjs')],
 };
 
 /** Runs one runtime's script: { name, ok, result (the RESULT json or null), output, ms }. */
