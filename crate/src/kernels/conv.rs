@@ -448,8 +448,12 @@ unsafe fn depthwise_backward_weight<T: GemmFloat>(g: &Geom, dy: *const T, x: *co
                     }
                     let xrow = x.offset(iy * g.w as isize);
                     let grow = dyp.add(oy * g.ow);
-                    for ox in lo..hi {
-                        s[ox & 3] = s[ox & 3] + *grow.add(ox) * *xrow.offset((ox * g.sw) as isize + off);
+                    if g.sw == 1 {
+                        lane_dot(&mut s, grow, xrow.offset(off), lo, hi);
+                    } else {
+                        for ox in lo..hi {
+                            s[ox & 3] = s[ox & 3] + *grow.add(ox) * *xrow.offset((ox * g.sw) as isize + off);
+                        }
                     }
                 }
                 let p = dw.add(o * kk + ky * g.kw + kx);
@@ -457,5 +461,29 @@ unsafe fn depthwise_backward_weight<T: GemmFloat>(g: &Geom, dy: *const T, x: *co
                 *p = if accumulate { *p + total } else { total };
             }
         }
+    }
+}
+
+/// s[ox & 3] += a[ox] * b[ox] for ox in [lo, hi): the middle in blocks of four that
+/// start at ox % 4 == 0, so the four sums stay in one vector (same sums, same order,
+/// as the plain loop).
+#[inline(always)]
+unsafe fn lane_dot<T: GemmFloat>(s: &mut [T; 4], a: *const T, b: *const T, lo: usize, hi: usize) {
+    let mut ox = lo;
+    while ox < hi && ox & 3 != 0 {
+        s[ox & 3] = s[ox & 3] + *a.add(ox) * *b.add(ox);
+        ox += 1;
+    }
+    let mut acc = *s;
+    while ox + 4 <= hi {
+        for (j, v) in acc.iter_mut().enumerate() {
+            *v = *v + *a.add(ox + j) * *b.add(ox + j);
+        }
+        ox += 4;
+    }
+    *s = acc;
+    while ox < hi {
+        s[ox & 3] = s[ox & 3] + *a.add(ox) * *b.add(ox);
+        ox += 1;
     }
 }
