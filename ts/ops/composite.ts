@@ -16,5 +16,7 @@ export function functional<F extends (...args: any[]) => any>(name: string, sig:
     return scoped(() => impl(...vals));
   };
   Object.defineProperty(f, 'name', { value: camelCase(name) });
+  // the parsed schema, for tools that generate calls (test/fuzz); not enumerable
+  Object.defineProperty(f, '_params', { value: params });
   return f as F;
 }
