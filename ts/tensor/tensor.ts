@@ -76,7 +76,7 @@ export class Tensor {
   /** @internal */
   get _s(): Storage {
     const s = this._h.s;
-    if (s === null) throw new Error('tensor: this tensor was disposed and can no longer be used');
+    if (s === null) throw new RuntimeError('tensor: this tensor was disposed and can no longer be used');
     return s;
   }
   set _s(s: Storage) {
@@ -112,7 +112,7 @@ export class Tensor {
 
   /** @internal Throws when the tensor was disposed. */
   _check(op = 'tensor', arg = 'self'): this {
-    if (this._disposed) throw new Error(`${op}(): argument '${arg}' is a tensor that was disposed`);
+    if (this._disposed) throw new RuntimeError(`${op}(): argument '${arg}' is a tensor that was disposed`);
     return this;
   }
 
