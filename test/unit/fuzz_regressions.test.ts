@@ -14,3 +14,27 @@ describe('fuzz regressions', () => {
     expect(() => t.item()).toThrow("item(): argument 'self' is a tensor that was disposed");
   });
 });
+
+describe('backward binds PyTorch\'s arguments (gradient, retain_graph, create_graph, inputs)', () => {
+  it('takes the options object in place of the gradient, positional flags, and checks what it was given', () => {
+    const x = torch.tensor([1, 2], { dtype: torch.float32, requiresGrad: true });
+    const y = x.mul(x).sum();
+    y.backward({ retainGraph: true }); // used to die in shapeEquals
+    y.backward({ gradient: torch.tensor(2), retain_graph: true });
+    y.backward(null, true);
+    expect(x.grad!.tolist()).toEqual([8, 16]); // 2x + 4x + 2x
+    const z = x.mul(3).sum();
+    z.backward({ inputs: x });
+    expect(x.grad!.tolist()).toEqual([11, 19]);
+    const w = x.mul(x).sum();
+    expect(() => w.backward({ retainGraph: 'yes' } as any)).toThrow("backward(): argument 'retainGraph' must be bool, not str");
+    expect(() => w.backward({ inputs: [] })).toThrow("'inputs' argument to backward() cannot be empty.");
+    expect(() => w.backward({ inputs: ['a'] } as any)).toThrow('all inputs have to be Tensors, but got str');
+    expect(() => w.backward(3 as any)).toThrow(new TypeError('gradients can be either Tensors or None, but got int'));
+    expect(() => w.backward({ bogus: 1 } as any)).toThrow("backward() got an unexpected keyword argument 'bogus'");
+    expect(() => torch.autograd.backward([w], [3 as any])).toThrow('gradients can be either Tensors or None, but got int');
+    expect(() => torch.autograd.grad(w, [3 as any])).toThrow(torch.RuntimeError);
+    w.backward();
+    expect(x.grad!.tolist()).toEqual([13, 23]);
+  });
+});

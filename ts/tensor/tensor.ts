@@ -384,4 +384,16 @@ export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
 
+/** Python's name for a JS value's type, for error messages. */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (v instanceof Tensor) return 'Tensor';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return 'list';
+  return (v as object).constructor?.name ?? 'object';
+}
+
 export type { Shape };
