@@ -38,3 +38,17 @@ describe('backward binds PyTorch\'s arguments (gradient, retain_graph, create_gr
     expect(x.grad!.tolist()).toEqual([13, 23]);
   });
 });
+
+describe('an in-place op that throws while recording a graph', () => {
+  it('frees the copy of self and the old edge it made for the graph', () => {
+    const x = torch.ones(5, 1).mul(torch.tensor(2, { dtype: torch.float32, requiresGrad: true })); // a non-leaf
+    const t1 = torch.ones(5, 3, { requiresGrad: true });
+    const [t2, t3] = [torch.ones(5, 1), torch.ones(5, 2)];
+    const before = torch.memory();
+    expect(() => x.addcdiv_(t1, t2)).toThrow("output with shape [5, 1] doesn't match the broadcast shape [5, 3]");
+    expect(() => x.hypot_(t3)).toThrow(torch.RuntimeError);
+    const after = torch.memory();
+    expect(after.liveTensors).toBe(before.liveTensors);
+    expect(after.bytesInUse).toBe(before.bytesInUse);
+  });
+});

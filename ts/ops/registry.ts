@@ -199,34 +199,38 @@ function runInplace(info: OpInfo, args: unknown[]): Tensor {
     oldEdgeHolder._outputNr = self._outputNr;
     if (self._requiresGrad && self._gradFn === null) oldEdgeHolder._gradAccumulator = gradAccumulator(self);
   }
-  noGrad(() => scoped(() => {
-    if (info.into) {
-      info.into(self, ...vals);
-    } else {
-      const r = info.forward(...vals) as Tensor;
-      try {
-        if (!canCast(r.dtype, self.dtype)) {
-          throw new RuntimeError(`result type ${r.dtype.scalarName} can't be cast to the desired output type ${self.dtype.scalarName}`);
+  try {
+    noGrad(() => scoped(() => {
+      if (info.into) {
+        info.into(self, ...vals);
+      } else {
+        const r = info.forward(...vals) as Tensor;
+        try {
+          if (!canCast(r.dtype, self.dtype)) {
+            throw new RuntimeError(`result type ${r.dtype.scalarName} can't be cast to the desired output type ${self.dtype.scalarName}`);
+          }
+          if (!shapeEquals(r._shape, self._shape)) {
+            throw new RuntimeError(`output with shape [${self._shape.join(', ')}] doesn't match the broadcast shape [${r._shape.join(', ')}]`);
+          }
+          copyInto(self, r);
+        } finally {
+          if (r !== self) r.dispose();
         }
-        if (!shapeEquals(r._shape, self._shape)) {
-          throw new RuntimeError(`output with shape [${self._shape.join(', ')}] doesn't match the broadcast shape [${r._shape.join(', ')}]`);
-        }
-        copyInto(self, r);
-      } finally {
-        if (r !== self) r.dispose();
       }
+    }));
+    self._s.version++;
+    if (grad) {
+      // The node's self input is the tensor as it was; self becomes the node's output.
+      const ins = inputs.map(([p, e, t]) => [p, e, t === self ? oldEdgeHolder! : t] as [number, number, Tensor]);
+      const v2 = vals.map((v) => (v === self ? oldEdgeHolder : v));
+      record(info, v2, ins, self, savedSelf);
+      if (self._base !== null) rebaseView(self);
     }
-  }));
-  self._s.version++;
-  if (grad) {
-    // The node's self input is the tensor as it was; self becomes the node's output.
-    const ins = inputs.map(([p, e, t]) => [p, e, t === self ? oldEdgeHolder! : t] as [number, number, Tensor]);
-    const v2 = vals.map((v) => (v === self ? oldEdgeHolder : v));
-    record(info, v2, ins, self, savedSelf);
-    if (self._base !== null) rebaseView(self);
+  } finally {
+    // also when the op throws: these were made for the graph, which then is not recorded
+    if (oldEdgeHolder) oldEdgeHolder.dispose();
+    if (savedSelf) savedSelf.dispose();
   }
-  if (oldEdgeHolder) oldEdgeHolder.dispose();
-  if (savedSelf) savedSelf.dispose();
   return self;
 }
 
