@@ -5,6 +5,7 @@ import { DType, toDType, float32, float64, int64, int32, int16, int8, uint8, boo
 import { RuntimeError, broadcastShapes, shapeEquals } from '../../tensor/shape.js';
 
 import { defineOp } from '../registry.js';
+import { method } from '../composite.js';
 import { contiguousCopy, copyInto } from '../../tensor/copy.js';
 import { fill } from '../../kernels/memory.js';
 import type { OpMethod, OpAny } from '../types.js';
@@ -81,9 +82,7 @@ for (const [name, dt] of conversions) {
     return to.call(this, dt);
   };
 }
-proto.typeAs = function (this: Tensor, other: Tensor) {
-  return to.call(this, other.dtype);
-};
+proto.typeAs = method('type_as', 'Tensor other', (self: Tensor, other: Tensor) => to.call(self, other.dtype));
 /** x.type() gives PyTorch's type string; x.type(dtype) converts. */
 proto.type = function (this: Tensor, dtype?: unknown) {
   if (dtype === undefined) return `torch.${this.dtype.scalarName}Tensor`;

@@ -6,6 +6,7 @@ import {
   normalizeDim, normalizeDims, viewStrides, inferSize, numelOf, RuntimeError, IndexError, contiguousStrides, checkShape,
 } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
+import { method } from '../composite.js';
 import { fill } from '../../kernels/memory.js';
 import { copyInto } from '../../tensor/copy.js';
 import type { OpMethod, OpAny, OpFn } from '../types.js';
@@ -532,15 +533,9 @@ Object.defineProperty(proto, 'mT', {
 });
 Object.defineProperty(proto, 'H', { get(this: Tensor) { return (this as any).T; } });
 Object.defineProperty(proto, 'mH', { get(this: Tensor) { return (this as any).mT; } });
-proto.viewAs = function (this: Tensor, other: Tensor) {
-  return view(this, other._shape as number[]);
-};
-proto.reshapeAs = function (this: Tensor, other: Tensor) {
-  return reshape(this, other._shape as number[]);
-};
-proto.expandAs = function (this: Tensor, other: Tensor) {
-  return expand(this, other._shape as number[]);
-};
+proto.viewAs = method('view_as', 'Tensor other', (self: Tensor, other: Tensor) => view(self, other._shape as number[]));
+proto.reshapeAs = method('reshape_as', 'Tensor other', (self: Tensor, other: Tensor) => reshape(self, other._shape as number[]));
+proto.expandAs = method('expand_as', 'Tensor other', (self: Tensor, other: Tensor) => expand(self, other._shape as number[]));
 // In-place view changes (metadata only).
 proto.t_ = function (this: Tensor) {
   return setLayout(this, t(this));
