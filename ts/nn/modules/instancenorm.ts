@@ -5,6 +5,7 @@
 import { NormBase, type NormOptions } from './batchnorm.js';
 import * as F from '../functional/index.js';
 import { ValueError } from '../../tensor/shape.js';
+import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { LoadStateDictContext } from '../state_dict.js';
@@ -23,7 +24,7 @@ abstract class InstanceNormNd extends NormBase {
 
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
-    if (input.ndim === this.noBatchDim) return this.applyInstanceNorm(input.unsqueeze(0)).squeeze(0);
+    if (input.ndim === this.noBatchDim) return tidy(() => this.applyInstanceNorm(input.unsqueeze(0)).squeeze(0));
     return this.applyInstanceNorm(input);
   }
 
