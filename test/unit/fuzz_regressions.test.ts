@@ -52,3 +52,76 @@ describe('an in-place op that throws while recording a graph', () => {
     expect(after.bytesInUse).toBe(before.bytesInUse);
   });
 });
+
+describe('public functions outside the op registry bind and check their arguments', () => {
+  const x = torch.ones(2, 3);
+  it('Tensor methods: view_as, reshape_as, expand_as, type_as, new_*, equal, allclose', () => {
+    expect(() => x.viewAs(null as any)).toThrow(new TypeError("view_as(): argument 'other' (position 1) must be Tensor, not NoneType"));
+    expect(() => x.reshapeAs(3 as any)).toThrow("reshape_as(): argument 'other' (position 1) must be Tensor, not int");
+    expect(() => x.expandAs('a' as any)).toThrow("expand_as(): argument 'other' (position 1) must be Tensor, not str");
+    expect(() => x.typeAs(undefined as any)).toThrow("type_as() missing required argument 'other'");
+    expect(() => x.newZeros(torch.ones(2) as any)).toThrow("new_zeros(): argument 'size' (position 1) must be tuple of ints, not Tensor");
+    expect(() => (x as any).newEmpty()).toThrow("new_empty() missing required argument 'size'");
+    expect(() => x.newFull([2], 'a' as any)).toThrow("new_full(): argument 'fill_value' (position 2) must be Scalar, not str");
+    expect(() => x.newOnes([-1])).toThrow('Trying to create tensor with negative dimension -1: [-1]');
+    expect((x as any).newZeros(2, 3).shape).toEqual([2, 3]);
+    expect(x.newFull([2], 7).tolist()).toEqual([7, 7]);
+    expect(x.newOnes([1], { dtype: torch.int64 }).dtype).toBe(torch.int64);
+    expect(() => x.equal(1 as any)).toThrow("equal(): argument 'other' (position 1) must be Tensor, not int");
+    expect(() => torch.equal(x, 1 as any)).toThrow("equal(): argument 'other' (position 2) must be Tensor, not int");
+    expect(() => torch.allclose(x, 3 as any)).toThrow("allclose(): argument 'other' (position 2) must be Tensor, not int");
+    expect(x.allclose(torch.ones(2, 3), { atol: 0 })).toBe(true);
+  });
+
+  it('torch.numel, promoteTypes, canCast, broadcastShapes, einsum sublists, relu_ and friends, svd', () => {
+    expect(() => torch.numel(3 as any)).toThrow("numel(): argument 'input' (position 1) must be Tensor, not int");
+    expect(torch.promoteTypes(torch.int8, torch.uint8)).toBe(torch.int16);
+    expect(torch.canCast(torch.float32, torch.int32)).toBe(false);
+    expect(() => torch.promoteTypes(1 as any, torch.float32)).toThrow(TypeError);
+    expect(() => (torch.promoteTypes as any)(torch.float32)).toThrow("promote_types() missing required argument 'type2'");
+    expect(torch.broadcastShapes([2, 1], [3], 1)).toEqual([2, 3]);
+    expect(() => torch.broadcastShapes(2, [3])).toThrow('Shape mismatch: objects cannot be broadcast to a single shape');
+    expect(() => torch.broadcastShapes(torch.ones(2) as any)).toThrow(
+      new torch.RuntimeError('Input shapes should be of type ints, a tuple of ints, or a list of ints, got Tensor'));
+    expect(() => torch.broadcastShapes([-1])).toThrow('Trying to create tensor with negative dimension (-1): (-1)');
+    expect(() => torch.einsum(torch.ones(2), 3 as any)).toThrow(TypeError);
+    expect(() => torch.einsum(torch.ones(2), [60])).toThrow(new torch.ValueError('einsum(): subscript in subscript list is not within the valid range [0, 52)'));
+    expect(torch.einsum(torch.tensor([1, 2]), [0], [] as any).item()).toBe(3);
+    for (const f of [torch.relu_, torch.selu_, torch.celu_]) expect(() => (f as any)(3)).toThrow("(): argument 'input' (position 1) must be Tensor, not int");
+    expect(() => (torch.threshold_ as any)(3, 1, 2)).toThrow("threshold_(): argument 'input' (position 1) must be Tensor, not int");
+    expect(() => (torch.svd as any)(torch.ones(3, 2), 'x')).toThrow("svd(): argument 'some' (position 2) must be bool, not str");
+    expect(() => (x.svd as any)({ computeUv: 1 })).toThrow("svd(): argument 'compute_uv' (position 2) must be bool, not int");
+  });
+
+  it('modules: ConvNd is a base class, a None slot of Sequential is not callable, interpolate checks the rank', () => {
+    expect(() => new (torch.nn.ConvNd as any)(1, 4, 3, 2)).toThrow(TypeError);
+    expect(() => new torch.nn.Sequential(null as any)(torch.ones(1))).toThrow(new TypeError("'NoneType' object is not callable"));
+    expect(() => torch.nn.functional.interpolate(torch.ones(3), { size: 2 })).toThrow(torch.NotImplementedError);
+    expect(() => torch.nn.functional.interpolate(torch.ones(3), { size: 2 })).toThrow(
+      'Input Error: Only 3D, 4D and 5D input Tensors supported (got 1D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got nearest)');
+  });
+});
+
+describe('temporaries are freed at once', () => {
+  /** Live tensors that `fn` leaves behind once everything it returns is disposed. */
+  function leftBehind(fn: () => unknown): number {
+    const before = torch.memory().liveTensors;
+    const r = fn();
+    for (const t of (Array.isArray(r) ? r : [r]) as torch.Tensor[]) t?.dispose?.();
+    return torch.memory().liveTensors - before;
+  }
+  it('svd, svdvals with grad, matrix_rank, cloneModule, InstanceNorm without a batch dim', () => {
+    const a = torch.tensor([[2, 0], [1, 3], [0, 1]], { dtype: torch.float32 });
+    const ag = torch.tensor([[2, 1], [1, 3]], { dtype: torch.float32, requiresGrad: true });
+    expect(leftBehind(() => torch.svd(a))).toBe(0);
+    expect(leftBehind(() => a.svd({ some: false }))).toBe(0);
+    expect(leftBehind(() => torch.linalg.svdvals(ag))).toBe(0);
+    expect(leftBehind(() => torch.linalg.matrixRank(a))).toBe(0);
+    expect(torch.linalg.matrixRank(a).item()).toBe(2);
+    const lin = new torch.nn.Linear(2, 3);
+    expect(leftBehind(() => { torch.nn.cloneModule(lin).dispose(); })).toBe(0);
+    const norm = new torch.nn.InstanceNorm1d(3);
+    const x = torch.ones(3, 4);
+    expect(leftBehind(() => norm(x))).toBe(0);
+  });
+});
