@@ -5,7 +5,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { canCast } from '../tensor/dtype.js';
-import { shapeEquals, contiguousStrides, numelOf, RuntimeError } from '../tensor/shape.js';
+import { shapeEquals, contiguousStrides, storageBytes, RuntimeError } from '../tensor/shape.js';
 import { Storage } from '../tensor/storage.js';
 import { keep, scoped, openScope, closeScope } from '../tensor/scope.js';
 import { isGradEnabled, noGrad } from '../autograd/grad_mode.js';
@@ -144,7 +144,7 @@ function markViews(result: unknown, base: Tensor): void {
 /** Re-points `t` at fresh contiguous storage of `shape` (out= with the wrong size). */
 export function resizeTo(t: Tensor, shape: readonly number[]): void {
   if (shapeEquals(t._shape, shape)) return;
-  const storage = new Storage(numelOf(shape) * t.dtype.itemsize);
+  const storage = new Storage(storageBytes(shape, t.dtype.itemsize));
   storage.retain();
   t._s.release();
   t._s = storage;

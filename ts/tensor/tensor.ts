@@ -3,7 +3,7 @@
 
 import { Storage, TypedStorage, stats } from './storage.js';
 import { DType } from './dtype.js';
-import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, Shape, ValueError, IndexError, RuntimeError } from './shape.js';
+import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, storageBytes, Shape, ValueError, IndexError, RuntimeError } from './shape.js';
 import { track } from './scope.js';
 import { readElement, writeElement, heapView, TypedArray } from './elements.js';
 import { formatTensor } from './print.js';
@@ -96,7 +96,7 @@ export class Tensor {
 
   /** @internal A new contiguous, uninitialised tensor. */
   static _empty(shape: readonly number[], dtype: DType): Tensor {
-    const storage = new Storage(numelOf(shape) * dtype.itemsize);
+    const storage = new Storage(storageBytes(shape, dtype.itemsize));
     return new Tensor(storage, dtype, shape, contiguousStrides(shape), 0);
   }
 
@@ -289,7 +289,7 @@ export class Tensor {
    */
   asTypedArray(): TypedArray {
     this._check('asTypedArray');
-    if (!this.isContiguous()) throw new Error('asTypedArray(): the tensor must be contiguous; call .contiguous() first');
+    if (!this.isContiguous()) throw new RuntimeError('asTypedArray(): the tensor must be contiguous; call .contiguous() first');
     return liveView(this);
   }
 
