@@ -63,7 +63,7 @@ function globalState(): string {
 
 export function runFuzz(opts: FuzzOptions): FuzzReport {
   const targets = allTargets().filter((t) => !opts.only || opts.only.test(t.name));
-  const hangMs = opts.hangMs ?? 2000;
+  const hangMs = opts.hangMs ?? 5000;
   const report: FuzzReport = { calls: 0, results: 0, errors: {}, failures: [], leaks: [], slowestMs: 0, slowest: '', targets: targets.length };
   const state0 = globalState();
   const start = opts.start ?? 0;

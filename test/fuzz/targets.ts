@@ -158,7 +158,7 @@ function backwardTarget(): Target {
         target: 'Tensor.backward',
         args: [x, ...args],
         run: () => {
-          const y = r.chance(0.7) ? x.mul(x).sum() : x.mul(2);
+          const y = torch.tidy(() => (r.chance(0.7) ? x.mul(x).sum() : x.mul(2)));
           try {
             (y as any).backward(...args);
             if (r.chance(0.3)) (y as any).backward(...args); // a second backward: freed graph or accumulation
@@ -275,7 +275,7 @@ function moduleTargets(): Target[] {
       make: (g) => {
         const r = g.rng;
         const nArgs = Math.min(4, Math.max(C.length, r.int(0, 2)) + (r.chance(0.1) ? 1 : 0));
-        const ctor = SMALL_CTOR[key] && r.chance(0.9) ? [...SMALL_CTOR[key]] : Array.from({ length: nArgs }, () => ctorArg(g));
+        const ctor = SMALL_CTOR[key] ? [...SMALL_CTOR[key]] : Array.from({ length: nArgs }, () => ctorArg(g));
         if (r.chance(0.3)) ctor.push(ctorOptions(g));
         const feature = typeof ctor[0] === 'number' && Number.isInteger(ctor[0]) && (ctor[0] as number) > 0 && (ctor[0] as number) < 9 ? (ctor[0] as number) : 3;
         const call: Call = { target: `nn.${key}`, args: ctor, owned: [], run: () => undefined };

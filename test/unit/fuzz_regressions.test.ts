@@ -125,3 +125,46 @@ describe('temporaries are freed at once', () => {
     expect(leftBehind(() => norm(x))).toBe(0);
   });
 });
+
+describe('second fuzz round', () => {
+  it('select_backward checks its index (it wrote out of bounds: a wasm trap) and strided copies check broadcasting', () => {
+    expect(() => torch.selectBackward(torch.tensor(3, { dtype: torch.float16 }), [0, 2], 0, -1)).toThrow(
+      new torch.IndexError('select(): index -1 out of range for tensor of size [0, 2] at dimension 0'));
+    expect(() => torch.selectBackward(torch.ones(2), [3, 2], 0, 5)).toThrow('select(): index 5 out of range for tensor of size [3, 2] at dimension 0');
+    expect(torch.selectBackward(torch.ones(2), [3, 2], 0, -1).tolist()).toEqual([[0, 0], [0, 0], [1, 1]]);
+    // a gradient that does not fit the region it is copied into: an error, not a read past its end
+    expect(() => torch.selectBackward(torch.ones(5), [3, 2], 0, 0)).toThrow(
+      'The size of tensor a (2) must match the size of tensor b (5) at non-singleton dimension 0');
+    expect(() => torch.ones(3).copy_(torch.ones(2))).toThrow('The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0');
+  });
+
+  it('0-dim tensors: slice raises IndexError, topk(0) gives the tensor itself (PyTorch), never an empty 0-dim view', () => {
+    const s = torch.tensor(3, { dtype: torch.float32 });
+    expect(() => s.slice(0, 2, 1)).toThrow(new torch.IndexError('slice() cannot be applied to a 0-dim tensor.'));
+    const { values, indices } = s.topk(0) as any;
+    expect([values.item(), indices.item(), values.shape]).toEqual([3, 0, []]);
+    expect(() => torch.ones(3, 5).unfold(1, -1, 4)).toThrow('size is -1 but must be >= 0');
+  });
+
+  it('non-tensor arguments: detach, linalg.matrix_rank, module forwards; asTypedArray of a strided tensor', () => {
+    expect(() => (torch.detach as any)(2)).toThrow("detach(): argument 'input' (position 1) must be Tensor, not int");
+    expect(() => torch.linalg.matrixRank('a' as any)).toThrow("linalg.matrix_rank(): argument 'A' must be Tensor, not str");
+    expect(() => new torch.nn.Flatten()(3 as any)).toThrow(new torch.AttributeError("'int' object has no attribute 'flatten'"));
+    expect(() => new torch.nn.BatchNorm1d(2)(undefined as any)).toThrow("'NoneType' object has no attribute 'dim'");
+    expect(() => new torch.nn.InstanceNorm2d(2)(null as any)).toThrow("'NoneType' object has no attribute 'dim'");
+    expect(() => torch.ones(2, 3).t().asTypedArray()).toThrow(torch.RuntimeError);
+  });
+
+  it('PReLU leaves no tensor behind; LBFGS frees what a failed step made', () => {
+    const before = torch.memory().liveTensors;
+    new torch.nn.PReLU(3).dispose();
+    expect(torch.memory().liveTensors).toBe(before);
+    const p = new torch.nn.Parameter(torch.zeros(0, 4));
+    const opt = new torch.optim.LBFGS([p]);
+    p.grad = torch.zeros(0, 4);
+    const loss = torch.zeros([]);
+    const mid = torch.memory().liveTensors;
+    expect(() => opt.step(() => loss)).toThrow('max(): Expected reduction dim to be specified for input.numel() == 0');
+    expect(torch.memory().liveTensors).toBe(mid);
+  });
+});

@@ -9,13 +9,14 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
 import { AssertionError, RuntimeError } from '../../tensor/shape.js';
-import { empty, sigmoid, tanh } from '../../ops/all.js';
+import { sigmoid, tanh } from '../../ops/all.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyRepr } from '../module_repr.js';
 import { constant_ } from '../init.js';
 import * as F from '../functional/index.js';
 import { moduleArgs } from './args.js';
+import { emptyParameter } from './factory.js';
 
 /**
  * A constructor's argument lists as Python accepts them: the positionals P in order,
@@ -340,7 +341,7 @@ export class PReLU extends Module<[Tensor], Tensor> {
     checkDevice('PReLU', a.device);
     this.numParameters = a.numParameters;
     this.init = a.init;
-    this.weight = new Parameter(empty([a.numParameters], { dtype: a.dtype }));
+    this.weight = emptyParameter([a.numParameters], a.dtype);
     this.resetParameters();
   }
   resetParameters(): void {

@@ -199,6 +199,7 @@ const sliceOp = defineOp({
   sig: 'Tensor self, int dim=0, int? start=None, int? end=None, int step=1',
   view: true,
   forward: (self: Tensor, dim: number, start: number | null, end: number | null, step: number) => {
+    if (self.ndim === 0) throw new IndexError('slice() cannot be applied to a 0-dim tensor.');
     const d = normalizeDim(dim, self.ndim);
     if (step <= 0) throw new RuntimeError('slice step must be positive');
     const [s, len] = sliceRange(self._shape[d], start, end, step);
@@ -299,6 +300,9 @@ export const selectBackward = defineOp({
     const z = Tensor._empty(sizes, g.dtype);
     fill(z, 0);
     const d = normalizeDim(dim, sizes.length);
+    if (index < -sizes[d] || index >= sizes[d]) {
+      throw new IndexError(`select(): index ${index} out of range for tensor of size [${sizes.join(', ')}] at dimension ${d}`);
+    }
     const i = index < 0 ? index + sizes[d] : index;
     const region = z._view(sizes.filter((_, k) => k !== d), z._strides.filter((_, k) => k !== d), i * z._strides[d]);
     copyInto(region, g);
@@ -491,6 +495,7 @@ export const unfold = defineOp({
     const n = self.ndim === 0 ? 1 : self._shape[d];
     if (size > n) throw new RuntimeError(`maximum size for tensor at dimension ${d} is ${n} but size is ${size}`);
     if (step <= 0) throw new RuntimeError(`step is ${step} but must be > 0`);
+    if (size < 0) throw new RuntimeError(`size is ${size} but must be >= 0`);
     const shape = [...self._shape];
     const st = [...self._strides];
     const count = Math.floor((n - size) / step) + 1;
