@@ -168,3 +168,51 @@ describe('second fuzz round', () => {
     expect(torch.memory().liveTensors).toBe(mid);
   });
 });
+
+describe('third fuzz round', () => {
+  it('an in-place op on an integer view with a grad-requiring argument does not rebase a missing node', () => {
+    const base = torch.tensor([5, 6]);
+    const v = base.slice(0, 0, 1);
+    const value = torch.tensor(1, { dtype: torch.float16, requiresGrad: true });
+    v.indexFill_(-1, torch.tensor([0]), value);
+    expect(base.tolist()).toEqual([1, 6]);
+  });
+
+  it('out= with a result that is not one tensor raises RuntimeError and frees the result', () => {
+    const before = torch.memory().liveTensors;
+    const out = torch.zeros(2, { dtype: torch.int64 });
+    const x = torch.ones(2);
+    expect(() => torch.nonzero(x, { asTuple: true, out } as any)).toThrow('nonzero does not support the out kwarg when it returns a tuple');
+    out.dispose();
+    x.dispose();
+    expect(torch.memory().liveTensors).toBe(before);
+  });
+
+  it('backward(inputs=[non-leaf]) fills its .grad (PyTorch), and leaks nothing', () => {
+    const x = torch.ones(3, 2, { requiresGrad: true });
+    const before = torch.memory().liveTensors;
+    const y = x.mul(2);
+    const s = torch.tidy(() => y.mul(y).sum());
+    s.backward({ inputs: [y] });
+    expect(y.grad!.tolist()).toEqual([[4, 4], [4, 4], [4, 4]]);
+    expect(x.grad).toBe(null);
+    for (const t of [s, y]) t.dispose(); // y's .grad with it
+    expect(torch.memory().liveTensors).toBe(before);
+  });
+
+  it('matrix_norm / norm free their temporaries; tensordot, expand, Softmax2d, cpu, tensor check their arguments', () => {
+    const a = torch.tensor([[0.43], [-2.54], [2.51]], { dtype: torch.float32 });
+    const before = torch.memory().liveTensors;
+    torch.linalg.matrixNorm(a, 2).dispose();
+    torch.linalg.norm(a, 'nuc').dispose();
+    expect(torch.memory().liveTensors).toBe(before);
+    expect(() => torch.tensordot(torch.ones(2, 3), torch.ones(3, 2), NaN as any)).toThrow(
+      'tensordot expects dims to be int or Tuple[List[int], List[int]] or List[List[int]] containing two lists, but got dims=nan');
+    expect(() => torch.broadcastTo(torch.tensor([2]), [-2147483648, 1, 2])).toThrow('numel: integer multiplication overflow');
+    expect(() => new torch.nn.Softmax2d()(undefined as any)).toThrow("'NoneType' object has no attribute 'dim'");
+    const d = torch.ones(1);
+    d.dispose();
+    expect(() => d.cpu()).toThrow("cpu(): argument 'self' is a tensor that was disposed");
+    expect(() => torch.tensor(d)).toThrow("tensor(): argument 'data' is a tensor that was disposed");
+  });
+});

@@ -254,9 +254,14 @@ export function runBackward(
       if (targetEdges) {
         targetEdges.forEach((e, i) => {
           const g = buf[e.inputNr];
-          if (e.node === node && g) {
+          if (e.node !== node || !g) return;
+          if (options.captureFor) {
             captured[i] = g;
             returned.add(g);
+          } else if (!(node instanceof AccumulateGrad)) {
+            // backward(inputs=[non-leaf]) fills its .grad, as PyTorch does (a leaf's AccumulateGrad runs below);
+            // a copy, since g goes on through the node
+            accumulate(targets![i], g, createGraph, owned, kept, returned, false);
           }
         });
       }
@@ -320,11 +325,13 @@ class TrackingList extends Array<Tensor> {
   }
 }
 
-function accumulate(v: Tensor, g: Tensor, createGraph: boolean, owned: Set<Tensor>, kept: Set<Tensor>, returned: Set<Tensor>): void {
+function accumulate(
+  v: Tensor, g: Tensor, createGraph: boolean, owned: Set<Tensor>, kept: Set<Tensor>, returned: Set<Tensor>, mayTake = true,
+): void {
   g = runHooks(v._hooks, g);
   if (v._grad === null) {
     // Take the engine's tensor when nobody else holds it, else copy (PyTorch's use_count rule).
-    const take = owned.has(g) && !kept.has(g) && !returned.has(g) && (createGraph || !g._requiresGrad);
+    const take = mayTake && owned.has(g) && !kept.has(g) && !returned.has(g) && (createGraph || !g._requiresGrad);
     const grad = take ? g : createGraph ? clone(g) : detach(clone(g));
     v._grad = keep(grad);
     kept.add(grad);

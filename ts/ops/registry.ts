@@ -163,6 +163,10 @@ function runOut(info: OpInfo, vals: unknown[], out: Tensor): unknown {
     );
   }
   const result = noGrad(() => scoped(() => info.forward(...vals))) as Tensor;
+  if (!((result as unknown) instanceof Tensor)) {
+    for (const t of Array.isArray(result) ? (result as unknown[]) : []) if (t instanceof Tensor) t.dispose();
+    throw new RuntimeError(`${info.name} does not support the out kwarg when it returns ${Array.isArray(result) ? 'a tuple' : 'no tensor'}`);
+  }
   try {
     if (!canCast(result.dtype, out.dtype)) {
       throw new RuntimeError(`result type ${result.dtype.scalarName} can't be cast to the desired output type ${out.dtype.scalarName}`);
@@ -224,7 +228,8 @@ function runInplace(info: OpInfo, args: unknown[]): Tensor {
       const ins = inputs.map(([p, e, t]) => [p, e, t === self ? oldEdgeHolder! : t] as [number, number, Tensor]);
       const v2 = vals.map((v) => (v === self ? oldEdgeHolder : v));
       record(info, v2, ins, self, savedSelf);
-      if (self._base !== null) rebaseView(self);
+      // (record attaches no node to a self of a dtype without gradients)
+      if (self._base !== null && self._gradFn !== null) rebaseView(self);
     }
   } finally {
     // also when the op throws: these were made for the graph, which then is not recorded

@@ -15,7 +15,7 @@ import { Parameter } from '../parameter.js';
 import { pyRepr } from '../module_repr.js';
 import { constant_ } from '../init.js';
 import * as F from '../functional/index.js';
-import { moduleArgs } from './args.js';
+import { moduleArgs, requireTensorInput } from './args.js';
 import { emptyParameter } from './factory.js';
 
 /**
@@ -454,6 +454,7 @@ export class LogSoftmax extends Module<[Tensor], Tensor> {
 /** Softmax over the channels at every spatial position: dim -3 of a (C, H, W) or (N, C, H, W) input. */
 export class Softmax2d extends Module<[Tensor], Tensor> {
   override forward(input: Tensor): Tensor {
+    requireTensorInput(input, 'dim');
     if (input.ndim !== 3 && input.ndim !== 4) throw new AssertionError('Softmax2d requires a 3D or 4D tensor as input');
     return F.softmax(input, -3);
   }

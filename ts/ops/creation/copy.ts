@@ -89,7 +89,7 @@ proto.type = function (this: Tensor, dtype?: unknown) {
   return to.call(this, dtype);
 };
 proto.cpu = function (this: Tensor) {
-  return this;
+  return this._check('cpu');
 };
 
 /** self[...] = src (broadcast, cast). */

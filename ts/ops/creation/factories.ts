@@ -134,6 +134,7 @@ export function fromValues(shape: number[], flat: ArrayLike<Scalar>, dtype: DTyp
 export function tensor(data: NestedData | Tensor, options: FactoryOptions = {}): Tensor {
   const dtype = options.dtype ? toDType(options.dtype, 'tensor') : null;
   if (data instanceof Tensor) {
+    data._check('tensor', 'data'); // before the copy allocates
     const r = contiguousCopy(data, dtype ?? data.dtype);
     return finish(r, options.requiresGrad);
   }

@@ -170,6 +170,7 @@ export const expand = defineOp({
       const j = i - off;
       const cur = j >= 0 ? self._shape[j] : 1;
       let want = size[i];
+      if (want < -1) throw new RuntimeError('numel: integer multiplication overflow'); // PyTorch 1.13's words for a negative size
       if (want === -1) {
         if (j < 0) throw new RuntimeError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
         want = cur;
