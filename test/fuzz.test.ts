@@ -12,6 +12,7 @@
 import { describe, it, expect } from 'vitest';
 import { torch, expectClose } from './helpers.js';
 import { runFuzz, settledMemory } from './fuzz/runner.js';
+import { classifyError, classifyResult } from './fuzz/classify.js';
 
 const CALLS = Number(process.env.FUZZ_CALLS ?? 3000);
 const SEED = Number(process.env.FUZZ_SEED ?? 1);
@@ -28,7 +29,7 @@ function sanity(): void {
   expect(y.item()).toBe(54);
   expectClose(a.grad!, [7, 11, 9, 13]);
   const x = torch.arange(16, { dtype: torch.float32 }).view(1, 1, 4, 4);
-  const w = torch.tensor([[[[1, 0], [0, -1]]]]);
+  const w = torch.tensor([[[[1, 0], [0, -1]]]], { dtype: torch.float32 });
   expectClose(torch.nn.functional.conv2d(x, w), new Array(9).fill(-5));
   expectClose(torch.softmax(torch.tensor([1, 2, 3], { dtype: torch.float32 }), 0), [0.09003057330846786, 0.2447284758090973, 0.6652409434318542]);
   expect(torch.tensor([[1, 2], [3, 4]]).sum(0).tolist()).toEqual([4, 6]);
@@ -37,6 +38,26 @@ function sanity(): void {
 }
 
 describe('fuzzing the public API', () => {
+  it('the classifier tells PyTorch\'s exceptions from traps, internal errors and unsound results', () => {
+    expect(classifyError(new torch.RuntimeError('add(): bad'))).toEqual({ kind: 'error', cls: 'RuntimeError' });
+    expect(classifyError(new TypeError("add(): argument 'other' (position 2) must be Tensor, not str"))).toEqual({ kind: 'error', cls: 'TypeError' });
+    expect(classifyError(new TypeError("'float' object is not iterable"))).toEqual({ kind: 'error', cls: 'TypeError' });
+    expect(classifyError(new torch.AssertionError(''))).toEqual({ kind: 'error', cls: 'AssertionError' });
+    expect(classifyError(new WebAssembly.RuntimeError('unreachable')).kind).toBe('failure');
+    expect(classifyError(new TypeError("Cannot read properties of undefined (reading 'length')")).kind).toBe('failure');
+    expect(classifyError(new TypeError('args is not iterable')).kind).toBe('failure');
+    expect(classifyError(new RangeError('Invalid array length')).kind).toBe('failure');
+    expect(classifyError(new Error('plain')).kind).toBe('failure');
+    expect(classifyError(new torch.RuntimeError('')).kind).toBe('failure');
+    const t = torch.ones(2, 3);
+    // (asStrided refuses this view: made from the internals, it reaches element 7 of 6)
+    const outside = new (torch.Tensor as any)((t as any)._s, t.dtype, [2, 3], [3, 2], 0) as torch.Tensor;
+    expect(classifyResult([outside]).kind).toBe('failure');
+    expect(classifyResult({ a: t.t() }).kind).toBe('result');
+    outside.dispose();
+    t.dispose();
+  });
+
   it(`${CALLS} random calls (seed ${SEED}): results or PyTorch's exceptions, no trap, internal error, hang or leak`, async () => {
     const start = await settledMemory();
     const t0 = performance.now();
