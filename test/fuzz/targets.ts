@@ -381,9 +381,55 @@ function optimizerTargets(): Target[] {
   return out;
 }
 
+/** An lr scheduler argument: small numbers, lists of milestones, lambdas, or something hostile. */
+function schedulerArg(g: Gen): unknown {
+  const r = g.rng;
+  const k = r.next();
+  if (k < 0.35) return r.int(1, 5);
+  if (k < 0.55) return r.pick([0.1, 0.5, 0.9, 1.5, -1, 0]);
+  if (k < 0.65) return [r.int(1, 3), r.int(3, 6)];
+  if (k < 0.75) return (epoch: number) => 0.95 ** epoch;
+  if (k < 0.8) return r.pick(['triangular', 'cos', 'min', 'max', 'rel']);
+  return hostile(g);
+}
+
+/** lr schedulers on a valid optimizer: constructed with random arguments, stepped a few times. */
+function schedulerTargets(): Target[] {
+  const space = torch.optim.lr_scheduler as unknown as Record<string, unknown>;
+  const out: Target[] = [];
+  for (const key of Object.keys(space).sort()) {
+    const C = space[key] as { new (...a: unknown[]): { step(...a: unknown[]): void; getLastLr?: () => number[] } };
+    if (typeof C !== 'function' || key.startsWith('_') || key === 'LRScheduler') continue;
+    out.push({
+      name: `lr_scheduler.${key}`,
+      make: (g) => {
+        const r = g.rng;
+        const data = torch.zeros(2);
+        const p = new torch.nn.Parameter(data);
+        g.made.push(data, p);
+        const opt = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+        const args = Array.from({ length: r.int(0, 3) }, () => schedulerArg(g));
+        if (r.chance(0.3)) args.push({ [r.pick(['stepSize', 'gamma', 'milestones', 'tMax', 'maxLr', 'totalSteps', 'mode', 'patience', 'factor', 'baseLr', 'lastEpoch'])]: schedulerArg(g) });
+        const ctorArgs = key === 'ChainedScheduler' ? [[new torch.optim.lr_scheduler.StepLR(opt, 1)], ...args] : [opt, ...args];
+        return {
+          target: `lr_scheduler.${key}`,
+          args: ctorArgs.slice(1),
+          owned: [opt.state],
+          run: () => {
+            const s = new C(...ctorArgs);
+            for (let i = r.int(0, 4); i > 0; i--) s.step(...(key === 'ReduceLROnPlateau' ? [r.pick([1, 0.5, NaN, 'x'])] : []));
+            return s.getLastLr?.();
+          },
+        };
+      },
+    });
+  }
+  return out;
+}
+
 /** Every target, in a fixed order (so a seed picks the same calls on every run). */
 export function allTargets(): Target[] {
-  const targets = [...opTargets(), ...functionalTargets(), ...tensorMethodTargets(), backwardTarget(), ...moduleTargets(), ...optimizerTargets()];
+  const targets = [...opTargets(), ...functionalTargets(), ...tensorMethodTargets(), backwardTarget(), ...moduleTargets(), ...optimizerTargets(), ...schedulerTargets()];
   const known = new Set(targets.map((t) => t.name));
   return [...targets, ...torchFunctionTargets(known)];
 }
