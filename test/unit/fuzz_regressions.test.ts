@@ -216,3 +216,20 @@ describe('third fuzz round', () => {
     expect(() => torch.tensor(d)).toThrow("tensor(): argument 'data' is a tensor that was disposed");
   });
 });
+
+describe('lr schedulers check what they are given', () => {
+  it('LambdaLR/MultiplicativeLR lambdas, SequentialLR lists, CyclicLR/OneCycleLR numbers', () => {
+    const p = new torch.nn.Parameter(torch.zeros(2));
+    const opt = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    const S = torch.optim.lr_scheduler;
+    expect(() => new S.LambdaLR(opt, 2 as any)).toThrow(new TypeError("'int' object is not callable"));
+    expect(() => new S.MultiplicativeLR(opt, [null] as any)).toThrow("'NoneType' object is not callable");
+    expect(() => new S.SequentialLR(opt, 2 as any, [1])).toThrow(new TypeError("object of type 'int' has no len()"));
+    expect(() => new S.SequentialLR(opt, [new S.StepLR(opt, 1)], undefined as any)).toThrow("object of type 'NoneType' has no len()");
+    const fresh = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    expect(() => new S.CyclicLR(fresh, { baseLr: 2n ** 70n, maxLr: 'x' } as any)).toThrow('max_lr must be a float or a list of floats, not str');
+    expect(fresh.paramGroups[0].lr).toBe(0.1); // checked before anything changed
+    const ok = new S.CyclicLR(fresh, { baseLr: 1n, maxLr: 2 } as any);
+    expect(ok.getLastLr()).toEqual([1]);
+  });
+});
