@@ -161,7 +161,14 @@ function backwardTarget(): Target {
           const y = torch.tidy(() => (r.chance(0.7) ? x.mul(x).sum() : x.mul(2)));
           try {
             (y as any).backward(...args);
-            if (r.chance(0.3)) (y as any).backward(...args); // a second backward: freed graph or accumulation
+            if (r.chance(0.3)) {
+              // a second backward: a freed graph, or accumulation; with createGraph the accumulated
+              // .grad is a new tensor and the first one is the caller's to free (as in PyTorch, where
+              // the collector takes it)
+              const first = x.grad;
+              (y as any).backward(...args);
+              if (first !== null && first !== x.grad) first.dispose();
+            }
           } finally {
             y.dispose();
           }
