@@ -120,6 +120,9 @@ describe('temporaries are freed at once', () => {
     expect(torch.linalg.matrixRank(a).item()).toBe(2);
     const lin = new torch.nn.Linear(2, 3);
     expect(leftBehind(() => { torch.nn.cloneModule(lin).dispose(); })).toBe(0);
+    const b = torch.tensor([3.39], { dtype: torch.bfloat16 });
+    expect(leftBehind(() => torch.einsum('L', b))).toBe(0);
+    expect(leftBehind(() => torch.einsum('i,i->', b, b))).toBe(0);
     const norm = new torch.nn.InstanceNorm1d(3);
     const x = torch.ones(3, 4);
     expect(leftBehind(() => norm(x))).toBe(0);

@@ -6,6 +6,7 @@
 
 import { Tensor, pyTypeName } from '../../tensor/tensor.js';
 import { RuntimeError, ValueError } from '../../tensor/shape.js';
+import { scoped } from '../../tensor/scope.js';
 import { bmm } from './matmul.js';
 
 const ELLIPSIS = 52;
@@ -110,6 +111,10 @@ function sublistEquation(args: unknown[]): [string, Tensor[]] {
  * as varargs or one array, or the sublist form.
  */
 export function einsum(equation: string | Tensor, ...rest: unknown[]): Tensor {
+  return scoped(() => einsumImpl(equation, rest)); // frees the permuted and summed temporaries
+}
+
+function einsumImpl(equation: string | Tensor, rest: unknown[]): Tensor {
   let eq: string;
   let operands: Tensor[];
   if (equation instanceof Tensor) [eq, operands] = sublistEquation([equation, ...rest]);
