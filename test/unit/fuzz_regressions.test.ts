@@ -91,6 +91,8 @@ describe('public functions outside the op registry bind and check their argument
     expect(() => (torch.threshold_ as any)(3, 1, 2)).toThrow("threshold_(): argument 'input' (position 1) must be Tensor, not int");
     expect(() => (torch.svd as any)(torch.ones(3, 2), 'x')).toThrow("svd(): argument 'some' (position 2) must be bool, not str");
     expect(() => (x.svd as any)({ computeUv: 1 })).toThrow("svd(): argument 'compute_uv' (position 2) must be bool, not int");
+    expect(() => (x.qr as any)(null)).toThrow(new TypeError("qr(): argument 'some' (position 1) must be bool, not NoneType"));
+    expect((x.qr as any)({ some: false }).Q.shape).toEqual([2, 2]);
   });
 
   it('modules: ConvNd is a base class, a None slot of Sequential is not callable, interpolate checks the rank', () => {
