@@ -61,6 +61,28 @@ function globalState(): string {
   return `grad=${torch.isGradEnabled()} inference=${torch.isInferenceModeEnabled()} dtype=${torch.getDefaultDtype().name}`;
 }
 
+/**
+ * Runs backward through a result that requires grad (its sum, seeded with ones), so the
+ * gradient formulas meet the same odd inputs as the forwards. An error here is classified
+ * like the call's own.
+ */
+function backwardThrough(result: unknown): Outcome {
+  const first = Array.isArray(result) ? result[0] : result;
+  if (!(first instanceof torch.Tensor) || first.isDisposed || !first.requiresGrad || !first.dtype.isFloatingPoint) return { kind: 'result' };
+  try {
+    const s = torch.tidy(() => first.sum());
+    try {
+      s.backward();
+    } finally {
+      s.dispose();
+    }
+    return { kind: 'result' };
+  } catch (e) {
+    const o = classifyError(e);
+    return o.kind === 'failure' ? { kind: 'failure', why: `in backward: ${o.why}` } : o;
+  }
+}
+
 export function runFuzz(opts: FuzzOptions): FuzzReport {
   const targets = allTargets().filter((t) => !opts.only || opts.only.test(t.name));
   const hangMs = opts.hangMs ?? 5000;
@@ -80,6 +102,7 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
       call = target.make(g);
       result = call.run();
       outcome = classifyResult(result);
+      if (outcome.kind === 'result' && rng.chance(0.3)) outcome = backwardThrough(result);
     } catch (e) {
       outcome = classifyError(e);
     }
