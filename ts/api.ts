@@ -4,13 +4,14 @@ export { Tensor, isTensor } from './tensor/tensor.js';
 export type { Scalar } from './tensor/tensor.js';
 export {
   DType, float32, float64, int64, int32, int16, int8, uint8, bool, float16, bfloat16,
-  getDefaultDtype, setDefaultDtype, promoteTypes, canCast,
+  getDefaultDtype, setDefaultDtype,
 } from './tensor/dtype.js';
+export { publicPromoteTypes as promoteTypes, publicCanCast as canCast } from './ops/promotion.js';
 export { float32 as float, float64 as double, int64 as long, int32 as int, int16 as short, float16 as half } from './tensor/dtype.js';
 export { Storage, TypedStorage, isStorage, memory } from './tensor/storage.js';
 export type { MemoryReport } from './tensor/storage.js';
 export { tidy, keep } from './tensor/scope.js';
-export { broadcastShapes } from './tensor/shape.js';
+export { broadcastShapes } from './ops/shape/broadcast_shapes.js';
 export { RuntimeError, IndexError, ValueError, NotImplementedError, KeyError, AttributeError, AssertionError, ZeroDivisionError } from './tensor/shape.js';
 export { init, relaxedSimdSupported } from './wasm/loader.js';
 export type { WasmSource, InitOptions } from './wasm/loader.js';
@@ -26,8 +27,9 @@ export * from './ops/all.js';
 export { conv3d, convTranspose3d, cosineSimilarity, pairwiseDistance, channelShuffle } from './nn/functional/index.js';
 
 import { Tensor } from './tensor/tensor.js';
+import { functional } from './ops/composite.js';
 /** torch.numel */
-export const numel = (t: Tensor): number => t._check('numel').numel();
+export const numel = functional<(t: Tensor) => number>('numel', 'Tensor input', (t: Tensor) => t.numel());
 
 /** torch.autograd */
 export const autograd = {

@@ -11,9 +11,16 @@ export interface TensorBackwardOptions extends BackwardOptions {
   inputs?: Tensor[];
 }
 
+/** backward()'s arguments given by name: PyTorch's keywords, the gradient among them. */
+export interface TensorBackwardKeywords extends TensorBackwardOptions {
+  gradient?: Tensor | null;
+}
+
 declare module '../tensor/tensor.js' {
   interface Tensor {
     backward(gradient?: Tensor | null, options?: TensorBackwardOptions): void;
+    backward(options: TensorBackwardKeywords): void;
+    backward(gradient: Tensor | null, retainGraph?: boolean | null, createGraph?: boolean, inputs?: Tensor[] | null): void;
     retainGrad(): void;
     registerHook(hook: (grad: Tensor) => Tensor | void): { remove(): void };
   }
@@ -21,8 +28,43 @@ declare module '../tensor/tensor.js' {
 
 const proto = Tensor.prototype;
 
-proto.backward = function (this: Tensor, gradient?: Tensor | null, options: TensorBackwardOptions = {}): void {
+const BACKWARD_PARAMS = ['gradient', 'retainGraph', 'createGraph', 'inputs'] as const;
+const SNAKE: Record<string, string> = { retain_graph: 'retainGraph', create_graph: 'createGraph' };
+
+/**
+ * Binds backward(gradient=None, retain_graph=None, create_graph=False, inputs=None):
+ * positional in PyTorch's order, then a trailing options object with any of them by name
+ * (camelCase or snake_case), so `y.backward({ retainGraph: true })` needs no gradient.
+ */
+function backwardArgs(args: unknown[]): TensorBackwardKeywords {
+  const last = args[args.length - 1];
+  const named = last !== null && typeof last === 'object' && !(last instanceof Tensor) && !Array.isArray(last);
+  const positional = named ? args.slice(0, -1) : args;
+  if (positional.length > BACKWARD_PARAMS.length) {
+    throw new TypeError(`backward() takes from 1 to 5 positional arguments but ${positional.length + 1} were given`);
+  }
+  const bound: Record<string, unknown> = {};
+  positional.forEach((v, i) => {
+    if (v !== undefined) bound[BACKWARD_PARAMS[i]] = v;
+  });
+  if (named) {
+    for (const [key, v] of Object.entries(last as object)) {
+      const name = SNAKE[key] ?? key;
+      if (!(BACKWARD_PARAMS as readonly string[]).includes(name)) throw new TypeError(`backward() got an unexpected keyword argument '${key}'`);
+      if (v === undefined) continue;
+      if (name in bound) throw new TypeError(`backward() got multiple values for argument '${key}'`);
+      bound[name] = v;
+    }
+  }
+  // inputs may be one tensor (PyTorch wraps it in a tuple)
+  if (bound.inputs instanceof Tensor) bound.inputs = [bound.inputs];
+  if (bound.inputs === null) delete bound.inputs;
+  return bound as TensorBackwardKeywords;
+}
+
+proto.backward = function (this: Tensor, ...args: unknown[]): void {
   this._check('backward');
+  const { gradient, ...options } = backwardArgs(args);
   runBackward([this], [gradient ?? null], options);
 };
 
@@ -71,7 +113,8 @@ export function backward(
 ): void {
   const ts = asList(tensors);
   const gs = gradTensors === null ? ts.map(() => null) : asList(gradTensors as Tensor | Tensor[]);
-  runBackward(ts, gs, options);
+  const inputs = options.inputs as unknown;
+  runBackward(ts, gs, inputs instanceof Tensor ? { ...options, inputs: [inputs] } : options);
 }
 
 export interface GradOptions extends BackwardOptions {

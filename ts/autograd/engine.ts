@@ -4,7 +4,7 @@
 // Invariants: a node runs once all nodes that feed it have run; a gradient tensor the
 // engine made is disposed as soon as no node, .grad or caller holds it.
 
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { keep, pushScope, popScope } from '../tensor/scope.js';
 import { shapeEquals, RuntimeError } from '../tensor/shape.js';
 import { AccumulateGrad, Node, edgeOf } from './node.js';
@@ -83,6 +83,35 @@ function runHooks(hooks: ((g: Tensor) => Tensor | void)[] | null | undefined, g:
   return g;
 }
 
+/** PyTorch's checks of what backward / autograd.grad were given, before anything runs. */
+function checkBackwardArgs(roots: unknown[], grads: unknown[], options: Record<string, unknown>): void {
+  for (const r of roots) {
+    if (!(r instanceof Tensor)) throw new TypeError(`backward(): expected the outputs to be Tensors, but got ${pyTypeName(r)}`);
+    r._check('backward');
+  }
+  for (const g of grads) {
+    if (g === null || g === undefined) continue;
+    if (!(g instanceof Tensor)) throw new TypeError(`gradients can be either Tensors or None, but got ${pyTypeName(g)}`);
+    g._check('backward', 'gradient');
+  }
+  for (const key of ['retainGraph', 'createGraph', 'allowUnused'] as const) {
+    const v = options[key];
+    if (v !== undefined && v !== null && typeof v !== 'boolean') {
+      throw new TypeError(`backward(): argument '${key}' must be bool, not ${pyTypeName(v)}`);
+    }
+  }
+  for (const key of ['inputs', 'captureFor'] as const) {
+    const list = options[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new TypeError(`backward(): argument 'inputs' must be a list of Tensors, not ${pyTypeName(list)}`);
+    if (key === 'inputs' && list.length === 0) throw new RuntimeError("'inputs' argument to backward() cannot be empty.");
+    for (const t of list) {
+      if (!(t instanceof Tensor)) throw new RuntimeError(`all inputs have to be Tensors, but got ${pyTypeName(t)}`);
+      t._check('backward', 'inputs');
+    }
+  }
+}
+
 /**
  * Runs backward from `roots` seeded with `grads`. With `captureFor` (autograd.grad),
  * returns the gradients of those tensors instead of accumulating into leaves' .grad;
@@ -93,6 +122,7 @@ export function runBackward(
   grads: (Tensor | null)[],
   options: BackwardOptions & { inputs?: Tensor[]; captureFor?: Tensor[]; allowUnused?: boolean },
 ): (Tensor | null)[] | undefined {
+  checkBackwardArgs(roots, grads, options as Record<string, unknown>);
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   // Tensors made during backward; those not kept (.grad, retained) or returned are freed.
@@ -224,9 +254,14 @@ export function runBackward(
       if (targetEdges) {
         targetEdges.forEach((e, i) => {
           const g = buf[e.inputNr];
-          if (e.node === node && g) {
+          if (e.node !== node || !g) return;
+          if (options.captureFor) {
             captured[i] = g;
             returned.add(g);
+          } else if (!(node instanceof AccumulateGrad)) {
+            // backward(inputs=[non-leaf]) fills its .grad, as PyTorch does (a leaf's AccumulateGrad runs below);
+            // a copy, since g goes on through the node
+            accumulate(targets![i], g, createGraph, owned, kept, returned, false);
           }
         });
       }
@@ -290,11 +325,13 @@ class TrackingList extends Array<Tensor> {
   }
 }
 
-function accumulate(v: Tensor, g: Tensor, createGraph: boolean, owned: Set<Tensor>, kept: Set<Tensor>, returned: Set<Tensor>): void {
+function accumulate(
+  v: Tensor, g: Tensor, createGraph: boolean, owned: Set<Tensor>, kept: Set<Tensor>, returned: Set<Tensor>, mayTake = true,
+): void {
   g = runHooks(v._hooks, g);
   if (v._grad === null) {
     // Take the engine's tensor when nobody else holds it, else copy (PyTorch's use_count rule).
-    const take = owned.has(g) && !kept.has(g) && !returned.has(g) && (createGraph || !g._requiresGrad);
+    const take = mayTake && owned.has(g) && !kept.has(g) && !returned.has(g) && (createGraph || !g._requiresGrad);
     const grad = take ? g : createGraph ? clone(g) : detach(clone(g));
     v._grad = keep(grad);
     kept.add(grad);

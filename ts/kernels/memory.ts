@@ -4,18 +4,18 @@
 
 import { K, scratch, heapU8 } from '../wasm/heap.js';
 import type { Tensor, Scalar } from '../tensor/tensor.js';
-import { broadcastStrides } from '../tensor/shape.js';
+import { broadcastStrides, checkExpandable, outOfMemory } from '../tensor/shape.js';
 import { writeDesc } from './scratch.js';
 import { checkStatus } from './status.js';
 
 /** The largest single allocation wasm32 can serve (Rust's Layout caps sizes at isize::MAX). */
 const MAX_ALLOC_BYTES = 0x7fff_fff0;
 
-/** A block of nbytes (> 0) of wasm memory; throws RangeError when there is none. */
+/** A block of nbytes (> 0) of wasm memory; throws PyTorch's allocator RuntimeError when there is none. */
 export function alloc(nbytes: number): number {
   // The ABI takes a 32-bit size: a larger request would wrap to a small allocation.
-  const p = nbytes <= MAX_ALLOC_BYTES ? K.mem_alloc(nbytes) >>> 0 : 0;
-  if (p === 0) throw new RangeError(`torchwasm: out of memory allocating ${nbytes} bytes`);
+  const p = nbytes > 0 && nbytes <= MAX_ALLOC_BYTES && Number.isInteger(nbytes) ? K.mem_alloc(nbytes) >>> 0 : 0;
+  if (p === 0) throw outOfMemory(nbytes);
   // wasm returns addresses as i32: >>> 0 keeps those above 2 GiB positive.
   return p;
 }
@@ -34,6 +34,7 @@ export const wasmBytes = (): number => K.memory.buffer.byteLength;
  */
 export function copyStrided(dst: Tensor, src: Tensor): void {
   if (dst.numel() === 0) return;
+  checkExpandable(src._shape, dst._shape); // a src that does not broadcast would be read out of bounds
   const nd = writeDesc(dst._shape, [dst._strides, broadcastStrides(src._shape, src._strides, dst._shape)]);
   checkStatus(K.copy_cast(src.dtype.code, dst.dtype.code, nd, scratch, dst._ptr, src._ptr), 'copy_');
 }

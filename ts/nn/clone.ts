@@ -49,7 +49,7 @@ function copyTensor(t: Tensor, memo: Memo): Tensor {
   if (memo.objects.has(t)) return memo.objects.get(t) as Tensor;
   let copy: Tensor;
   if (t instanceof Parameter) {
-    const data = noGrad(() => t.detach().clone() as Tensor);
+    const data = noGrad(() => t.clone() as Tensor); // no graph under noGrad: nothing to detach
     copy = new Parameter(data, t.requiresGrad);
     data.dispose();
   } else {

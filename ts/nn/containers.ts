@@ -100,7 +100,10 @@ export class Sequential extends Module<[any], any> {
   }
   override forward(input: any): any {
     let x = input;
-    for (const m of this._modules.values()) x = (m as Module)(x);
+    for (const m of this._modules.values()) {
+      if (m === null) throw new TypeError("'NoneType' object is not callable"); // a slot set to None, as in PyTorch
+      x = m(x);
+    }
     return x;
   }
 }

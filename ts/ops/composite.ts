@@ -16,5 +16,26 @@ export function functional<F extends (...args: any[]) => any>(name: string, sig:
     return scoped(() => impl(...vals));
   };
   Object.defineProperty(f, 'name', { value: camelCase(name) });
+  // the parsed schema, for tools that generate calls (test/fuzz); not enumerable
+  Object.defineProperty(f, '_params', { value: params });
   return f as F;
+}
+
+/**
+ * A Tensor method that is not an op (view_as, type_as, new_zeros, ...), bound like one:
+ * `sig` declares the arguments after self, whose positions count from 1 as in PyTorch's
+ * methods, and a trailing options object gives any of them by name.
+ * @example proto.viewAs = method('view_as', 'Tensor other', (self, other) => view(self, other.shape));
+ */
+export function method<S extends { _check(op: string): unknown }>(name: string, sig: string, impl: (self: S, ...vals: any[]) => unknown) {
+  const params = parseSignature(sig);
+  const m = function (this: S, ...args: unknown[]): any {
+    this._check(name);
+    const last = args[args.length - 1];
+    const kw = args.length > 0 && isPlainObject(last) ? (last as Record<string, unknown>) : null;
+    const vals = bindArgs(name, params, kw ? args.slice(0, -1) : args, kw);
+    return scoped(() => impl(this, ...vals));
+  };
+  Object.defineProperty(m, 'name', { value: camelCase(name) });
+  return m;
 }

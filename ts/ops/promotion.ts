@@ -2,7 +2,8 @@
 // numbers, unless a lower-ranked operand is of a higher category (bool < int < float).
 
 import { Tensor } from '../tensor/tensor.js';
-import { DType, promoteTypes, getDefaultDtype, int64, bool, float32 } from '../tensor/dtype.js';
+import { DType, promoteTypes, canCast, getDefaultDtype, int64, bool, float32 } from '../tensor/dtype.js';
+import { functional } from './composite.js';
 import type { Operand } from '../kernels/elementwise.js';
 
 /** The dtype a JS scalar has in promotion: bool, int64 for integers, the default dtype for the rest. */
@@ -36,6 +37,13 @@ export function resultType(...operands: Operand[]): DType {
   }
   return combine(dim, combine(zero, wrapped)) ?? float32;
 }
+
+/** torch.promote_types, its arguments checked (dtypes or their names). */
+export const publicPromoteTypes = functional<(type1: DType | string, type2: DType | string) => DType>(
+  'promote_types', 'ScalarType type1, ScalarType type2', promoteTypes);
+
+/** torch.can_cast: whether an in-place op may write a value of dtype `from` into `to`. */
+export const publicCanCast = functional<(from: DType | string, to: DType | string) => boolean>('can_cast', 'ScalarType from, ScalarType to', canCast);
 
 /** The dtype of an op that always gives floating results (true division, exp on ints...). */
 export function floatResult(dt: DType): DType {

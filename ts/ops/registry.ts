@@ -5,7 +5,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { canCast } from '../tensor/dtype.js';
-import { shapeEquals, contiguousStrides, numelOf, RuntimeError } from '../tensor/shape.js';
+import { shapeEquals, contiguousStrides, storageBytes, RuntimeError } from '../tensor/shape.js';
 import { Storage } from '../tensor/storage.js';
 import { keep, scoped, openScope, closeScope } from '../tensor/scope.js';
 import { isGradEnabled, noGrad } from '../autograd/grad_mode.js';
@@ -144,7 +144,7 @@ function markViews(result: unknown, base: Tensor): void {
 /** Re-points `t` at fresh contiguous storage of `shape` (out= with the wrong size). */
 export function resizeTo(t: Tensor, shape: readonly number[]): void {
   if (shapeEquals(t._shape, shape)) return;
-  const storage = new Storage(numelOf(shape) * t.dtype.itemsize);
+  const storage = new Storage(storageBytes(shape, t.dtype.itemsize));
   storage.retain();
   t._s.release();
   t._s = storage;
@@ -163,6 +163,10 @@ function runOut(info: OpInfo, vals: unknown[], out: Tensor): unknown {
     );
   }
   const result = noGrad(() => scoped(() => info.forward(...vals))) as Tensor;
+  if (!((result as unknown) instanceof Tensor)) {
+    for (const t of Array.isArray(result) ? (result as unknown[]) : []) if (t instanceof Tensor) t.dispose();
+    throw new RuntimeError(`${info.name} does not support the out kwarg when it returns ${Array.isArray(result) ? 'a tuple' : 'no tensor'}`);
+  }
   try {
     if (!canCast(result.dtype, out.dtype)) {
       throw new RuntimeError(`result type ${result.dtype.scalarName} can't be cast to the desired output type ${out.dtype.scalarName}`);
@@ -199,34 +203,39 @@ function runInplace(info: OpInfo, args: unknown[]): Tensor {
     oldEdgeHolder._outputNr = self._outputNr;
     if (self._requiresGrad && self._gradFn === null) oldEdgeHolder._gradAccumulator = gradAccumulator(self);
   }
-  noGrad(() => scoped(() => {
-    if (info.into) {
-      info.into(self, ...vals);
-    } else {
-      const r = info.forward(...vals) as Tensor;
-      try {
-        if (!canCast(r.dtype, self.dtype)) {
-          throw new RuntimeError(`result type ${r.dtype.scalarName} can't be cast to the desired output type ${self.dtype.scalarName}`);
+  try {
+    noGrad(() => scoped(() => {
+      if (info.into) {
+        info.into(self, ...vals);
+      } else {
+        const r = info.forward(...vals) as Tensor;
+        try {
+          if (!canCast(r.dtype, self.dtype)) {
+            throw new RuntimeError(`result type ${r.dtype.scalarName} can't be cast to the desired output type ${self.dtype.scalarName}`);
+          }
+          if (!shapeEquals(r._shape, self._shape)) {
+            throw new RuntimeError(`output with shape [${self._shape.join(', ')}] doesn't match the broadcast shape [${r._shape.join(', ')}]`);
+          }
+          copyInto(self, r);
+        } finally {
+          if (r !== self) r.dispose();
         }
-        if (!shapeEquals(r._shape, self._shape)) {
-          throw new RuntimeError(`output with shape [${self._shape.join(', ')}] doesn't match the broadcast shape [${r._shape.join(', ')}]`);
-        }
-        copyInto(self, r);
-      } finally {
-        if (r !== self) r.dispose();
       }
+    }));
+    self._s.version++;
+    if (grad) {
+      // The node's self input is the tensor as it was; self becomes the node's output.
+      const ins = inputs.map(([p, e, t]) => [p, e, t === self ? oldEdgeHolder! : t] as [number, number, Tensor]);
+      const v2 = vals.map((v) => (v === self ? oldEdgeHolder : v));
+      record(info, v2, ins, self, savedSelf);
+      // (record attaches no node to a self of a dtype without gradients)
+      if (self._base !== null && self._gradFn !== null) rebaseView(self);
     }
-  }));
-  self._s.version++;
-  if (grad) {
-    // The node's self input is the tensor as it was; self becomes the node's output.
-    const ins = inputs.map(([p, e, t]) => [p, e, t === self ? oldEdgeHolder! : t] as [number, number, Tensor]);
-    const v2 = vals.map((v) => (v === self ? oldEdgeHolder : v));
-    record(info, v2, ins, self, savedSelf);
-    if (self._base !== null) rebaseView(self);
+  } finally {
+    // also when the op throws: these were made for the graph, which then is not recorded
+    if (oldEdgeHolder) oldEdgeHolder.dispose();
+    if (savedSelf) savedSelf.dispose();
   }
-  if (oldEdgeHolder) oldEdgeHolder.dispose();
-  if (savedSelf) savedSelf.dispose();
   return self;
 }
 

@@ -5,7 +5,9 @@
 // options object with keyword (or positional) params by name in camelCase or
 // snake_case: torch.add(x, y, { alpha: 2 }), x.sum({ dim: 1, keepdim: true }).
 
-import { Tensor, isTensor } from '../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
+
+export { pyTypeName };
 import { toDType } from '../tensor/dtype.js';
 
 export interface Param {
@@ -94,18 +96,6 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object') return false;
   const p = Object.getPrototypeOf(x);
   return p === Object.prototype || p === null;
-}
-
-/** Python's name for a JS value's type, for error messages. */
-export function pyTypeName(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  if (isTensor(v)) return 'Tensor';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'bigint') return 'int';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'string') return 'str';
-  if (Array.isArray(v)) return 'list';
-  return (v as object).constructor?.name ?? 'object';
 }
 
 const isScalar = (v: unknown): boolean => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint';

@@ -207,120 +207,125 @@ export class LBFGS extends Optimizer {
     state.n_iter ??= 0;
     const arena = new Arena();
     return noGrad(() => {
-      const [origLoss, firstLoss] = evalLoss();
-      let loss = firstLoss;
-      let currentEvals = 1;
-      state.func_evals += 1;
-      let flatGrad = this._gatherFlatGrad(arena);
-      const r: Round = flatGrad.dtype === float64 ? (x) => x : Math.fround;
-      if (maxAbs(flatGrad) <= r(toleranceGrad)) {
-        arena.release([]);
-        return origLoss;
-      }
-      let d: Tensor | null = state.d ?? null;
-      let t: number = state.t ?? lr;
-      let oldDirs: Tensor[] = state.old_dirs ?? [];
-      let oldStps: Tensor[] = state.old_stps ?? [];
-      let ro: number[] = state.ro ?? [];
-      let hDiag: number = state.H_diag ?? 1;
-      let prevFlatGrad: Tensor | null = state.prev_flat_grad ?? null;
-      let prevLoss: number | null = state.prev_loss ?? null;
-      const dropped: Tensor[] = []; // state tensors replaced during this step
-      let nIter = 0;
-      while (nIter < maxIter) {
-        nIter++;
-        state.n_iter++;
-        // the direction
-        if (state.n_iter === 1) {
-          if (d) dropped.push(d);
-          d = arena.own(flatGrad.neg());
-          dropped.push(...oldDirs, ...oldStps);
-          [oldDirs, oldStps, ro, hDiag] = [[], [], [], 1];
-        } else {
-          const y = arena.own(flatGrad.sub(prevFlatGrad!));
-          const s = arena.own(d!.mul(t));
-          const ys = r(dot(y, s));
-          if (ys > r(1e-10)) {
-            if (oldDirs.length === historySize) {
-              dropped.push(oldDirs.shift()!, oldStps.shift()!);
-              ro.shift();
-            }
-            oldDirs.push(y);
-            oldStps.push(s);
-            ro.push(r(1 / ys));
-            hDiag = r(ys / r(dot(y, y)));
+      try {
+        const [origLoss, firstLoss] = evalLoss();
+        let loss = firstLoss;
+        let currentEvals = 1;
+        state.func_evals += 1;
+        let flatGrad = this._gatherFlatGrad(arena);
+        const r: Round = flatGrad.dtype === float64 ? (x) => x : Math.fround;
+        if (maxAbs(flatGrad) <= r(toleranceGrad)) {
+          arena.release([]);
+          return origLoss;
+        }
+        let d: Tensor | null = state.d ?? null;
+        let t: number = state.t ?? lr;
+        let oldDirs: Tensor[] = state.old_dirs ?? [];
+        let oldStps: Tensor[] = state.old_stps ?? [];
+        let ro: number[] = state.ro ?? [];
+        let hDiag: number = state.H_diag ?? 1;
+        let prevFlatGrad: Tensor | null = state.prev_flat_grad ?? null;
+        let prevLoss: number | null = state.prev_loss ?? null;
+        const dropped: Tensor[] = []; // state tensors replaced during this step
+        let nIter = 0;
+        while (nIter < maxIter) {
+          nIter++;
+          state.n_iter++;
+          // the direction
+          if (state.n_iter === 1) {
+            if (d) dropped.push(d);
+            d = arena.own(flatGrad.neg());
+            dropped.push(...oldDirs, ...oldStps);
+            [oldDirs, oldStps, ro, hDiag] = [[], [], [], 1];
           } else {
-            arena.free(y);
-            arena.free(s);
+            const y = arena.own(flatGrad.sub(prevFlatGrad!));
+            const s = arena.own(d!.mul(t));
+            const ys = r(dot(y, s));
+            if (ys > r(1e-10)) {
+              if (oldDirs.length === historySize) {
+                dropped.push(oldDirs.shift()!, oldStps.shift()!);
+                ro.shift();
+              }
+              oldDirs.push(y);
+              oldStps.push(s);
+              ro.push(r(1 / ys));
+              hDiag = r(ys / r(dot(y, y)));
+            } else {
+              arena.free(y);
+              arena.free(s);
+            }
+            const al: (number | null)[] = (state.al ??= new Array(historySize).fill(null));
+            const q = arena.own(flatGrad.neg());
+            for (let i = oldDirs.length - 1; i >= 0; i--) {
+              al[i] = r(r(dot(oldStps[i], q)) * ro[i]);
+              q.add_(oldDirs[i], { alpha: -al[i]! });
+            }
+            if (d) dropped.push(d);
+            d = q.mul_(hDiag);
+            for (let i = 0; i < oldDirs.length; i++) {
+              const be = r(r(dot(oldDirs[i], d)) * ro[i]);
+              d.add_(oldStps[i], { alpha: r(al[i]! - be) });
+            }
           }
-          const al: (number | null)[] = (state.al ??= new Array(historySize).fill(null));
-          const q = arena.own(flatGrad.neg());
-          for (let i = oldDirs.length - 1; i >= 0; i--) {
-            al[i] = r(r(dot(oldStps[i], q)) * ro[i]);
-            q.add_(oldDirs[i], { alpha: -al[i]! });
+          if (prevFlatGrad === null) prevFlatGrad = arena.own(flatGrad.clone());
+          else prevFlatGrad.copy_(flatGrad);
+          prevLoss = loss;
+          // the step length
+          if (state.n_iter === 1) {
+            const inv = r(1 / tidy(() => flatGrad.abs().sum().item() as number));
+            t = inv < 1 ? r(inv * r(lr)) : lr;
+          } else {
+            t = lr;
           }
-          if (d) dropped.push(d);
-          d = q.mul_(hDiag);
-          for (let i = 0; i < oldDirs.length; i++) {
-            const be = r(r(dot(oldDirs[i], d)) * ro[i]);
-            d.add_(oldStps[i], { alpha: r(al[i]! - be) });
-          }
-        }
-        if (prevFlatGrad === null) prevFlatGrad = arena.own(flatGrad.clone());
-        else prevFlatGrad.copy_(flatGrad);
-        prevLoss = loss;
-        // the step length
-        if (state.n_iter === 1) {
-          const inv = r(1 / tidy(() => flatGrad.abs().sum().item() as number));
-          t = inv < 1 ? r(inv * r(lr)) : lr;
-        } else {
-          t = lr;
-        }
-        const gtd = r(dot(flatGrad, d!));
-        if (gtd > r(-toleranceChange)) break;
-        let lsEvals = 0;
-        let optCond = false;
-        if (lineSearchFn === 'strong_wolfe') {
-          const xInit = this._params.map((p) => arena.own(p.clone()));
-          const evaluate: Evaluate = (step) => {
-            this._addGrad(step, d!);
-            const [, value] = evalLoss();
-            const g = this._gatherFlatGrad(arena);
-            tidy(() => this._params.forEach((p, i) => p.copy_(xInit[i])));
-            return [value, g];
-          };
-          let newGrad: Tensor;
-          [loss, newGrad, t, lsEvals] = strongWolfe(arena, evaluate, t, d!, loss, flatGrad, gtd, toleranceChange);
-          flatGrad = newGrad;
-          this._addGrad(t, d!);
-          optCond = maxAbs(flatGrad) <= r(toleranceGrad);
-          xInit.forEach((x) => arena.free(x));
-        } else {
-          this._addGrad(t, d!);
-          if (nIter !== maxIter) {
-            [, loss] = evalLoss();
-            arena.free(flatGrad);
-            flatGrad = this._gatherFlatGrad(arena);
+          const gtd = r(dot(flatGrad, d!));
+          if (gtd > r(-toleranceChange)) break;
+          let lsEvals = 0;
+          let optCond = false;
+          if (lineSearchFn === 'strong_wolfe') {
+            const xInit = this._params.map((p) => arena.own(p.clone()));
+            const evaluate: Evaluate = (step) => {
+              this._addGrad(step, d!);
+              const [, value] = evalLoss();
+              const g = this._gatherFlatGrad(arena);
+              tidy(() => this._params.forEach((p, i) => p.copy_(xInit[i])));
+              return [value, g];
+            };
+            let newGrad: Tensor;
+            [loss, newGrad, t, lsEvals] = strongWolfe(arena, evaluate, t, d!, loss, flatGrad, gtd, toleranceChange);
+            flatGrad = newGrad;
+            this._addGrad(t, d!);
             optCond = maxAbs(flatGrad) <= r(toleranceGrad);
-            lsEvals = 1;
+            xInit.forEach((x) => arena.free(x));
+          } else {
+            this._addGrad(t, d!);
+            if (nIter !== maxIter) {
+              [, loss] = evalLoss();
+              arena.free(flatGrad);
+              flatGrad = this._gatherFlatGrad(arena);
+              optCond = maxAbs(flatGrad) <= r(toleranceGrad);
+              lsEvals = 1;
+            }
           }
+          currentEvals += lsEvals;
+          state.func_evals += lsEvals;
+          // the stopping conditions
+          if (nIter === maxIter) break;
+          if (currentEvals >= maxEval) break;
+          if (optCond) break;
+          if (tidy(() => d!.mul(t).abs().max().item() as number) <= r(toleranceChange)) break;
+          if (Math.abs(loss - prevLoss) < toleranceChange) break;
         }
-        currentEvals += lsEvals;
-        state.func_evals += lsEvals;
-        // the stopping conditions
-        if (nIter === maxIter) break;
-        if (currentEvals >= maxEval) break;
-        if (optCond) break;
-        if (tidy(() => d!.mul(t).abs().max().item() as number) <= r(toleranceChange)) break;
-        if (Math.abs(loss - prevLoss) < toleranceChange) break;
+        Object.assign(state, {
+          d, t, old_dirs: oldDirs, old_stps: oldStps, ro, H_diag: hDiag, prev_flat_grad: prevFlatGrad, prev_loss: prevLoss,
+        });
+        const kept = [d, prevFlatGrad, ...oldDirs, ...oldStps].filter((x): x is Tensor => x !== null);
+        arena.release(kept);
+        for (const x of dropped) if (!kept.includes(x)) x.dispose();
+        return origLoss;
+      } catch (e) {
+        arena.release([]); // the state was not updated: what the step made goes
+        throw e;
       }
-      Object.assign(state, {
-        d, t, old_dirs: oldDirs, old_stps: oldStps, ro, H_diag: hDiag, prev_flat_grad: prevFlatGrad, prev_loss: prevLoss,
-      });
-      const kept = [d, prevFlatGrad, ...oldDirs, ...oldStps].filter((x): x is Tensor => x !== null);
-      arena.release(kept);
-      for (const x of dropped) if (!kept.includes(x)) x.dispose();
-      return origLoss;
     });
   }
 

@@ -90,7 +90,7 @@ function loadZip(zip: ZipArchive, host: (persistentLoad: (pid: unknown) => unkno
 
 function wrapLoadError(e: unknown): unknown {
   if (e instanceof RuntimeError && e.message.startsWith('load')) return e;
-  if (e instanceof RangeError && e.message.includes('out of memory')) return e;
+  if (e instanceof RuntimeError && e.message.startsWith('DefaultCPUAllocator')) return e; // out of memory
   const why = e instanceof Error ? e.message : String(e);
   return new RuntimeError(`load: corrupt file: ${why}`, { cause: e });
 }

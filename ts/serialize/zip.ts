@@ -7,6 +7,7 @@
 import { heapU8 } from '../wasm/heap.js';
 import { crc32, crc32InMemory } from '../kernels/memory.js';
 import { shown } from './errors.js';
+import { RuntimeError } from '../tensor/shape.js';
 
 /** A malformed archive (torch.load reports it as a corrupt file). */
 export class ZipError extends Error {
@@ -192,7 +193,7 @@ export function writeZip(entries: ZipInput[]): Uint8Array {
   });
   const cdSize = planned.reduce((n, p) => n + 46 + p.name.length, 0);
   if (offset + cdSize + 22 > 0xffffffff || entries.length > 0xfffe) {
-    throw new RangeError('save: the archive would exceed 4 GiB or 65534 entries (zip64 is not written)');
+    throw new RuntimeError('save: the archive would exceed 4 GiB or 65534 entries (zip64 is not written)');
   }
   const out = new Uint8Array(offset + cdSize + 22);
   const v = new DataView(out.buffer);

@@ -8,6 +8,30 @@ export function numelOf(shape: Shape): number {
   return n;
 }
 
+/** An integer as PyTorch prints it (exact where a double holds it, as int64 does). */
+const exactInt = (n: number): string => (Number.isInteger(n) ? BigInt(n).toString() : String(n));
+
+/**
+ * Bytes of a contiguous storage of `shape`: PyTorch's errors for a negative dim and for a
+ * size whose byte count overflows int64 (checked before anything is allocated).
+ */
+export function storageBytes(shape: Shape, itemsize: number): number {
+  let n = itemsize;
+  for (const d of shape) {
+    if (d < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
+    n *= d;
+  }
+  if (n >= 2 ** 63) throw new RuntimeError(`Storage size calculation overflowed with sizes=[${shape.map(exactInt).join(', ')}]`);
+  return n;
+}
+
+/** PyTorch's CPU allocator error, for an allocation wasm memory cannot serve. */
+export function outOfMemory(nbytes: number): RuntimeError {
+  return new RuntimeError(
+    `DefaultCPUAllocator: can't allocate memory: you tried to allocate ${exactInt(nbytes)} bytes. Error code 12 (Cannot allocate memory)`,
+  );
+}
+
 export function contiguousStrides(shape: Shape): number[] {
   const st = new Array<number>(shape.length);
   let s = 1;
@@ -82,6 +106,18 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
   let out: number[] = [];
   for (const s of shapes) out = broadcastPair(out, s);
   return out;
+}
+
+/** Throws PyTorch's error unless `shape` broadcasts to `target` (expand's rule, as copy_ checks it). */
+export function checkExpandable(shape: Shape, target: Shape): void {
+  const off = target.length - shape.length;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const s = shape[i];
+    const t = off + i >= 0 ? target[off + i] : 1;
+    if (s !== 1 && s !== t) {
+      throw new RuntimeError(`The size of tensor a (${t}) must match the size of tensor b (${s}) at non-singleton dimension ${Math.max(off + i, 0)}`);
+    }
+  }
 }
 
 /** Strides that view a tensor of (shape, strides) as the broadcast `target` shape. */

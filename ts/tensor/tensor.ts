@@ -3,7 +3,7 @@
 
 import { Storage, TypedStorage, stats } from './storage.js';
 import { DType } from './dtype.js';
-import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, Shape, ValueError, IndexError, RuntimeError } from './shape.js';
+import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, storageBytes, Shape, ValueError, IndexError, RuntimeError } from './shape.js';
 import { track } from './scope.js';
 import { readElement, writeElement, heapView, TypedArray } from './elements.js';
 import { formatTensor } from './print.js';
@@ -76,7 +76,7 @@ export class Tensor {
   /** @internal */
   get _s(): Storage {
     const s = this._h.s;
-    if (s === null) throw new Error('tensor: this tensor was disposed and can no longer be used');
+    if (s === null) throw new RuntimeError('tensor: this tensor was disposed and can no longer be used');
     return s;
   }
   set _s(s: Storage) {
@@ -96,7 +96,7 @@ export class Tensor {
 
   /** @internal A new contiguous, uninitialised tensor. */
   static _empty(shape: readonly number[], dtype: DType): Tensor {
-    const storage = new Storage(numelOf(shape) * dtype.itemsize);
+    const storage = new Storage(storageBytes(shape, dtype.itemsize));
     return new Tensor(storage, dtype, shape, contiguousStrides(shape), 0);
   }
 
@@ -112,7 +112,7 @@ export class Tensor {
 
   /** @internal Throws when the tensor was disposed. */
   _check(op = 'tensor', arg = 'self'): this {
-    if (this._disposed) throw new Error(`${op}(): argument '${arg}' is a tensor that was disposed`);
+    if (this._disposed) throw new RuntimeError(`${op}(): argument '${arg}' is a tensor that was disposed`);
     return this;
   }
 
@@ -289,7 +289,7 @@ export class Tensor {
    */
   asTypedArray(): TypedArray {
     this._check('asTypedArray');
-    if (!this.isContiguous()) throw new Error('asTypedArray(): the tensor must be contiguous; call .contiguous() first');
+    if (!this.isContiguous()) throw new RuntimeError('asTypedArray(): the tensor must be contiguous; call .contiguous() first');
     return liveView(this);
   }
 
@@ -382,6 +382,18 @@ function liveView(t: Tensor): TypedArray {
 
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
+}
+
+/** Python's name for a JS value's type, for error messages. */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (v instanceof Tensor) return 'Tensor';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return 'list';
+  return (v as object).constructor?.name ?? 'object';
 }
 
 export type { Shape };

@@ -11,13 +11,34 @@ use std::alloc::{alloc, dealloc, Layout};
 /// Every allocation is 16-byte aligned so SIMD loads of any dtype are aligned at offset 0.
 const ALIGN: usize = 16;
 
-/// Returns 0 when memory cannot grow.
+/// What must stay allocatable after every tensor allocation: the kernels' own buffers
+/// (GEMM packing, im2col, sort and linalg work space) come from the same heap and cannot
+/// fail gracefully (a failed Rust allocation aborts, which is a wasm trap). Refusing a
+/// tensor allocation that would leave less turns memory exhaustion into an error that
+/// the caller reports, while the kernels of ordinary sizes keep running.
+const KERNEL_HEADROOM: usize = 16 << 20;
+
+/// Returns 0 when memory cannot grow, or when the block would leave less than
+/// KERNEL_HEADROOM allocatable.
 #[no_mangle]
 pub extern "C" fn mem_alloc(nbytes: usize) -> usize {
     let size = nbytes.max(1);
-    match Layout::from_size_align(size, ALIGN) {
-        Ok(layout) => unsafe { alloc(layout) as usize },
-        Err(_) => 0,
+    let (Ok(layout), Ok(probe)) = (Layout::from_size_align(size, ALIGN), Layout::from_size_align(KERNEL_HEADROOM, ALIGN)) else {
+        return 0;
+    };
+    unsafe {
+        let p = alloc(layout);
+        if p.is_null() {
+            return 0;
+        }
+        // black_box: an unused allocation may otherwise be optimised away with its free
+        let q = std::hint::black_box(alloc(probe));
+        if q.is_null() {
+            dealloc(p, layout);
+            return 0;
+        }
+        dealloc(q, probe);
+        p as usize
     }
 }
 

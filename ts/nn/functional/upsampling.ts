@@ -8,7 +8,8 @@ import { adaptiveAvgPool1d, adaptiveAvgPool2d } from './pooling.js';
 import { functional } from '../../ops/composite.js';
 import type { OpFn } from '../../ops/types.js';
 
-const list = (v: unknown, n: number): unknown[] => (Array.isArray(v) ? v : new Array(n).fill(v));
+// n < 0 for an input of rank < 2: PyTorch's [v for _ in range(n)] is empty, and the rank check follows
+const list = (v: unknown, n: number): unknown[] => (Array.isArray(v) ? v : new Array(Math.max(0, n)).fill(v));
 const MODE_DIMS: Record<string, number> = { linear: 1, bilinear: 2, bicubic: 2, trilinear: 3 };
 
 function interpolateImpl(input: Tensor, size: unknown, scaleFactor: unknown, mode: string, alignCorners: boolean | null,
@@ -20,14 +21,14 @@ function interpolateImpl(input: Tensor, size: unknown, scaleFactor: unknown, mod
   let scales: number[] | null = null;
   if (size !== null) {
     outputSize = list(size, dim) as number[];
-    if (outputSize.length !== dim) {
+    if (Array.isArray(size) && outputSize.length !== dim) {
       throw new ValueError(
         `Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [${spatial.join(', ')}] and output size of [${outputSize.join(', ')}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`,
       );
     }
   } else if (scaleFactor !== null) {
     scales = (list(scaleFactor, dim) as number[]).map(Number);
-    if (scales.length !== dim) {
+    if (Array.isArray(scaleFactor) && scales.length !== dim) {
       throw new ValueError(
         `Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of [${spatial.join(', ')}] and scale_factor of shape [${scales.join(', ')}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`,
       );

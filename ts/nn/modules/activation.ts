@@ -9,13 +9,14 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
 import { AssertionError, RuntimeError } from '../../tensor/shape.js';
-import { empty, sigmoid, tanh } from '../../ops/all.js';
+import { sigmoid, tanh } from '../../ops/all.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyRepr } from '../module_repr.js';
 import { constant_ } from '../init.js';
 import * as F from '../functional/index.js';
-import { moduleArgs } from './args.js';
+import { moduleArgs, requireTensorInput } from './args.js';
+import { emptyParameter } from './factory.js';
 
 /**
  * A constructor's argument lists as Python accepts them: the positionals P in order,
@@ -340,7 +341,7 @@ export class PReLU extends Module<[Tensor], Tensor> {
     checkDevice('PReLU', a.device);
     this.numParameters = a.numParameters;
     this.init = a.init;
-    this.weight = new Parameter(empty([a.numParameters], { dtype: a.dtype }));
+    this.weight = emptyParameter([a.numParameters], a.dtype);
     this.resetParameters();
   }
   resetParameters(): void {
@@ -453,6 +454,7 @@ export class LogSoftmax extends Module<[Tensor], Tensor> {
 /** Softmax over the channels at every spatial position: dim -3 of a (C, H, W) or (N, C, H, W) input. */
 export class Softmax2d extends Module<[Tensor], Tensor> {
   override forward(input: Tensor): Tensor {
+    requireTensorInput(input, 'dim');
     if (input.ndim !== 3 && input.ndim !== 4) throw new AssertionError('Softmax2d requires a 3D or 4D tensor as input');
     return F.softmax(input, -3);
   }

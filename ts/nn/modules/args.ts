@@ -9,6 +9,13 @@
 //     a.inFeatures; a.bias; a.dtype ...
 
 import { bindArgs, isPlainObject, parseSignature, type Param } from '../../ops/signature.js';
+import { Tensor, pyTypeName } from '../../tensor/tensor.js';
+import { AttributeError } from '../../tensor/shape.js';
+
+/** What Python raises when a forward calls input.<attr>() on a non-tensor (PyTorch's modules do). */
+export function requireTensorInput(input: unknown, attr: string): asserts input is Tensor {
+  if (!(input instanceof Tensor)) throw new AttributeError(`'${pyTypeName(input)}' object has no attribute '${attr}'`);
+}
 
 const parsed = new Map<string, Param[]>();
 

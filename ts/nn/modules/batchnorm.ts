@@ -13,7 +13,7 @@ import { int64, type DType } from '../../tensor/dtype.js';
 import { ValueError } from '../../tensor/shape.js';
 import { ones, zeros } from '../../ops/all.js';
 import { noGrad } from '../../autograd/grad_mode.js';
-import { moduleArgs } from './args.js';
+import { moduleArgs, requireTensorInput } from './args.js';
 import { checkDevice, emptyParameter, type FactoryOptions } from './factory.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LoadStateDictContext } from '../state_dict.js';
@@ -120,6 +120,7 @@ abstract class BatchNormNd extends NormBase {
   }
 
   override forward(input: Tensor): Tensor {
+    requireTensorInput(input, 'dim');
     this.checkInputDim(input);
     const count = this.num_batches_tracked;
     const counting = this.training && this.trackRunningStats && count !== null;

@@ -76,6 +76,9 @@ export class ConvNd extends Module<any[], Tensor> {
 
   constructor(cls: string, n: number, transposed: boolean, args: unknown[]) {
     super();
+    if (!Array.isArray(args)) {
+      throw new TypeError('ConvNd is the base class of the convolutions (PyTorch\'s _ConvNd): construct nn.Conv1d/2d/3d or nn.ConvTranspose1d/2d/3d');
+    }
     const a = moduleArgs(cls, transposed ? convTSig(n) : convSig(n), args);
     checkDevice(cls, a.device);
     if (transposed && a.paddingMode !== 'zeros') throw new ValueError(`Only "zeros" padding mode is supported for ${cls}`);

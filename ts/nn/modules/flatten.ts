@@ -5,7 +5,7 @@ import { NotImplementedError } from '../../tensor/shape.js';
 import { pyTypeName } from '../../ops/signature.js';
 import { Module } from '../module.js';
 import { pyRepr } from '../module_repr.js';
-import { moduleArgs } from './args.js';
+import { moduleArgs, requireTensorInput } from './args.js';
 
 /**
  * Flattens dims start_dim..end_dim into one (all but the batch dim by default).
@@ -25,6 +25,7 @@ export class Flatten extends Module<[Tensor], Tensor> {
     this.endDim = a.endDim;
   }
   override forward(input: Tensor): Tensor {
+    requireTensorInput(input, 'flatten');
     return input.flatten(this.startDim, this.endDim);
   }
   override extraRepr(): string {
@@ -62,6 +63,7 @@ export class Unflatten extends Module<[Tensor], Tensor> {
     this.unflattenedSize = [...size];
   }
   override forward(input: Tensor): Tensor {
+    requireTensorInput(input, 'unflatten');
     return input.unflatten(this.dim, this.unflattenedSize);
   }
   override extraRepr(): string {

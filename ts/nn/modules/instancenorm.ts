@@ -3,8 +3,10 @@
 // eval mode); inputs without a batch dim are normalised as a batch of one.
 
 import { NormBase, type NormOptions } from './batchnorm.js';
+import { requireTensorInput } from './args.js';
 import * as F from '../functional/index.js';
 import { ValueError } from '../../tensor/shape.js';
+import { tidy } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { LoadStateDictContext } from '../state_dict.js';
@@ -22,8 +24,9 @@ abstract class InstanceNormNd extends NormBase {
   protected abstract get noBatchDim(): number;
 
   override forward(input: Tensor): Tensor {
+    requireTensorInput(input, 'dim');
     this.checkInputDim(input);
-    if (input.ndim === this.noBatchDim) return this.applyInstanceNorm(input.unsqueeze(0)).squeeze(0);
+    if (input.ndim === this.noBatchDim) return tidy(() => this.applyInstanceNorm(input.unsqueeze(0)).squeeze(0));
     return this.applyInstanceNorm(input);
   }
 

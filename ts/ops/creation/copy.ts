@@ -5,6 +5,7 @@ import { DType, toDType, float32, float64, int64, int32, int16, int8, uint8, boo
 import { RuntimeError, broadcastShapes, shapeEquals } from '../../tensor/shape.js';
 
 import { defineOp } from '../registry.js';
+import { functional, method } from '../composite.js';
 import { contiguousCopy, copyInto } from '../../tensor/copy.js';
 import { fill } from '../../kernels/memory.js';
 import type { OpMethod, OpAny } from '../types.js';
@@ -81,16 +82,14 @@ for (const [name, dt] of conversions) {
     return to.call(this, dt);
   };
 }
-proto.typeAs = function (this: Tensor, other: Tensor) {
-  return to.call(this, other.dtype);
-};
+proto.typeAs = method('type_as', 'Tensor other', (self: Tensor, other: Tensor) => to.call(self, other.dtype));
 /** x.type() gives PyTorch's type string; x.type(dtype) converts. */
 proto.type = function (this: Tensor, dtype?: unknown) {
   if (dtype === undefined) return `torch.${this.dtype.scalarName}Tensor`;
   return to.call(this, dtype);
 };
 proto.cpu = function (this: Tensor) {
-  return this;
+  return this._check('cpu');
 };
 
 /** self[...] = src (broadcast, cast). */
@@ -165,12 +164,9 @@ export const zero_ = defineOp({
 });
 
 /** A new tensor sharing storage, cut from the graph. */
-export function detach(t: Tensor): Tensor {
-  t._check('detach');
-  return t._view(t._shape, t._strides, t._offset);
-}
+export const detach = functional<(t: Tensor) => Tensor>('detach', 'Tensor input', (t: Tensor) => t._view(t._shape, t._strides, t._offset));
 proto.detach = function (this: Tensor) {
-  return detach(this);
+  return detach(this); // bound by functional(): the same checks
 };
 proto.detach_ = function (this: Tensor) {
   this._check('detach_');

@@ -8,6 +8,7 @@ import {
 import { checkShape, numelOf, RuntimeError, ValueError } from '../../tensor/shape.js';
 import { heapView, TypedArray, floatToHalf, floatToBf16 } from '../../tensor/elements.js';
 import { defineOp } from '../registry.js';
+import { method } from '../composite.js';
 import { fill, fillRange } from '../../kernels/memory.js';
 import { RANGE } from '../../kernels/codes.js';
 import { contiguousCopy } from '../../tensor/copy.js';
@@ -133,6 +134,7 @@ export function fromValues(shape: number[], flat: ArrayLike<Scalar>, dtype: DTyp
 export function tensor(data: NestedData | Tensor, options: FactoryOptions = {}): Tensor {
   const dtype = options.dtype ? toDType(options.dtype, 'tensor') : null;
   if (data instanceof Tensor) {
+    data._check('tensor', 'data'); // before the copy allocates
     const r = contiguousCopy(data, dtype ?? data.dtype);
     return finish(r, options.requiresGrad);
   }
@@ -250,18 +252,15 @@ export const fullLike = defineOp({
 
 /** New tensors with self's dtype: x.newZeros([2]), x.newOnes(...), x.newFull(...), x.newTensor(data). */
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
-proto.newZeros = function (this: Tensor, size: number[], o: FactoryOptions = {}) {
-  return filled(size, 0, o.dtype ? toDType(o.dtype) : this.dtype, !!o.requiresGrad);
-};
-proto.newOnes = function (this: Tensor, size: number[], o: FactoryOptions = {}) {
-  return filled(size, 1, o.dtype ? toDType(o.dtype) : this.dtype, !!o.requiresGrad);
-};
-proto.newFull = function (this: Tensor, size: number[], value: Scalar, o: FactoryOptions = {}) {
-  return filled(size, value, o.dtype ? toDType(o.dtype) : this.dtype, !!o.requiresGrad);
-};
-proto.newEmpty = function (this: Tensor, size: number[], o: FactoryOptions = {}) {
-  return finish(Tensor._empty(checkShape(size), o.dtype ? toDType(o.dtype) : this.dtype), o.requiresGrad);
-};
+type NewArgs = [DType | null, unknown, unknown, unknown, boolean];
+proto.newZeros = method('new_zeros', `int[] size, ${FACTORY_KW}`, (self: Tensor, size: number[], ...[dtype, , , , rg]: NewArgs) =>
+  filled(size, 0, dtype ?? self.dtype, rg));
+proto.newOnes = method('new_ones', `int[] size, ${FACTORY_KW}`, (self: Tensor, size: number[], ...[dtype, , , , rg]: NewArgs) =>
+  filled(size, 1, dtype ?? self.dtype, rg));
+proto.newFull = method('new_full', `int[] size, Scalar fill_value, ${FACTORY_KW}`, (self: Tensor, size: number[], value: Scalar, ...[dtype, , , , rg]: NewArgs) =>
+  filled(size, value, dtype ?? self.dtype, rg));
+proto.newEmpty = method('new_empty', `int[] size, ${FACTORY_KW}`, (self: Tensor, size: number[], ...[dtype, , , , rg]: NewArgs) =>
+  finish(Tensor._empty(checkShape(size), dtype ?? self.dtype), rg));
 proto.newTensor = function (this: Tensor, data: NestedData, o: FactoryOptions = {}) {
   return tensor(data, { ...o, dtype: o.dtype ?? this.dtype });
 };

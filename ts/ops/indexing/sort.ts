@@ -96,7 +96,8 @@ export const topk = defineOp({
     const x = atLeast1d(self);
     const d = normalizeDim(dim, x.ndim);
     if (k < 0 || k > x._shape[d]) throw new RuntimeError('selected index k out of range');
-    const [v, i] = sortLines(x, d, k, largest, true);
+    // a 0-dim self gives itself for k = 0 as for k = 1 (PyTorch), never an empty 0-dim view
+    const [v, i] = sortLines(x, d, self.ndim === 0 ? 1 : k, largest, true);
     return self.ndim === 0 ? valuesIndices(v!._view([], [], 0), i._view([], [], 0)) : valuesIndices(v!, i);
   },
   grad: { self: (g, c) => valueSelectingBackward(g, c.dim, c.result[1], c.meta.self.shape, true) },

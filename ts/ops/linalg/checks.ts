@@ -1,11 +1,13 @@
 // Argument checks shared by the torch.linalg functions, with PyTorch's messages
 // (aten/src/ATen/native/LinearAlgebraUtils.h).
 
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 
 /** `${api}: The input tensor A must have at least 2 dimensions.` */
 export function checkIsMatrix(A: Tensor, api: string, arg = 'A'): void {
+  if (!(A instanceof Tensor)) throw new TypeError(`${api}(): argument '${arg}' must be Tensor, not ${pyTypeName(A)}`);
+  A._check(api, arg);
   if (A.ndim < 2) throw new RuntimeError(`${api}: The input tensor ${arg} must have at least 2 dimensions.`);
 }
 

@@ -4,8 +4,9 @@
 // summing each contracted dim at the last operand that has it. No per-element work
 // happens here: the gradient comes from the ops used.
 
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../../tensor/tensor.js';
 import { RuntimeError, ValueError } from '../../tensor/shape.js';
+import { scoped } from '../../tensor/scope.js';
 import { bmm } from './matmul.js';
 
 const ELLIPSIS = 52;
@@ -85,8 +86,15 @@ function sumProductPair(left: Tensor, right: Tensor, sumDims: Set<number>): Tens
 function sublistEquation(args: unknown[]): [string, Tensor[]] {
   const ops: Tensor[] = [];
   const terms: string[] = [];
-  const term = (l: unknown): string =>
-    (l as unknown[]).map((x) => (x === '...' ? '...' : labelChar(Number(x)))).join('');
+  const term = (l: unknown): string => {
+    if (!Array.isArray(l)) throw new TypeError(`einsum(): a subscript list must be a list of ints, not ${pyTypeName(l)}`);
+    return l.map((x) => {
+      if (x === '...') return '...';
+      if (typeof x !== 'number' || !Number.isInteger(x)) throw new TypeError(`einsum(): subscripts must be ints or '...', not ${pyTypeName(x)}`);
+      if (x < 0 || x >= 52) throw new ValueError('einsum(): subscript in subscript list is not within the valid range [0, 52)');
+      return labelChar(x);
+    }).join('');
+  };
   let i = 0;
   for (; i + 1 < args.length; i += 2) {
     if (!(args[i] instanceof Tensor)) break;
@@ -103,6 +111,10 @@ function sublistEquation(args: unknown[]): [string, Tensor[]] {
  * as varargs or one array, or the sublist form.
  */
 export function einsum(equation: string | Tensor, ...rest: unknown[]): Tensor {
+  return scoped(() => einsumImpl(equation, rest)); // frees the permuted and summed temporaries
+}
+
+function einsumImpl(equation: string | Tensor, rest: unknown[]): Tensor {
   let eq: string;
   let operands: Tensor[];
   if (equation instanceof Tensor) [eq, operands] = sublistEquation([equation, ...rest]);

@@ -4,6 +4,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { int64, float64 } from '../../tensor/dtype.js';
 import { RuntimeError } from '../../tensor/shape.js';
+import { scoped } from '../../tensor/scope.js';
 import { defineOp } from '../registry.js';
 import { binary } from '../elementwise.js';
 import { BIN } from '../../kernels/codes.js';
@@ -106,7 +107,7 @@ function splitTolArgs(rest: unknown[], legacy: 'tol' | 'rcond'): { atol: Tol; rt
  * max(atol, rtol * largest); int64. matrixRank(A, tol?, hermitian?) or
  * matrixRank(A, { atol, rtol, hermitian }).
  */
-export const matrixRank: OpFn = (A: Tensor, ...rest: unknown[]) => {
+export const matrixRank: OpFn = (A: Tensor, ...rest: unknown[]) => scoped(() => {
   const { atol, rtol, hermitian } = splitTolArgs(rest, 'tol');
   checkIsMatrix(A, 'linalg.matrix_rank');
   checkFloating(A, 'linalg.matrix_rank');
@@ -114,7 +115,7 @@ export const matrixRank: OpFn = (A: Tensor, ...rest: unknown[]) => {
   if (S._shape[S.ndim - 1] === 0) return S.gt(0).sum(-1);
   const tol = tolerance(A, S.amax(-1, true), atol, rtol);
   return S.gt(tol).sum(-1).to(int64);
-};
+});
 
 /** PyTorch's pinv_backward. */
 function pinvGrad(g: Tensor, P: Tensor, A: Tensor): Tensor {

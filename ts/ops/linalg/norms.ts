@@ -4,6 +4,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { DType } from '../../tensor/dtype.js';
 import { normalizeDim, RuntimeError } from '../../tensor/shape.js';
+import { scoped } from '../../tensor/scope.js';
 import { defineOp } from '../registry.js';
 import { reduceWith, expandReduced } from '../reduce/reduce.js';
 import { reducedDims } from '../../kernels/reduce.js';
@@ -86,7 +87,7 @@ export function matrixNorm(A: Tensor, ...rest: unknown[]): Tensor {
   const dim = normalizeDimArg(o.dim ?? [-2, -1]);
   const keepdim = Boolean(o.keepdim ?? false);
   const dtype = (o.dtype ?? null) as DType | null;
-  return matrixNormImpl(A, ord, dim, keepdim, dtype);
+  return scoped(() => matrixNormImpl(A, ord, dim, keepdim, dtype));
 }
 
 function matrixNormImpl(A: Tensor, ord: number | string, dim: number[], keepdim: boolean, dtype: DType | null): Tensor {
@@ -141,9 +142,8 @@ export function norm(A: Tensor, ...rest: unknown[]): Tensor {
   } else if (ord !== null && A.ndim !== 1 && A.ndim !== 2) {
     throw new RuntimeError(`linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got ${A.ndim}D.`);
   }
-  if (typeof ord === 'string') return matrixNormImpl(A, ord, dim ?? [0, 1], keepdim, dtype);
-  if (ord !== null && ((dim !== null && dim.length === 2) || (dim === null && A.ndim === 2))) {
-    return matrixNormImpl(A, ord, dim ?? [0, 1], keepdim, dtype);
+  if (typeof ord === 'string' || (ord !== null && ((dim !== null && dim.length === 2) || (dim === null && A.ndim === 2)))) {
+    return scoped(() => matrixNormImpl(A, ord, dim ?? [0, 1], keepdim, dtype));
   }
   return vectorNorm(A, ord ?? 2, dim, keepdim, { dtype });
 }

@@ -4,6 +4,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
+import { functional, method } from '../composite.js';
 import { checkIsMatrix, checkFloating, namedTuple } from './checks.js';
 import { qrKernel, QrMode } from '../../kernels/linalg_decomp.js';
 import { solveTriangular } from './solve.js';
@@ -78,11 +79,6 @@ const qrOp: OpAny = defineOp({
 export const qr: OpAny = (...args: unknown[]) => namedTuple(['Q', 'R'], qrOp(...args) as Tensor[]);
 
 /** Deprecated torch.qr(input, some=True): reduced, or complete when some=false. */
-export const torchQr: OpAny = (self: Tensor, some: boolean | { some?: boolean } = true) => {
-  const s = typeof some === 'object' ? some.some ?? true : some;
-  return namedTuple(['Q', 'R'], qrOp(self, s ? 'reduced' : 'complete') as Tensor[]);
-};
-
-(Tensor.prototype as unknown as Record<string, unknown>).qr = function (this: Tensor, some?: boolean | { some?: boolean }) {
-  return torchQr(this, some);
-};
+const legacyQr = (self: Tensor, some: boolean): Tensor[] => namedTuple(['Q', 'R'], qrOp(self, some ? 'reduced' : 'complete') as Tensor[]);
+export const torchQr: OpAny = functional('qr', 'Tensor input, bool some=True', legacyQr);
+(Tensor.prototype as unknown as Record<string, unknown>).qr = method('qr', 'bool some=True', legacyQr);

@@ -2,6 +2,8 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
+import { scoped } from '../../tensor/scope.js';
+import { functional, method } from '../composite.js';
 import { defineOp } from '../registry.js';
 import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { checkIsMatrix, checkFloating, namedTuple } from './checks.js';
@@ -100,7 +102,7 @@ const svdvalsOp: OpAny = defineOp({
 export const svdvals: OpAny = (A: Tensor, ...rest: unknown[]) => {
   if (A instanceof Tensor && A.requiresGrad && isGradEnabled() && !rest.some((r) => r && typeof r === 'object' && 'out' in (r as object))) {
     checkIsMatrix(A, 'linalg.svdvals');
-    return svd(A, false)[1];
+    return scoped(() => svd(A, false)[1]); // U and Vh are freed (the graph keeps what it saved)
   }
   return svdvalsOp(A, ...rest);
 };
@@ -109,15 +111,7 @@ export const svdvals: OpAny = (A: Tensor, ...rest: unknown[]) => {
  * Legacy torch.svd: (U, S, V) with A = U diag(S) V^T (V, not Vh); some=false gives
  * square U and V. Without compute_uv, U and V are zero-filled (m x m and n x n).
  */
-export const torchSvd: OpAny = (self: Tensor, ...rest: unknown[]) => {
-  let some = true;
-  let computeUv = true;
-  const opts = rest.length && rest[rest.length - 1] !== null && typeof rest[rest.length - 1] === 'object' ? (rest.pop() as Record<string, unknown>) : {};
-  if (rest.length > 0) some = rest[0] as boolean;
-  if (rest.length > 1) computeUv = rest[1] as boolean;
-  if (opts.some !== undefined) some = opts.some as boolean;
-  if ((opts.computeUv ?? opts.compute_uv) !== undefined) computeUv = (opts.computeUv ?? opts.compute_uv) as boolean;
-  if (!(self instanceof Tensor)) throw new TypeError(`svd(): argument 'input' (position 1) must be Tensor`);
+function legacySvd(self: Tensor, some: boolean, computeUv: boolean): Tensor[] {
   if (self.ndim < 2) {
     throw new RuntimeError(`linalg.svd: input should have at least 2 dimensions, but has ${self.ndim} dimensions instead`);
   }
@@ -131,8 +125,8 @@ export const torchSvd: OpAny = (self: Tensor, ...rest: unknown[]) => {
   const U = zeros([...batch, m, m], { dtype: self.dtype });
   const V = zeros([...batch, n, n], { dtype: self.dtype });
   return namedTuple(['U', 'S', 'V'], [U, S, V]);
-};
+}
 
-(Tensor.prototype as unknown as Record<string, unknown>).svd = function (this: Tensor, ...rest: unknown[]) {
-  return torchSvd(this, ...rest);
-};
+const LEGACY_SIG = 'bool some=True, bool compute_uv=True';
+export const torchSvd: OpAny = functional('svd', `Tensor input, ${LEGACY_SIG}`, legacySvd);
+(Tensor.prototype as unknown as Record<string, unknown>).svd = method('svd', LEGACY_SIG, legacySvd);

@@ -10,6 +10,9 @@ import type { TorchOps } from '../signatures.js';
 function contractedDims(a: Tensor, dims: unknown): [number[], number[]] {
   if (dims instanceof Tensor) dims = dims.numel() === 1 ? Number(dims.item()) : dims.tolist();
   if (typeof dims === 'number') {
+    if (!Number.isInteger(dims)) {
+      throw new RuntimeError(`tensordot expects dims to be int or Tuple[List[int], List[int]] or List[List[int]] containing two lists, but got dims=${Number.isNaN(dims) ? 'nan' : dims}`);
+    }
     if (dims < 0) throw new RuntimeError(`tensordot expects dims >= 0, but got dims=${dims}`);
     if (dims > a.ndim) throw new RuntimeError(`tensordot expects dims < ndim_a or ndim_b, but got dims=${dims}`);
     return [[...Array(dims).keys()].map((i) => i - dims), [...Array(dims).keys()]];

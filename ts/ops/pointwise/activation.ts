@@ -7,6 +7,7 @@
 import { Tensor, Scalar } from '../../tensor/tensor.js';
 import { RuntimeError } from '../../tensor/shape.js';
 import { defineOp, GradCtx } from '../registry.js';
+import { functional } from '../composite.js';
 import { unary } from '../elementwise.js';
 import { UN } from '../../kernels/codes.js';
 import { requireFloat } from './common.js';
@@ -271,7 +272,9 @@ export const softshrink = activation({
 });
 
 // torch.relu_ and friends: the in-place forms as functions
-export const relu_ = (self: Tensor): Tensor => self.relu_();
-export const selu_ = (self: Tensor): Tensor => (self as any).elu_(SELU_ALPHA, SELU_SCALE);
-export const celu_ = (self: Tensor, ...args: unknown[]): Tensor => (self as any).celu_(...args);
-export const threshold_ = (self: Tensor, ...args: unknown[]): Tensor => (self as any).threshold_(...args);
+export const relu_ = functional<(self: Tensor) => Tensor>('relu_', 'Tensor input', (self: Tensor) => self.relu_());
+export const selu_ = functional<(self: Tensor) => Tensor>('selu_', 'Tensor input', (self: Tensor) => (self as any).elu_(SELU_ALPHA, SELU_SCALE));
+export const celu_ = functional<(self: Tensor, ...args: unknown[]) => Tensor>('celu_', 'Tensor input, Scalar alpha=1.0', (self: Tensor, alpha: Scalar) =>
+  (self as any).celu_(alpha));
+export const threshold_ = functional<(self: Tensor, ...args: unknown[]) => Tensor>('threshold_', 'Tensor input, Scalar threshold, Scalar value',
+  (self: Tensor, threshold: Scalar, value: Scalar) => (self as any).threshold_(threshold, value));

@@ -8,6 +8,7 @@ import { RuntimeError } from '../../tensor/shape.js';
 import { tidy } from '../../tensor/scope.js';
 import { typeMetaName } from './common.js';
 import { defineOp } from '../registry.js';
+import { functional, method } from '../composite.js';
 import { compare, predicate } from '../elementwise.js';
 import { CMP, PRED } from '../../kernels/codes.js';
 import type { Operand } from '../../kernels/elementwise.js';
@@ -98,24 +99,22 @@ export const isclose = defineOp({
   },
 });
 
+const ALLCLOSE_SIG = 'Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False';
+const closeAll = (self: Tensor, other: Tensor, rtol: number, atol: number, equalNan: boolean): boolean =>
+  tidy(() => countFalse((isclose as OpAny)(self, other, rtol, atol, equalNan)) === 0);
+
 /** Whether every element of self is close to other's (see isclose). */
-export function allclose(self: Tensor, other: Tensor, ...rest: unknown[]): boolean {
-  return tidy(() => countFalse((isclose as OpAny)(self, other, ...rest)) === 0);
-}
+export const allclose = functional<(self: Tensor, other: Tensor, ...rest: unknown[]) => boolean>('allclose', `Tensor self, ${ALLCLOSE_SIG}`, closeAll);
 
 /** Same shape and the same values (NaN is never equal). */
-export function equal(self: Tensor, other: Tensor): boolean {
-  self._check('equal');
-  other._check('equal', 'other');
+export const equal = functional<(self: Tensor, other: Tensor) => boolean>('equal', 'Tensor self, Tensor other', sameValues);
+
+function sameValues(self: Tensor, other: Tensor): boolean {
   if (self.dtype !== other.dtype) {
     throw new RuntimeError(`Expected object of scalar type ${typeMetaName(self.dtype)} but got scalar type ${typeMetaName(other.dtype)} for argument 'other'`);
   }
   if (self.ndim !== other.ndim || self.shape.some((s, i) => s !== other.shape[i])) return false;
   return tidy(() => countFalse(self.eq(other)) === 0);
 }
-proto.allclose = function (this: Tensor, other: Tensor, ...rest: unknown[]) {
-  return allclose(this, other, ...rest);
-};
-proto.equal = function (this: Tensor, other: Tensor) {
-  return equal(this, other);
-};
+proto.allclose = method('allclose', ALLCLOSE_SIG, closeAll);
+proto.equal = method('equal', 'Tensor other', sameValues);

@@ -6,6 +6,7 @@ import {
   normalizeDim, normalizeDims, viewStrides, inferSize, numelOf, RuntimeError, IndexError, contiguousStrides, checkShape,
 } from '../../tensor/shape.js';
 import { defineOp } from '../registry.js';
+import { method } from '../composite.js';
 import { fill } from '../../kernels/memory.js';
 import { copyInto } from '../../tensor/copy.js';
 import type { OpMethod, OpAny, OpFn } from '../types.js';
@@ -169,6 +170,7 @@ export const expand = defineOp({
       const j = i - off;
       const cur = j >= 0 ? self._shape[j] : 1;
       let want = size[i];
+      if (want < -1) throw new RuntimeError('numel: integer multiplication overflow'); // PyTorch 1.13's words for a negative size
       if (want === -1) {
         if (j < 0) throw new RuntimeError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
         want = cur;
@@ -198,6 +200,7 @@ const sliceOp = defineOp({
   sig: 'Tensor self, int dim=0, int? start=None, int? end=None, int step=1',
   view: true,
   forward: (self: Tensor, dim: number, start: number | null, end: number | null, step: number) => {
+    if (self.ndim === 0) throw new IndexError('slice() cannot be applied to a 0-dim tensor.');
     const d = normalizeDim(dim, self.ndim);
     if (step <= 0) throw new RuntimeError('slice step must be positive');
     const [s, len] = sliceRange(self._shape[d], start, end, step);
@@ -298,6 +301,9 @@ export const selectBackward = defineOp({
     const z = Tensor._empty(sizes, g.dtype);
     fill(z, 0);
     const d = normalizeDim(dim, sizes.length);
+    if (index < -sizes[d] || index >= sizes[d]) {
+      throw new IndexError(`select(): index ${index} out of range for tensor of size [${sizes.join(', ')}] at dimension ${d}`);
+    }
     const i = index < 0 ? index + sizes[d] : index;
     const region = z._view(sizes.filter((_, k) => k !== d), z._strides.filter((_, k) => k !== d), i * z._strides[d]);
     copyInto(region, g);
@@ -490,6 +496,7 @@ export const unfold = defineOp({
     const n = self.ndim === 0 ? 1 : self._shape[d];
     if (size > n) throw new RuntimeError(`maximum size for tensor at dimension ${d} is ${n} but size is ${size}`);
     if (step <= 0) throw new RuntimeError(`step is ${step} but must be > 0`);
+    if (size < 0) throw new RuntimeError(`size is ${size} but must be >= 0`);
     const shape = [...self._shape];
     const st = [...self._strides];
     const count = Math.floor((n - size) / step) + 1;
@@ -532,15 +539,9 @@ Object.defineProperty(proto, 'mT', {
 });
 Object.defineProperty(proto, 'H', { get(this: Tensor) { return (this as any).T; } });
 Object.defineProperty(proto, 'mH', { get(this: Tensor) { return (this as any).mT; } });
-proto.viewAs = function (this: Tensor, other: Tensor) {
-  return view(this, other._shape as number[]);
-};
-proto.reshapeAs = function (this: Tensor, other: Tensor) {
-  return reshape(this, other._shape as number[]);
-};
-proto.expandAs = function (this: Tensor, other: Tensor) {
-  return expand(this, other._shape as number[]);
-};
+proto.viewAs = method('view_as', 'Tensor other', (self: Tensor, other: Tensor) => view(self, other._shape as number[]));
+proto.reshapeAs = method('reshape_as', 'Tensor other', (self: Tensor, other: Tensor) => reshape(self, other._shape as number[]));
+proto.expandAs = method('expand_as', 'Tensor other', (self: Tensor, other: Tensor) => expand(self, other._shape as number[]));
 // In-place view changes (metadata only).
 proto.t_ = function (this: Tensor) {
   return setLayout(this, t(this));

@@ -2,6 +2,7 @@
 // ChainedScheduler (all of them every step, their factors multiplying).
 
 import { ValueError, IndexError } from '../../tensor/shape.js';
+import { pyTypeName } from '../../tensor/tensor.js';
 import type { Optimizer } from '../optimizer.js';
 import { bindOptions } from '../options.js';
 import { LRScheduler, attributesDict, updateAttributes } from './scheduler.js';
@@ -34,6 +35,8 @@ export class SequentialLR extends LRScheduler {
   constructor(optimizer: Optimizer, schedulers: LRScheduler[], milestones: number[], ...args: unknown[]) {
     super();
     const o = bindOptions('SequentialLR', 'int last_epoch=-1, bool verbose=False', args);
+    // Python's len() of what is not a list
+    for (const v of [schedulers, milestones]) if (!Array.isArray(v)) throw new TypeError(`object of type '${pyTypeName(v)}' has no len()`);
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) {
         throw new ValueError(

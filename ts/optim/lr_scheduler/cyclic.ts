@@ -35,8 +35,8 @@ export class CyclicLR extends LRScheduler {
     checkOptimizer(optimizer);
     this.optimizer = optimizer;
     const baseLrs = perGroup('base_lr', optimizer, o.baseLr as number | number[]);
+    this.maxLrs = perGroup('max_lr', optimizer, o.maxLr as number | number[]); // checked before the groups change
     if (o.lastEpoch === -1) baseLrs.forEach((lr, i) => (optimizer.paramGroups[i].lr = lr));
-    this.maxLrs = perGroup('max_lr', optimizer, o.maxLr as number | number[]);
     const up = o.stepSizeUp as number;
     const down = (o.stepSizeDown as number | null) ?? up;
     this.totalSize = up + down;
@@ -52,9 +52,9 @@ export class CyclicLR extends LRScheduler {
     if (this.cycleMomentum) {
       if (!('momentum' in optimizer.defaults)) throw new ValueError('optimizer must support momentum with `cycle_momentum` option enabled');
       const baseMomentums = perGroup('base_momentum', optimizer, o.baseMomentum as number | number[]);
+      this.maxMomentums = perGroup('max_momentum', optimizer, o.maxMomentum as number | number[]);
       if (o.lastEpoch === -1) baseMomentums.forEach((m, i) => (optimizer.paramGroups[i].momentum = m));
       this.baseMomentums = optimizer.paramGroups.map((g) => g.momentum as number);
-      this.maxMomentums = perGroup('max_momentum', optimizer, o.maxMomentum as number | number[]);
     }
     this._init(optimizer, o.lastEpoch, o.verbose);
     this.baseLrs = baseLrs;

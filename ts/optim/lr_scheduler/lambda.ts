@@ -2,6 +2,7 @@
 // and MultiplicativeLR (lr *= f(epoch)).
 
 import { ValueError } from '../../tensor/shape.js';
+import { pyTypeName } from '../../tensor/tensor.js';
 import type { Optimizer } from '../optimizer.js';
 import { bindOptions } from '../options.js';
 import { LRScheduler, attributesDict, updateAttributes } from './scheduler.js';
@@ -11,9 +12,11 @@ export type LrLambda = (epoch: number) => number;
 /** One function per parameter group: a list of that length, or one function for all. */
 function lambdasFor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[]): LrLambda[] {
   const n = optimizer.paramGroups.length;
-  if (!Array.isArray(lrLambda)) return new Array(n).fill(lrLambda);
-  if (lrLambda.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
-  return [...lrLambda];
+  const fns = Array.isArray(lrLambda) ? [...lrLambda] : new Array(n).fill(lrLambda);
+  if (fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
+  // PyTorch calls them in the constructor's first step: a non-function fails there, with Python's words
+  for (const f of fns) if (typeof f !== 'function') throw new TypeError(`'${pyTypeName(f)}' object is not callable`);
+  return fns;
 }
 
 /** Functions are not state: the state_dict holds None in their place, as PyTorch's does for plain functions. */

@@ -74,6 +74,12 @@ export class OneCycleLR extends LRScheduler {
     }
     this.annealStrategy = o.annealStrategy;
     const maxLrs = perGroup('max_lr', optimizer, o.maxLr as number | number[]);
+    // every argument is checked before the groups change
+    if (o.cycleMomentum && !('momentum' in optimizer.defaults) && !('betas' in optimizer.defaults)) {
+      throw new ValueError('optimizer must support momentum with `cycle_momentum` option enabled');
+    }
+    const maxMomentums = o.cycleMomentum ? perGroup('max_momentum', optimizer, o.maxMomentum as number | number[]) : [];
+    const baseMomentums = o.cycleMomentum ? perGroup('base_momentum', optimizer, o.baseMomentum as number | number[]) : [];
     if (o.lastEpoch === -1) {
       optimizer.paramGroups.forEach((group, i) => {
         group.initialLr = maxLrs[i] / o.divFactor;
@@ -83,12 +89,7 @@ export class OneCycleLR extends LRScheduler {
     }
     this.cycleMomentum = o.cycleMomentum;
     if (this.cycleMomentum) {
-      if (!('momentum' in optimizer.defaults) && !('betas' in optimizer.defaults)) {
-        throw new ValueError('optimizer must support momentum with `cycle_momentum` option enabled');
-      }
       this.useBeta1 = 'betas' in optimizer.defaults;
-      const maxMomentums = perGroup('max_momentum', optimizer, o.maxMomentum as number | number[]);
-      const baseMomentums = perGroup('base_momentum', optimizer, o.baseMomentum as number | number[]);
       if (o.lastEpoch === -1) {
         optimizer.paramGroups.forEach((group, i) => {
           if (this.useBeta1) group.betas = [maxMomentums[i], ...(group.betas as number[]).slice(1)];

@@ -212,11 +212,15 @@ function countSteps(optimizer: Optimizer): void {
 }
 
 /** One value per parameter group: a list of that length, or one value repeated. */
-export function perGroup<T>(name: string, optimizer: Optimizer, value: T | T[]): T[] {
+export function perGroup(name: string, optimizer: Optimizer, value: number | number[]): number[] {
   const n = optimizer.paramGroups.length;
+  const num = (v: unknown): number => {
+    if (typeof v === 'number' || typeof v === 'bigint') return Number(v);
+    throw new TypeError(`${name} must be a float or a list of floats, not ${pyTypeName(v)}`);
+  };
   if (Array.isArray(value)) {
     if (value.length !== n) throw new ValueError(`expected ${n} values for ${name}, got ${value.length}`);
-    return [...value];
+    return value.map(num);
   }
-  return new Array(n).fill(value);
+  return new Array(n).fill(num(value));
 }
