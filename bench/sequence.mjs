@@ -67,8 +67,12 @@ function lstmRow(ctx) {
       },
       'tfjs-wasm': tfImpl(ctx, 'wasm', (tf, tfl) => {
         const layers = needLayers(tfl);
-        // tfjs' recurrent activation defaults to hard sigmoid; PyTorch's gates use the sigmoid
-        const lstm = (extra) => layers.layers.lstm({ units: LSTM_H, returnSequences: true, recurrentActivation: 'sigmoid', ...extra });
+        // tfjs' recurrent activation defaults to hard sigmoid; PyTorch's gates use the sigmoid.
+        // Zero initialisers: the weights are set from ours next (and the default orthogonal
+        // one calls Tensor methods that only the @tensorflow/tfjs umbrella package installs)
+        const lstm = (extra) => layers.layers.lstm({
+          units: LSTM_H, returnSequences: true, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...extra,
+        });
         const model = layers.sequential({ layers: [lstm({ inputShape: [T, LSTM_IN] }), lstm({})] });
         model.layers.forEach((layer, k) => {
           const ws = lstmWeightsForTf(ctx.torch, k).map(([data, shape]) => tf.tensor(data, shape));
@@ -77,7 +81,7 @@ function lstmRow(ctx) {
         });
         // tfjs is batch-major: [batch, time, features]
         const x = tf.tidy(() => tf.transpose(tf.tensor(values(T * BATCH * LSTM_IN, 1), [T, BATCH, LSTM_IN]), [1, 0, 2]));
-        const last = tf.tidy(() => model.predict(x).slice([0, T - 1, 0], [1, 1, 8]).dataSync());
+        const last = tf.tidy(() => tf.slice(model.predict(x), [0, T - 1, 0], [1, 1, 8]).dataSync());
         addNote(w, `tfjs-wasm output[-1, 0, :8] vs PyTorch's: ${within(maxAbsDiff(last, TORCH_LSTM_LAST), OUT_TOL)}`);
         return () => tf.tidy(() => void model.predict(x).dataSync());
       }),
