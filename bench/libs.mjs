@@ -1,7 +1,8 @@
 // The libraries under comparison, each set up once per process: our runtime (dist/),
 // TensorFlow.js with its WebAssembly backend (XNNPACK, one thread in Node) and its
-// plain-JS CPU backend, and onnxruntime-web (wasm, one thread) with the ONNX graphs of
-// ../shared/bench/models (or $BENCH_MODELS).
+// plain-JS CPU backend (with tfjs-layers for the Module rows), and onnxruntime-web
+// (wasm, one thread) with the ONNX graphs of bench/models (exported by
+// bench/export_onnx.py) and ../shared/bench/models (or $BENCH_MODELS).
 
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
@@ -12,6 +13,8 @@ import os from 'node:os';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', 'package.json'));
 export const MODELS_DIR = process.env.BENCH_MODELS ?? join(here, '..', '..', 'shared', 'bench', 'models');
+/** The graphs bench/export_onnx.py writes (committed). */
+const OWN_MODELS_DIR = join(here, 'models');
 
 export async function loadOurs() {
   return import('../dist/index.js');
@@ -33,7 +36,8 @@ async function registerTfjsGradients() {
 }
 
 /** tfjs-core with a backend made current: 'wasm' or 'cpu'. Tensors belong to the backend
- * that was current when they were made, so callers switch with use(). */
+ * that was current when they were made, so callers switch with use(). `layers` is
+ * @tensorflow/tfjs-layers (tf.layers, tf.sequential), or null when it is not installed. */
 export async function loadTfjs() {
   const tf = await import('@tensorflow/tfjs-core');
   await registerTfjsGradients();
@@ -43,7 +47,12 @@ export async function loadTfjs() {
   // silence tfjs' "hi there" banner and platform warnings
   const [log, warn] = [console.log, console.warn];
   console.log = console.warn = () => {};
+  let layers = null;
   try {
+    layers = await import('@tensorflow/tfjs-layers').catch((e) => {
+      if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+      return null;
+    });
     await tf.setBackend('wasm');
     await tf.ready();
     await tf.setBackend('cpu');
@@ -53,6 +62,7 @@ export async function loadTfjs() {
   }
   return {
     tf,
+    layers,
     async use(name) {
       if (tf.getBackend() !== name) await tf.setBackend(name);
     },
@@ -66,8 +76,8 @@ export async function loadOrt() {
   return {
     ort,
     async session(file) {
-      const path = join(MODELS_DIR, file);
-      if (!existsSync(path)) return null;
+      const path = [join(OWN_MODELS_DIR, file), join(MODELS_DIR, file)].find((p) => existsSync(p));
+      if (!path) return null;
       return ort.InferenceSession.create(readFileSync(path), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     },
   };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? new URL('./results.json', import.meta.url);
 const r = JSON.parse(readFileSync(file, 'utf8'));
-const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web'];
+const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web', 'pytorch-native'];
 const fmt = (v, unit) => (v === null || v === undefined ? '-' : unit === 'ms' ? v.toFixed(3) : v.toFixed(2));
 const ratio = (w, p) => {
   const v = w.peers?.[p];
@@ -18,5 +18,5 @@ console.log(`|---|---|---|${PEERS.map(() => '---').join('|')}|`);
 for (const w of r.workloads) {
   console.log(`| ${w.name} | ${w.unit} | ${fmt(w.ours, w.unit)} | ${PEERS.map((p) => `${fmt(w.peers?.[p], w.unit)}${ratio(w, p)}`).join(' | ')} |`);
 }
-const notes = r.workloads.filter((w) => w.note).map((w) => `- ${w.name}: ${w.note}`);
+const notes = [...(r.notes ?? []).map((n) => `- ${n}`), ...r.workloads.filter((w) => w.note).map((w) => `- ${w.name}: ${w.note}`)];
 if (notes.length) console.log(`\n${notes.join('\n')}`);

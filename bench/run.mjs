@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // npm run bench: our runtime against tfjs-backend-wasm, tfjs-backend-cpu and
 // onnxruntime-web in one process, interleaved rounds (every library runs each workload
-// once per round), medians. Prints a table and writes bench/results.json.
+// once per round), medians. Then PyTorch 1.13 native on one thread for the rows that
+// have a PyTorch twin (bench/pytorch_native.py, a separate process run after ours).
+// Prints a table and writes bench/results.json.
 //
 // Environment:
 //   BENCH_FILTER=<regex>   only workloads whose name matches
@@ -10,6 +12,8 @@
 //   BENCH_RELAXED=0        skip the relaxed-SIMD rows (a child process with
 //                          --experimental-wasm-relaxed-simd running our relaxed build)
 //   BENCH_OUT=<file>       results file (default bench/results.json)
+//   BENCH_PYTHON=<path>    the python with torch for the pytorch-native column
+//                          (default /usr/bin/python3; BENCH_PYTHON=none skips it)
 // Flag --only-ours: run just our runtime (the relaxed child uses it with --json).
 
 import os from 'node:os';
@@ -30,6 +34,9 @@ const RELAXED_SET = new RegExp(process.env.BENCH_RELAXED_FILTER ?? '^(simd_peak$
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const sampleMs = Number(process.env.BENCH_SAMPLE_MS ?? 200);
 const LIBS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web'];
+/** The table's peer columns: the libraries measured here, then PyTorch native. */
+const PEERS = [...LIBS.slice(1), 'pytorch-native'];
+const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 
 /** Mean ms per run over repeated runs lasting at least `ms` (at least one run). */
@@ -59,7 +66,7 @@ const median = (xs) => {
 function toUnit(w, msPerRun) {
   if (w.unit === 'GFLOP/s') return w.work / (msPerRun * 1e6);
   if (w.unit === 'us') return (msPerRun * 1000) / (w.opsPerRun ?? 1);
-  return msPerRun;
+  return msPerRun / (w.opsPerRun ?? 1);
 }
 
 async function measure() {
@@ -116,6 +123,26 @@ async function measure() {
   });
 }
 
+/**
+ * PyTorch's native figures (bench/pytorch_native.py) put into the rows it has, in the
+ * pytorch-native column; returns a note when they were skipped.
+ */
+function addNativeFigures(rows) {
+  if (python === 'none') return 'pytorch-native: skipped (BENCH_PYTHON=none)';
+  const names = rows.map((r) => r.name);
+  const r = spawnSync(python, [join(here, 'pytorch_native.py'), `^(${names.join('|')})$`], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_ROUNDS: String(rounds), BENCH_SAMPLE_MS: String(sampleMs) },
+  });
+  if (r.error || r.status !== 0) return `pytorch-native: skipped (${r.error?.message ?? `${python} exited with status ${r.status}`})`;
+  const out = JSON.parse(r.stdout);
+  if (out.skipped) return `pytorch-native: skipped (${out.skipped})`;
+  for (const row of rows) {
+    if (row.name in out.rows) row.peers['pytorch-native'] = out.rows[row.name];
+    if (row.name in out.errors) (row.peer_errors ??= {})['pytorch-native'] = out.errors[row.name];
+  }
+  return null;
+}
+
 /** Rows of our relaxed-SIMD build, measured in a child process with the V8 flag. */
 function relaxedRows() {
   const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--expose-gc', fileURLToPath(import.meta.url), '--only-ours', '--json'], {
@@ -142,8 +169,8 @@ function ratio(row, peer) {
   return `${r.toFixed(2)}x`;
 }
 
-function printTable(rows) {
-  const peers = LIBS.slice(1);
+function printTable(rows, notes) {
+  const peers = PEERS;
   const head = ['workload', 'unit', 'ours', ...peers.flatMap((p) => [p, 'ratio'])];
   const lines = rows.map((r) => [r.name, r.unit, fmt(r.ours, r.unit), ...peers.flatMap((p) => [fmt(r.peers[p], r.unit), ratio(r, p)])]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -151,6 +178,7 @@ function printTable(rows) {
   console.log(line(head));
   for (const l of lines) console.log(line(l));
   console.log('ratio = how many times better ours is than that peer (higher GFLOP/s, or lower ms/us)');
+  for (const n of notes) console.log(n);
   for (const r of rows) {
     if (r.note) console.log(`${r.name}: ${r.note}`);
     if (r.ours_error) console.log(`${r.name} (ours): ${r.ours_error}`);
@@ -165,6 +193,12 @@ if (jsonOut) {
   const { torch } = { torch: await loadOurs() };
   process.stdout.write(JSON.stringify({ relaxed: torch.relaxedSimdSupported(), rows }));
 } else {
+  const notes = [];
+  if (!onlyOurs) {
+    log('pytorch-native');
+    const skipped = addNativeFigures(rows);
+    if (skipped) notes.push(skipped);
+  }
   if (!onlyOurs && process.env.BENCH_RELAXED !== '0') rows.push(...relaxedRows());
   const cpu = os.cpus();
   const results = {
@@ -176,7 +210,8 @@ if (jsonOut) {
     seconds: Math.round((Date.now() - t0) / 1000),
     workloads: rows,
   };
-  printTable(rows);
+  if (notes.length) results.notes = notes;
+  printTable(rows, notes);
   const out = process.env.BENCH_OUT ?? join(here, 'results.json');
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${out} (${results.seconds} s, load average ${load0.toFixed(1)} -> ${results.machine.loadavg_end.toFixed(1)})`);

@@ -2,52 +2,11 @@
 // { before?, run } (run may return a promise); the driver times run() repeatedly.
 // Inputs are made once in setup; results are disposed inside run, so memory stays flat.
 
-import { loadResnet18, resnet18LogitsError } from './resnet18.mjs';
+import { ours, prod, values, tfBoth, ortImpl, pick } from './helpers.mjs';
 import { peakKernel } from './peak.mjs';
-
-/** Reproducible uniform values in [-1, 1). */
-export function values(n, seed = 1) {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-const prod = (shape) => shape.reduce((a, b) => a * b, 1);
-
-/** Our tensor of `shape` with values(seed). */
-const ours = (torch, shape, seed = 1) => torch.fromArray(values(prod(shape), seed), shape);
-
-/** A tfjs impl on backend `name` ('wasm' | 'cpu'): setup(tf) returns run. */
-const tfImpl = (ctx, name, setup) => async () => {
-  await ctx.tfjs.use(name);
-  const run = setup(ctx.tfjs.tf);
-  return { before: () => ctx.tfjs.use(name), run };
-};
-const tfBoth = (ctx, setup) => ({ 'tfjs-wasm': tfImpl(ctx, 'wasm', setup), 'tfjs-cpu': tfImpl(ctx, 'cpu', setup) });
-
-/** An onnxruntime-web impl of `model` with inputs {name: [shape, seed]}. */
-const ortImpl = (ctx, model, inputs) => async () => {
-  const s = await ctx.ort.session(model);
-  if (!s) throw new Error(`model ${model} not found`);
-  const feeds = {};
-  for (const [name, [shape, seed]] of Object.entries(inputs)) feeds[name] = new ctx.ort.ort.Tensor('float32', values(prod(shape), seed), shape);
-  return { run: () => s.run(feeds) };
-};
-
-/** The first function among candidates (names under torch.nn.functional or torch). */
-export function pick(torch, ...names) {
-  for (const n of names) {
-    const f = torch.nn?.functional?.[n] ?? torch[n];
-    if (typeof f === 'function') return f;
-  }
-  return null;
-}
+import { mlpWorkloads } from './mlp.mjs';
+import { resnetWorkloads } from './resnet18.mjs';
+import { sequenceWorkloads } from './sequence.mjs';
 
 function sgemm(ctx, n) {
   return {
@@ -119,25 +78,6 @@ function convFwdBwd(ctx) {
       },
     },
   };
-}
-
-function resnet(ctx) {
-  const w = {
-    name: 'resnet18_forward', unit: 'ms', higherIsBetter: false,
-    impls: {
-      ours: async () => {
-        const { torch } = ctx;
-        const sd = loadResnet18(torch);
-        const err = resnet18LogitsError(torch, sd);
-        w.note = `our logits vs PyTorch's resnet18_logits.bin: max |diff| ${err.toExponential(2)} (${err <= 1e-3 ? 'within' : 'NOT within'} 1e-3)`;
-        w.logits_max_abs_diff = err;
-        const x = ours(torch, [1, 3, 224, 224], 1);
-        return { run: () => torch.noGrad(() => void torch.models.resnetForward(sd, x).dispose()) };
-      },
-      'onnxruntime-web': ortImpl(ctx, 'resnet18.onnx', { input: [[1, 3, 224, 224], 1] }),
-    },
-  };
-  return w;
 }
 
 function add2x2(ctx, grad) {
@@ -224,69 +164,6 @@ function softmax(ctx) {
   };
 }
 
-/**
- * One SGD step of a 784-256-10 MLP on a batch of 64: forward, loss, backward, update.
- * ReLU and cross-entropy when our build has them, else identity / MSE (the peer runs
- * the same variant; the row's note says which).
- */
-function mlp(ctx) {
-  const { torch } = ctx;
-  const [B, I, H, O] = [64, 784, 256, 10];
-  const lr = 0.01;
-  const labels = Array.from({ length: B }, (_, i) => (i * 7) % O);
-  const onehot = new Float32Array(B * O);
-  labels.forEach((l, i) => (onehot[i * O + l] = 1));
-  return {
-    name: 'mlp_train_step', unit: 'ms', higherIsBetter: false,
-    note: 'linear-relu-linear, softmax cross-entropy (ours: -log_softmax(out).gather(labels).mean()), SGD',
-    impls: {
-      ours: async () => {
-        const F = torch.nn.functional;
-        const ps = [ours(torch, [H, I], 1).mul(0.05), ours(torch, [H], 2).mul(0.05), ours(torch, [O, H], 3).mul(0.1), ours(torch, [O], 4).mul(0.1)];
-        for (const p of ps) p.requiresGrad = true;
-        const x = ours(torch, [B, I], 5);
-        const y = torch.tensor(labels).unsqueeze(1);
-        return {
-          run: () => {
-            torch.tidy(() => {
-              const out = F.linear(F.relu(F.linear(x, ps[0], ps[1])), ps[2], ps[3]);
-              F.logSoftmax(out, 1).gather(1, y).mean().neg().backward();
-              torch.noGrad(() => {
-                for (const p of ps) p.sub_(p.grad, { alpha: lr });
-              });
-            });
-            for (const p of ps) {
-              p.grad.dispose();
-              p.grad = null;
-            }
-          },
-        };
-      },
-      'tfjs-wasm': tfImpl(ctx, 'wasm', (tf) => mlpTf(tf, onehot, [B, I, H, O], lr)),
-      'tfjs-cpu': tfImpl(ctx, 'cpu', (tf) => mlpTf(tf, onehot, [B, I, H, O], lr)),
-    },
-  };
-}
-
-function mlpTf(tf, onehot, [B, I, H, O], lr) {
-  const v = (shape, seed, scale) => tf.variable(tf.mul(tf.tensor(values(prod(shape), seed), shape), scale));
-  // tfjs weights are [in, out]
-  const w1 = v([I, H], 1, 0.05);
-  const b1 = v([H], 2, 0.05);
-  const w2 = v([H, O], 3, 0.1);
-  const b2 = v([O], 4, 0.1);
-  const x = tf.tensor2d(values(B * I, 5), [B, I]);
-  const y = tf.tensor2d(onehot, [B, O]);
-  const opt = tf.train.sgd(lr);
-  return () => {
-    const loss = opt.minimize(() => {
-      const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-      return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(h, w2), b2));
-    }, true);
-    loss.dispose();
-  };
-}
-
 /** The f32x4 multiply-add ceiling (bench/peak.mjs): context for the GFLOP/s rows. */
 function simdPeak() {
   const iterations = 100_000;
@@ -308,7 +185,7 @@ export function allWorkloads(ctx) {
   return [
     simdPeak(),
     sgemm(ctx, 128), sgemm(ctx, 256), sgemm(ctx, 512), sgemm(ctx, 1024),
-    conv(ctx), convFwdBwd(ctx), resnet(ctx), add2x2(ctx, false), add2x2(ctx, true),
-    add1m(ctx), mlp(ctx), softmax(ctx), sum1m(ctx),
+    conv(ctx), convFwdBwd(ctx), ...resnetWorkloads(ctx), add2x2(ctx, false), add2x2(ctx, true),
+    add1m(ctx), ...mlpWorkloads(ctx), softmax(ctx), sum1m(ctx), ...sequenceWorkloads(ctx),
   ];
 }
