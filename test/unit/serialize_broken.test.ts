@@ -28,7 +28,9 @@ function expectRejected(file: Uint8Array, message: RegExp | string, load: (b: Ui
   const after = torch.memory();
   expect(after.bytesInUse).toBe(before.bytesInUse);
   expect(after.liveTensors).toBe(before.liveTensors);
-  expect(after.wasmBytes - before.wasmBytes).toBeLessThanOrEqual(1 << 20);
+  // bounded allocation: at most 1 MiB, plus the 16 MiB the allocator keeps free for the
+  // kernels whenever memory grows (mem_alloc's KERNEL_HEADROOM)
+  expect(after.wasmBytes - before.wasmBytes).toBeLessThanOrEqual((1 << 20) + (16 << 20));
   expect(ms).toBeLessThan(2000);
 }
 
