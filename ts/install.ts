@@ -12,6 +12,7 @@ import { binary } from './ops/elementwise.js';
 import { BIN } from './kernels/codes.js';
 import { sumToShape } from './ops/reduce/reduce.js';
 import { toDtype } from './ops/creation/copy.js';
+import { installDevtoolsFormatter } from './tensor/devtools.js';
 
 installGraphOps({
   add: (a: Tensor, b: Tensor) => add(a, b),
@@ -22,3 +23,6 @@ installGraphOps({
   sumToShape,
   cast: (g, dtype) => (g.dtype === dtype ? g : toDtype(g, { dtype })),
 });
+
+// console.log(t) in browser devtools prints PyTorch's str() (tensor/devtools.ts)
+installDevtoolsFormatter();

@@ -279,3 +279,16 @@ describe('setPrintoptions / getPrintoptions', () => {
     expect(torch.getPrintoptions().precision).toBe(4);
   });
 });
+
+describe('browser devtools', () => {
+  it("console.log(t) in devtools shows PyTorch's str() through a custom formatter", () => {
+    const formatters = (globalThis as { devtoolsFormatters?: { header(v: unknown): unknown; hasBody(v: unknown): boolean }[] }).devtoolsFormatters ?? [];
+    const t = torch.tensor([[1.5, 2], [3, 4]]);
+    const headers = formatters.map((f) => f.header(t)).filter((h) => h !== null);
+    expect(headers).toEqual([['span', { style: 'font-family: monospace; white-space: pre' }, String(t)]]);
+    expect(String(t)).toBe('tensor([[1.5000, 2.0000],\n        [3.0000, 4.0000]])');
+    expect(formatters.every((f) => f.header({ shape: [2] }) === null && f.header(null) === null)).toBe(true);
+    expect(formatters.some((f) => f.hasBody(t))).toBe(false);
+    t.dispose();
+  });
+});
