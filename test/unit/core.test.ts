@@ -64,3 +64,29 @@ describe('graph memory', () => {
     expectClose(x.grad!, [Math.exp(0.5) * 1.5, Math.exp(1.5) * 2.5]);
   });
 });
+
+describe('fromArray', () => {
+  it('copies every typed array kind into its dtype, values and shape intact', () => {
+    expectNoLeak(() => {
+      const cases: [ArrayLike<number | bigint> & { length: number }, string][] = [
+        [new Float32Array([1.5, -2, 3e38, Number.NaN]), 'float32'],
+        [new Float64Array([1e-300, -0, 2.5, Infinity]), 'float64'],
+        [new Int32Array([-2147483648, 2147483647, 0, 5]), 'int32'],
+        [new Int16Array([-32768, 32767, 1, -1]), 'int16'],
+        [new Int8Array([-128, 127, 3, -3]), 'int8'],
+        [new Uint8Array([0, 255, 128, 7]), 'uint8'],
+        [new BigInt64Array([-(2n ** 63n), 2n ** 63n - 1n, 0n, 9n]), 'int64'],
+      ];
+      for (const [array, dtype] of cases) {
+        const t = torch.fromArray(array as never, [2, 2]);
+        expect(t.dtype.name).toBe(dtype);
+        expect(t.shape).toEqual([2, 2]);
+        expect(Array.from(t.toTypedArray() as ArrayLike<number>)).toEqual(Array.from(array as ArrayLike<number>));
+        t.dispose();
+      }
+      const empty = torch.fromArray(new Uint8Array(0), [0, 3]);
+      expect(empty.shape).toEqual([0, 3]);
+      empty.dispose();
+    });
+  });
+});

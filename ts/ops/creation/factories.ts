@@ -165,6 +165,14 @@ export function fromArray(array: TypedArray, shape?: number[]): Tensor {
   if (numelOf(size) !== array.length) {
     throw new RuntimeError(`fromArray(): shape [${size.join(', ')}] is invalid for an array of ${array.length} elements`);
   }
+  // the heap view of the tensor's dtype has the array's own type: one block copy
+  const t = Tensor._empty(size, dt);
+  const view = array.length > 0 ? heapView(dt, t._ptr, array.length) : null;
+  if (view && view.constructor === array.constructor) {
+    (view as Uint8Array).set(array as Uint8Array);
+    return t;
+  }
+  t.dispose();
   return fromValues(size, array as ArrayLike<Scalar>, dt);
 }
 
