@@ -94,7 +94,11 @@ describe('BatchNorm', () => {
     expect(r).toEqual({ missingKeys: [], unexpectedKeys: [] });
     expect(bn.num_batches_tracked!.item()).toBe(0);
     const net = new nn.Sequential(new nn.BatchNorm1d(2));
-    net.loadStateDict({ '0.weight': torch.ones(2), '0.bias': torch.zeros(2), '0.running_mean': torch.zeros(2), '0.running_var': torch.ones(2) });
+    const old = { '0.weight': torch.ones(2), '0.bias': torch.zeros(2), '0.running_mean': torch.zeros(2), '0.running_var': torch.ones(2) };
+    const before = torch.memory();
+    net.loadStateDict(old);
+    expect(torch.memory().bytesInUse).toBe(before.bytesInUse); // the zero it loads is freed with the load
+    expect(net[0].num_batches_tracked!.item()).toBe(0);
     expect(() => new nn.BatchNorm2d(3).loadStateDict({ weight: torch.ones(4) })).toThrow(
       'Error(s) in loading state_dict for BatchNorm2d:\n\tMissing key(s) in state_dict: "bias", "running_mean", "running_var". \n\tsize mismatch for weight: copying a param with shape torch.Size([4]) from checkpoint, the shape in current model is torch.Size([3]).',
     );

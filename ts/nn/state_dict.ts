@@ -37,6 +37,8 @@ export class LoadStateDictContext {
   readonly unexpectedKeys: string[] = [];
   readonly errors: string[] = [];
   readonly copies: [Tensor, Tensor][] = [];
+  /** Tensors a module made for this load (freed when it ends). */
+  readonly temporaries: Tensor[] = [];
   constructor(readonly stateDict: Map<string, unknown>) {}
 
   /**
@@ -96,7 +98,15 @@ export function loadStateDictInto(
     m._loadFromStateDict(ctx, prefix);
     for (const [name, child] of m._modules) if (child !== null) walk(child, `${prefix}${name}.`);
   };
-  walk(root, '');
+  try {
+    walk(root, '');
+    return applyPlan(root, ctx, strict);
+  } finally {
+    for (const t of ctx.temporaries) t.dispose();
+  }
+}
+
+function applyPlan(root: Module, ctx: LoadStateDictContext, strict: boolean): IncompatibleKeys {
   const errors = [...ctx.errors];
   if (strict) {
     if (ctx.unexpectedKeys.length > 0) {

@@ -25,9 +25,6 @@ export interface NormOptions extends FactoryOptions {
   trackRunningStats?: boolean;
 }
 
-/** The num_batches_tracked a state_dict without one loads (shared, never written to). */
-let zeroCount: Tensor | null = null;
-
 /** PyTorch's _NormBase: weight/bias (affine), running_mean/running_var/num_batches_tracked (track_running_stats). */
 export abstract class NormBase extends Module<[Tensor], Tensor> {
   declare numFeatures: number;
@@ -103,8 +100,9 @@ export abstract class NormBase extends Module<[Tensor], Tensor> {
   override _loadFromStateDict(ctx: LoadStateDictContext, prefix: string): void {
     const key = `${prefix}num_batches_tracked`;
     if (this.trackRunningStats && !ctx.stateDict.has(key)) {
-      zeroCount ??= keep(zeros([], { dtype: int64 }));
-      ctx.stateDict.set(key, zeroCount);
+      const zero = zeros([], { dtype: int64 });
+      ctx.temporaries.push(zero);
+      ctx.stateDict.set(key, zero);
     }
     super._loadFromStateDict(ctx, prefix);
   }
