@@ -88,7 +88,7 @@ if (build.code === 0) {
   rmSync(report, { force: true });
   const vitest = await run(join(root, 'node_modules', '.bin', 'vitest'), [
     'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
-  ], {}, 10);
+  ], {}, 15);
   let passed = 0;
   let failed = 0;
   if (existsSync(report)) {

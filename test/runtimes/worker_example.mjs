@@ -12,10 +12,10 @@ import * as torch from '../../dist/index.js';
 import { preprocess, classify, moduleFootprint } from '../../examples/imagenet.mjs';
 import { syntheticImage } from '../imagenet/images.mjs';
 import { report } from './smoke.mjs';
+import { workerdBin } from './workerd_bin.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const exampleConfig = join(root, 'examples', 'worker', 'config.capnp');
-const workerdBin = join(root, 'node_modules', '.bin', 'workerd');
 const REQUESTS = 200;
 const IN_FLIGHT = 4;
 const DEADLINE_MS = 30_000;

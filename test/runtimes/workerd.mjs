@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { report } from './smoke.mjs';
 import { readTinyGpt } from './generation.mjs';
 import * as tinyGpt from '../../examples/tiny_gpt_model.mjs';
+import { workerdBin } from './workerd_bin.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
-const workerdBin = join(root, 'node_modules', '.bin', 'workerd');
 
 function freePort() {
   return new Promise((resolve, reject) => {
