@@ -1,0 +1,211 @@
+// Fail-safe state: an op that throws leaves its inputs, the autograd graph, optimizer
+// state, module parameters and gradients as they were. Each case snapshots the bytes of
+// every tensor involved (copied out to typed arrays), their shapes and version counters,
+// runs the failing call, checks PyTorch's error, and compares. Families: in-place ops,
+// indexing writes, loadStateDict, optimizer steps, backward, zeroGrad and the gradient
+// clipping utilities.
+import { describe, it, expect } from 'vitest';
+import { torch } from '../helpers.js';
+
+type T = torch.Tensor;
+const f32 = (x: unknown): T => torch.tensor(x as number[], { dtype: torch.float32 });
+const i64 = (x: unknown): T => torch.tensor(x as number[], { dtype: torch.int64 });
+
+interface Snapshot {
+  bytes: number[];
+  shape: number[];
+  dtype: string;
+  version: number;
+}
+
+/** A copy of everything observable about t: its bytes, shape, dtype and version counter. */
+function snap(t: T): Snapshot {
+  const a = t.toTypedArray();
+  return { bytes: [...new Uint8Array(a.buffer, a.byteOffset, a.byteLength)], shape: [...t.shape], dtype: t.dtype.name, version: t._version };
+}
+
+/** Snapshots of tensors, gradients (null when absent) and plain values in a nested structure. */
+function snapAll(x: unknown): unknown {
+  if (x instanceof torch.Tensor) return { tensor: snap(x), grad: x.grad === null ? null : snap(x.grad), gradFn: x.gradFn?.name ?? null };
+  if (x instanceof Map) return [...x].map(([k, v]) => [snapAll(k), snapAll(v)]);
+  if (Array.isArray(x)) return x.map(snapAll);
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, snapAll(v)]));
+  return x;
+}
+
+/**
+ * Runs fn (in a tidy, which frees the arguments it makes), which must throw `error` (a class)
+ * with `message`, and checks that `state` is unchanged and nothing leaked.
+ */
+function failsCleanly(state: unknown, fn: () => unknown, error: abstract new (...a: never[]) => Error, message: string | RegExp): void {
+  const before = snapAll(state);
+  const mem = torch.memory();
+  let thrown: unknown = null;
+  try {
+    torch.tidy(() => {
+      fn();
+    });
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown, 'the call must throw').toBeInstanceOf(error);
+  if (typeof message === 'string') expect((thrown as Error).message).toBe(message);
+  else expect((thrown as Error).message).toMatch(message);
+  expect(snapAll(state)).toEqual(before);
+  expect(torch.memory().bytesInUse).toBe(mem.bytesInUse);
+  expect(torch.memory().liveTensors).toBe(mem.liveTensors);
+}
+
+const { RuntimeError, IndexError } = torch;
+
+describe('in-place ops that throw write nothing', () => {
+  it('add_ with a broadcast error, or a result larger than self', () => {
+    const a = torch.arange(6, { dtype: torch.float32 }).view(2, 3);
+    failsCleanly([a], () => a.add_(torch.ones(4)), RuntimeError, 'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1');
+    const b = f32([1, 2, 3]);
+    failsCleanly([b], () => b.add_(torch.ones(2, 3)), RuntimeError, "output with shape [3] doesn't match the broadcast shape [2, 3]");
+    const c = torch.arange(4, { dtype: torch.float32 }).view(2, 2).t(); // a non-contiguous self
+    failsCleanly([c], () => c.sub_(torch.ones(3)), RuntimeError, 'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1');
+  });
+
+  it('mul_ of an int tensor by a float tensor or scalar: the dtype error comes before any write', () => {
+    const a = torch.arange(6);
+    failsCleanly([a], () => a.mul_(f32([0.5])), RuntimeError, "result type Float can't be cast to the desired output type Long");
+    failsCleanly([a], () => a.mul_(0.5), RuntimeError, "result type Float can't be cast to the desired output type Long");
+    failsCleanly([a], () => a.div_(2), RuntimeError, "result type Float can't be cast to the desired output type Long");
+    failsCleanly([a], () => a.add_(i64([1, 1, 1, 1, 1, 1]), { alpha: 0.5 }), RuntimeError, 'For integral input tensors, argument alpha must not be a floating point number.');
+  });
+
+  it('copy_ with a shape that does not broadcast', () => {
+    const a = torch.zeros(2, 3);
+    const src = torch.ones(3, 2);
+    failsCleanly([a, src], () => a.copy_(src), RuntimeError, 'The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1');
+  });
+
+  it('clamp_: float bounds on an int tensor, a bound that does not broadcast, no bound', () => {
+    const a = torch.arange(6);
+    failsCleanly([a], () => a.clamp_(0.5, 3.5), RuntimeError, "result type Float can't be cast to the desired inplace output type Long");
+    const b = torch.arange(6, { dtype: torch.float32 });
+    failsCleanly([b], () => b.clamp_(torch.ones(4)), RuntimeError, 'The size of tensor a (6) must match the size of tensor b (4) at non-singleton dimension 0');
+    failsCleanly([b], () => b.clamp_(), RuntimeError, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  });
+
+  it('integer division by zero in the last element writes nothing', () => {
+    const a = torch.arange(4);
+    const d = i64([1, 1, 1, 0]);
+    failsCleanly([a, d], () => a.floorDivide_(d), RuntimeError, 'ZeroDivisionError');
+    failsCleanly([a, d], () => a.remainder_(d), RuntimeError, 'ZeroDivisionError');
+  });
+
+  it('in place on a leaf that requires grad (and on its view): refused, graph and values untouched', () => {
+    const w = torch.ones(3, { requiresGrad: true });
+    const msg = 'a leaf Variable that requires grad is being used in an in-place operation.';
+    for (const op of [
+      (t: T) => t.add_(1),
+      (t: T) => t.mul_(2),
+      (t: T) => t.zero_(),
+      (t: T) => t.fill_(2),
+      (t: T) => t.copy_(torch.zeros(3)),
+      (t: T) => t.clamp_(0, 0.5),
+      (t: T) => t.relu_(),
+      (t: T) => t.uniform_(),
+      (t: T) => t.indexPut_([i64([0])], f32(5)),
+    ]) {
+      failsCleanly([w], () => op(w), RuntimeError, msg);
+    }
+    expect(w.isLeaf).toBe(true);
+    expect(w.gradFn).toBe(null);
+    failsCleanly([w], () => w.narrow(0, 0, 2).add_(1), RuntimeError, 'a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  });
+
+  it('a failed in-place op on a non-leaf leaves its grad_fn, and backward still gives the right gradient', () => {
+    const x = f32([1, 2, 3]).requiresGrad_();
+    const y = x.mul(2);
+    const fn = y.gradFn;
+    failsCleanly([x, y], () => y.add_(torch.ones(2)), RuntimeError, 'The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0');
+    expect(y.gradFn).toBe(fn);
+    y.mul(y).sum().backward();
+    expect(x.grad!.tolist()).toEqual([8, 16, 24]); // d/dx (2x)^2 = 8x
+  });
+});
+
+describe('indexing writes that throw write nothing', () => {
+  it('indexPut_ with an out-of-range index in the middle of the index list', () => {
+    const a = torch.arange(5, { dtype: torch.float32 });
+    for (const accumulate of [false, true]) {
+      failsCleanly([a], () => a.indexPut_([i64([0, 1, 7, 2])], f32(9), accumulate), IndexError, 'index 7 is out of bounds for dimension 0 with size 5');
+      failsCleanly([a], () => a.indexPut_([i64([0, 1, -9, 2])], f32([1, 2, 3, 4]), accumulate), IndexError, 'index -9 is out of bounds for dimension 0 with size 5');
+    }
+    const m = torch.zeros(3, 3);
+    failsCleanly([m], () => m.indexPut_([i64([0, 1, 2]), i64([0, 5, 1])], f32(1)), IndexError, 'index 5 is out of bounds for dimension 1 with size 3');
+    failsCleanly([m], () => m.indexPut_([i64([0, 1, 2]), i64([0, 1, -5])], f32(1), true), IndexError, 'index -5 is out of bounds for dimension 1 with size 3');
+    failsCleanly([m], () => m.indexPut_([i64([0, 1, 2])], f32([1, 2])), RuntimeError, 'shape mismatch: value tensor of shape [2] cannot be broadcast to indexing result of shape [3, 3]');
+  });
+
+  it('scatter_ / scatterAdd_ with a bad index late in the index tensor', () => {
+    const a = torch.arange(12, { dtype: torch.float32 }).view(3, 4);
+    const idx = i64([[0, 1, 2, 3], [3, 2, 1, 9]]);
+    const src = torch.ones(2, 4);
+    failsCleanly([a, idx, src], () => a.scatter_(1, idx, src), RuntimeError, 'index 9 is out of bounds for dimension 1 with size 4');
+    failsCleanly([a], () => a.scatter_(1, idx, 5), RuntimeError, 'index 9 is out of bounds for dimension 1 with size 4');
+    failsCleanly([a], () => a.scatter_(1, idx, src, { reduce: 'add' }), RuntimeError, 'index 9 is out of bounds for dimension 1 with size 4');
+    failsCleanly([a], () => a.scatterAdd_(1, idx, src), RuntimeError, 'index 9 is out of bounds for dimension 1 with size 4');
+    failsCleanly([a], () => a.scatterAdd_(0, i64([[0, 1, 2, -4]]), src), RuntimeError, 'index -4 is out of bounds for dimension 0 with size 3');
+  });
+
+  it('indexAdd_ / indexCopy_ / indexFill_ with a bad index last', () => {
+    const a = torch.arange(10, { dtype: torch.float32 }).view(5, 2);
+    const idx = i64([0, 1, 2, 3, 8]);
+    const src = torch.ones(5, 2);
+    failsCleanly([a, src], () => a.indexAdd_(0, idx, src), IndexError, 'index out of range in self');
+    failsCleanly([a], () => a.indexAdd_(0, i64([4, 3, 2, 1, -8]), src), IndexError, 'index out of range in self');
+    failsCleanly([a], () => a.indexCopy_(0, idx, src), IndexError, 'index 8 is out of bounds for dimension 0 with size 5');
+    failsCleanly([a], () => a.indexFill_(0, idx, 3), IndexError, 'index 8 is out of bounds for dimension 0 with size 5');
+  });
+
+  it('maskedScatter_ with too short a source, maskedFill_ with a mask that does not broadcast', () => {
+    const a = torch.zeros(5);
+    failsCleanly([a], () => a.maskedScatter_(torch.ones(5, { dtype: torch.bool }), torch.ones(4)), RuntimeError, 'Number of elements of source < number of ones in mask');
+    const b = torch.zeros(5, 2);
+    failsCleanly([b], () => b.maskedFill_(torch.tensor([true, false, true]), 3), RuntimeError, 'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1');
+  });
+});
+
+describe('loadStateDict with one bad entry loads nothing', () => {
+  function model(): torch.nn.Sequential {
+    torch.manualSeed(0);
+    return new torch.nn.Sequential(new torch.nn.Linear(3, 4), new torch.nn.BatchNorm1d(4), new torch.nn.Linear(4, 2));
+  }
+  /** A full state_dict of new values, with `bad` applied last. */
+  function shifted(m: torch.nn.Sequential, bad: (sd: Map<string, unknown>) => void): Map<string, unknown> {
+    const sd = new Map<string, unknown>(Object.entries(m.stateDict()).map(([k, v]) => [k, v.add(1)]));
+    bad(sd);
+    return sd;
+  }
+  for (const strict of [true, false]) {
+    it(`a wrong shape among many keys (strict: ${strict})`, () => {
+      const m = model();
+      const sd = shifted(m, (s) => s.set('2.weight', torch.ones(3, 3)));
+      failsCleanly(
+        [m.parameters(), m.buffers()],
+        () => m.loadStateDict(sd, { strict }),
+        RuntimeError,
+        'Error(s) in loading state_dict for Sequential:\n\tsize mismatch for 2.weight: copying a param with shape torch.Size([3, 3]) from checkpoint, the shape in current model is torch.Size([2, 4]).',
+      );
+    });
+    it(`a value that is not a tensor among many keys (strict: ${strict})`, () => {
+      const m = model();
+      const sd = shifted(m, (s) => s.set('1.running_var', [1, 2, 3, 4]));
+      failsCleanly([m.parameters(), m.buffers()], () => m.loadStateDict(sd, { strict }), RuntimeError, /While copying the parameter named "1.running_var", expected torch.Tensor/);
+    });
+  }
+  it('a missing key under strict loads nothing; the same dict loads without strict', () => {
+    const m = model();
+    const sd = shifted(m, (s) => s.delete('0.bias'));
+    failsCleanly([m.parameters(), m.buffers()], () => m.loadStateDict(sd), RuntimeError, 'Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: "0.bias". ');
+    const bias = snap((m.at(0) as torch.nn.Linear).bias!);
+    expect(String(m.loadStateDict(sd, { strict: false }))).toBe("_IncompatibleKeys(missing_keys=['0.bias'], unexpected_keys=[])");
+    expect(snap((m.at(0) as torch.nn.Linear).bias!)).toEqual(bias);
+    expect((m.at(2) as torch.nn.Linear).weight.tolist()).toEqual((sd.get('2.weight') as T).tolist());
+  });
+});
