@@ -209,3 +209,19 @@ describe('loadStateDict with one bad entry loads nothing', () => {
     expect((m.at(2) as torch.nn.Linear).weight.tolist()).toEqual((sd.get('2.weight') as T).tolist());
   });
 });
+
+describe('.grad assignment', () => {
+  it('a gradient of another dtype or size cannot be assigned (PyTorch checks .grad on assignment)', () => {
+    const p = torch.ones(2, 2, { requiresGrad: true });
+    p.grad = f32([[1, 2], [3, 4]]);
+    failsCleanly([p], () => (p.grad = torch.ones(2, 2, { dtype: torch.float64 })), RuntimeError, 'assigned grad has data of a different type');
+    failsCleanly([p], () => (p.grad = torch.ones(3)), RuntimeError, 'assigned grad has data of a different size');
+    failsCleanly([p], () => (p.grad = torch.ones(2, 2, { dtype: torch.int64 })), RuntimeError, 'assigned grad has data of a different type');
+    failsCleanly([p], () => (p.grad = p), RuntimeError, "can't assign Variable as its own grad");
+    failsCleanly([p], () => ((p as { grad: unknown }).grad = 5), TypeError, 'assigned grad expected to be a Tensor or None but got grad of type number');
+    const q = torch.ones(2, { dtype: torch.float64, requiresGrad: true });
+    q.grad = torch.tensor([0.5, 1], { dtype: torch.float64 });
+    q.grad = null;
+    expect(q.grad).toBe(null);
+  });
+});

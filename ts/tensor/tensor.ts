@@ -205,7 +205,21 @@ export class Tensor {
   get grad(): Tensor | null {
     return this._grad;
   }
+  /** Checked as PyTorch checks it, so a grad of the wrong dtype or size never reaches an optimizer or the engine. */
   set grad(g: Tensor | null) {
+    if (g === null || g === undefined) {
+      this._grad = null;
+      return;
+    }
+    if (!(g instanceof Tensor)) {
+      const type = typeof g === 'object' ? ((g as object).constructor?.name ?? 'object') : typeof g;
+      throw new TypeError(`assigned grad expected to be a Tensor or None but got grad of type ${type}`);
+    }
+    if (g === this) throw new RuntimeError("can't assign Variable as its own grad");
+    if (g.dtype !== this.dtype) throw new RuntimeError('assigned grad has data of a different type');
+    if (g._shape.length !== this._shape.length || g._shape.some((s, i) => s !== this._shape[i])) {
+      throw new RuntimeError('assigned grad has data of a different size');
+    }
     this._grad = g;
   }
   /** Whether the tensor was created inside inferenceMode(). */
