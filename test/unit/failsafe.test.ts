@@ -225,3 +225,63 @@ describe('.grad assignment', () => {
     expect(q.grad).toBe(null);
   });
 });
+
+describe('optimizer steps with a bad gradient change no parameter and no state', () => {
+  const makers: [string, (ps: T[]) => torch.optim.Optimizer][] = [
+    ['SGD', (ps) => new torch.optim.SGD(ps, { lr: 0.1, momentum: 0.9 })],
+    ['SGD (nesterov, weight decay)', (ps) => new torch.optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.1 })],
+    ['Adam', (ps) => new torch.optim.Adam(ps, { lr: 0.1 })],
+    ['Adam (amsgrad)', (ps) => new torch.optim.Adam(ps, { lr: 0.1, amsgrad: true })],
+    ['AdamW', (ps) => new torch.optim.AdamW(ps, { lr: 0.1 })],
+    ['RMSprop (centered, momentum)', (ps) => new torch.optim.RMSprop(ps, { lr: 0.1, momentum: 0.5, centered: true })],
+    ['Adagrad', (ps) => new torch.optim.Adagrad(ps, { lr: 0.1 })],
+    ['Adadelta', (ps) => new torch.optim.Adadelta(ps)],
+    ['Adamax', (ps) => new torch.optim.Adamax(ps)],
+    ['NAdam', (ps) => new torch.optim.NAdam(ps)],
+    ['RAdam', (ps) => new torch.optim.RAdam(ps)],
+    ['ASGD', (ps) => new torch.optim.ASGD(ps)],
+    ['Rprop', (ps) => new torch.optim.Rprop(ps)],
+  ];
+  const params = (): T[] => [torch.ones(3, { requiresGrad: true }), torch.ones(2, 2, { requiresGrad: true }), torch.ones(2, { requiresGrad: true })];
+  /** Two good steps, so that momentum buffers, step counts and averages exist. */
+  function warm(ps: T[], opt: torch.optim.Optimizer): void {
+    for (let k = 0; k < 2; k++) {
+      ps[0].grad = f32([0.1, -0.2, 0.3]);
+      ps[1].grad = f32([[0.5, -0.5], [0.25, 1]]);
+      ps[2].grad = f32([1.5, -2]);
+      opt.step();
+    }
+  }
+  const state = (ps: T[], opt: torch.optim.Optimizer): unknown => [ps, ps.map((p) => opt.state.get(p) ?? null), opt.paramGroups.map((g) => ({ ...g, params: null }))];
+
+  for (const [name, make] of makers) {
+    it(`${name}: a gradient whose shape changed in place, in the second of three parameters`, () => {
+      const ps = params();
+      const opt = make(ps);
+      warm(ps, opt);
+      expect(opt.state.get(ps[0])).toBeDefined();
+      ps[1].grad!.unsqueeze_(0);
+      const cls = opt.constructor.name;
+      failsCleanly(state(ps, opt), () => opt.step(), RuntimeError, `${cls}.step: the gradient of a parameter has shape [1,2,2], expected the parameter's shape [2,2]`);
+    });
+    it(`${name}: a disposed gradient in the second parameter; a bad gradient in the second param group`, () => {
+      const ps = params();
+      const opt = make(ps);
+      warm(ps, opt);
+      const cls = opt.constructor.name;
+      const g = ps[1].grad!;
+      g.dispose();
+      failsCleanly(state([ps[0], ps[2]], opt), () => opt.step(), RuntimeError, `${cls}.step(): argument 'grad' is a tensor that was disposed`);
+
+      const a = torch.ones(2, { requiresGrad: true });
+      const b = torch.ones(2, 2, { requiresGrad: true });
+      const groups = make([a]);
+      groups.addParamGroup({ params: [b] });
+      a.grad = f32([1, 2]);
+      b.grad = f32([[1, 2], [3, 4]]);
+      groups.step();
+      b.grad.unsqueeze_(0);
+      failsCleanly(state([a, b], groups), () => groups.step(), RuntimeError, `${cls}.step: the gradient of a parameter has shape [1,2,2], expected the parameter's shape [2,2]`);
+    });
+  }
+});

@@ -188,6 +188,8 @@ export class Optimizer {
    */
   step(closure?: Closure): Tensor | number | null {
     const loss = closure ? enableGrad(closure) : null;
+    // every group's gradients checked before any parameter of any group moves
+    for (const group of this.paramGroups) this._withGrad(group);
     const run = (): void => {
       for (const group of this.paramGroups) this._stepGroup(group);
     };
