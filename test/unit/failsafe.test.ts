@@ -285,3 +285,85 @@ describe('optimizer steps with a bad gradient change no parameter and no state',
     });
   }
 });
+
+describe('a backward that throws leaves .grad and the graph as they were', () => {
+  /** Two leaves with existing gradients 7 and 9. */
+  function leaves(): [T, T] {
+    const a = torch.ones(3, { requiresGrad: true });
+    const b = torch.ones(3, { requiresGrad: true });
+    a.grad = torch.full([3], 7, { dtype: torch.float32 });
+    b.grad = torch.full([3], 9, { dtype: torch.float32 });
+    return [a, b];
+  }
+
+  it('a gradient of the wrong shape for the root', () => {
+    const [a, b] = leaves();
+    const y = a.mul(b);
+    failsCleanly([a, b], () => y.backward(torch.ones(4)), RuntimeError, 'Mismatch in shape: grad_output[0] has a shape of torch.Size([4]) and output[0] has a shape of torch.Size([3]).');
+    failsCleanly([a, b], () => y.backward(), RuntimeError, 'grad can be implicitly created only for scalar outputs');
+  });
+
+  it('a saved tensor modified in place: no leaf accumulates, even one whose branch ran first', () => {
+    const [a, b] = leaves();
+    const e = b.mul(1).exp(); // exp saves its result
+    const y = a.mul(2).sum().add(e.sum());
+    e.add_(1);
+    failsCleanly([a, b], () => y.backward(), RuntimeError, /^one of the variables needed for gradient computation has been modified by an inplace operation: \[torch.FloatTensor \[3\]\], which is output 0 of ExpBackward0, is at version 1; expected version 0 instead/);
+  });
+
+  it('backward a second time through a freed graph, with a retained non-leaf grad', () => {
+    const [a, b] = leaves();
+    const h = a.mul(2);
+    h.retainGrad();
+    const y = h.exp().sum().add(b.sum());
+    y.backward();
+    failsCleanly([a, b, h], () => y.backward(), RuntimeError, /^Trying to backward through the graph a second time/);
+  });
+
+  it('a hook that throws, or returns a gradient of another size or dtype', () => {
+    // what a hook returns is the caller's tensor (the engine frees only its own): made here, freed below
+    const five = torch.ones(5);
+    const double = torch.ones(3, { dtype: torch.float64 });
+    for (const [hook, error, message] of [
+      [() => { throw new RangeError('hook fails'); }, RangeError, 'hook fails'],
+      [function resize(): T { return five; }, RuntimeError, "hook 'resize' has changed the size of value"],
+      [() => double, RuntimeError, "hook '<lambda>' has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)"],
+    ] as const) {
+      const [a, b] = leaves();
+      const handle = b.registerHook(hook as (g: T) => T);
+      const y = a.mul(2).sum().add(b.mul(3).sum());
+      failsCleanly([a, b], () => y.backward(), error, message);
+      // the graph is intact: without the hook, the same backward runs
+      handle.remove();
+      y.backward();
+      expect([a.grad!.tolist(), b.grad!.tolist()]).toEqual([[9, 9, 9], [12, 12, 12]]);
+      // the same on a non-leaf's gradient
+      const [c, d] = leaves();
+      const h = d.mul(3);
+      h.registerHook(hook as (g: T) => T);
+      const z = c.mul(2).sum().add(h.sum());
+      failsCleanly([c, d], () => z.backward(), error, message);
+    }
+    five.dispose();
+    double.dispose();
+  });
+
+  it('autograd.grad and backward(inputs) that throw change no .grad', () => {
+    const [a, b] = leaves();
+    const e = b.exp();
+    const y = a.mul(2).sum().add(e.sum());
+    e.mul_(2);
+    failsCleanly([a, b], () => y.backward({ inputs: [a, b] }), RuntimeError, /has been modified by an inplace operation/);
+    failsCleanly([a, b], () => torch.autograd.grad(y, [a, b]), RuntimeError, /has been modified by an inplace operation/);
+  });
+
+  it('a successful backward still accumulates into every leaf and retained grad', () => {
+    const [a, b] = leaves();
+    const h = a.mul(2);
+    h.retainGrad();
+    h.mul(b).sum().backward();
+    expect(a.grad!.tolist()).toEqual([9, 9, 9]);
+    expect(b.grad!.tolist()).toEqual([11, 11, 11]);
+    expect(h.grad!.tolist()).toEqual([1, 1, 1]);
+  });
+});
