@@ -367,3 +367,45 @@ describe('a backward that throws leaves .grad and the graph as they were', () =>
     expect(h.grad!.tolist()).toEqual([1, 1, 1]);
   });
 });
+
+describe('zeroGrad and gradient clipping that throw leave .grad as it was', () => {
+  it('zeroGrad of a module or an optimizer with one disposed gradient zeroes none', () => {
+    const m = new torch.nn.Linear(2, 2);
+    m.forward(torch.ones(1, 2)).sum().backward();
+    const [w, bias] = m.parameters();
+    bias.grad!.dispose();
+    failsCleanly([w], () => m.zeroGrad(), RuntimeError, "zero_grad(): argument 'grad' is a tensor that was disposed");
+    const opt = new torch.optim.SGD([bias, w], { lr: 0.1 });
+    failsCleanly([w], () => opt.zeroGrad(), RuntimeError, "zero_grad(): argument 'grad' is a tensor that was disposed");
+    opt.zeroGrad({ setToNone: true }); // dropping a disposed gradient is fine
+    expect(w.grad).toBe(null);
+  });
+
+  it('clipGradNorm_ with a non-finite norm and errorIfNonfinite scales nothing', () => {
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const a = torch.ones(3, { requiresGrad: true });
+      const b = torch.ones(2, { requiresGrad: true });
+      a.grad = f32([1, 2, 3]);
+      b.grad = f32([bad, 1]);
+      for (const normType of [2, 1, Infinity]) {
+        if (normType === Infinity && Number.isNaN(bad)) continue; // max ignores nothing: inf-norm of NaN is NaN, checked by 2 and 1
+        failsCleanly(
+          [a, b],
+          () => torch.nn.utils.clipGradNorm_([a, b], 1, { normType, errorIfNonfinite: true }),
+          RuntimeError,
+          `The total norm of order ${normType === Infinity ? 'inf' : `${normType}.0`} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,
+        );
+      }
+    }
+  });
+
+  it('clipGradNorm_ / clipGradValue_ with a disposed gradient second change the first in no way', () => {
+    const a = torch.ones(3, { requiresGrad: true });
+    const b = torch.ones(2, { requiresGrad: true });
+    a.grad = f32([1, 2, 3]);
+    b.grad = f32([4, 1]);
+    b.grad.dispose();
+    failsCleanly([a], () => torch.nn.utils.clipGradNorm_([a, b], 1), RuntimeError, "detach(): argument 'input' is a tensor that was disposed");
+    failsCleanly([a], () => torch.nn.utils.clipGradValue_([a, b], 1), RuntimeError, "clip_grad_value_(): argument 'grad' is a tensor that was disposed");
+  });
+});

@@ -166,6 +166,8 @@ export class Optimizer {
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? (options as { set_to_none?: boolean }).set_to_none ?? false;
+    // every gradient checked first: a disposed one fails before any other is zeroed
+    if (!setToNone) for (const group of this.paramGroups) for (const p of group.params) p.grad?._check('zero_grad', 'grad');
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
