@@ -107,6 +107,49 @@ describe('a tensor disposed while an async caller still holds it', () => {
     expectReport(mem(), start);
   });
 
+  it('a subarray or an iterator of an asTypedArray() view, held across an await, checks the tensor too', async () => {
+    const start = await settled();
+    const held = full(3);
+    const live = held.asTypedArray() as Float32Array;
+    const sub = live.subarray(1, -1);
+    const iter = live[Symbol.iterator]();
+    const values = live.values();
+    const entries = live.entries();
+    expect([sub.length, iter.next().value, values.next().value, entries.next().value]).toEqual([N - 2, 3, 3, [0, 3]]);
+    const ptr = ptrOf(held);
+    const caller = (async () => {
+      await tick();
+      return [() => sub[0], () => (sub[0] = -1), () => sub.subarray(1), () => iter.next(), () => values.next(), () => entries.next(), () => [...live]].map(thrown);
+    })();
+    held.dispose();
+    const fresh = refill(7);
+    expect(fresh.map(ptrOf)).toContain(ptr);
+    for (const err of await caller) expect((err as Error)?.message).toBe("asTypedArray(): argument 'self' is a tensor that was disposed");
+    for (const f of fresh) expect(f.toTypedArray().every((x) => x === 7)).toBe(true);
+    for (const f of fresh) f.dispose();
+    expectReport(mem(), start);
+  });
+
+  it('a subarray is live: it sees writes on either side, follows memory growth, and bumps the version when written', () => {
+    const t = torch.arange(6, { dtype: torch.float32 });
+    const live = t.asTypedArray() as Float32Array;
+    const mid = live.subarray(1, -1);
+    expect([...mid]).toEqual([1, 2, 3, 4]);
+    expect([...live.subarray(-2)]).toEqual([4, 5]);
+    expect([...live.subarray(4, 2)]).toEqual([]);
+    expect([...live.keys()]).toEqual([0, 1, 2, 3, 4, 5]);
+    const v = t._version;
+    mid[1] = 100;
+    expect(t.get(2)).toBe(100);
+    expect(t._version).toBe(v + 1);
+    t.set(1, -5);
+    expect(mid[0]).toBe(-5);
+    const big = torch.zeros(1 << 24); // 64 MiB: the wasm memory grows, the old buffer detaches
+    expect([...mid.subarray(1, 2)]).toEqual([100]);
+    big.dispose();
+    t.dispose();
+  });
+
   it('ten async workers updating one tensor while one of them disposes it: each update lands whole or throws', async () => {
     const start = await settled();
     const shared = full(0);
