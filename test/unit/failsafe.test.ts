@@ -129,6 +129,64 @@ describe('in-place ops that throw write nothing', () => {
   });
 });
 
+describe('in-place writes into a tensor whose elements share memory (expand)', () => {
+  const overlap = 'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.';
+  it('are refused before any write, as PyTorch refuses them', () => {
+    const base = f32([5]);
+    const e = base.expand(4);
+    const i = i64([0]);
+    for (const op of [
+      (t: T) => t.add_(f32([1, 2, 3, 4])),
+      (t: T) => t.add_(1),
+      (t: T) => t.mul_(2),
+      (t: T) => t.neg_(),
+      (t: T) => t.exp_(),
+      (t: T) => t.relu_(),
+      (t: T) => t.clamp_(0, 1),
+      (t: T) => t.copy_(f32([1, 2, 3, 4])),
+      (t: T) => t.copy_(f32([1])),
+      (t: T) => t.lerp_(torch.ones(4), 0.5),
+      (t: T) => t.addcmul_(torch.ones(4), torch.ones(4)),
+      (t: T) => t.uniform_(),
+      (t: T) => t.normal_(),
+      (t: T) => t.bernoulli_(0.5),
+      (t: T) => t.random_(0, 3),
+      (t: T) => t.scatter_(0, i, 1),
+      (t: T) => t.scatterAdd_(0, i, torch.ones(1)),
+      (t: T) => t.indexAdd_(0, i, torch.ones(1)),
+      (t: T) => t.indexCopy_(0, i, torch.ones(1)),
+      (t: T) => t.maskedScatter_(torch.tensor([true, false, false, false]), torch.ones(4)),
+      (t: T) => t.cumsum_(0),
+      (t: T) => torch.add(torch.ones(4), 1, { out: t }),
+    ]) {
+      failsCleanly([base, e], () => op(e), RuntimeError, overlap);
+    }
+    const m = f32([[1]]).expand(2, 2);
+    failsCleanly([m], () => m.addmm_(torch.ones(2, 2), torch.ones(2, 2)), RuntimeError, overlap);
+  });
+  it('fills, index_put_, masked_fill_, index_fill_, tril_ and view ops are allowed, as in PyTorch', () => {
+    const base = f32([5]);
+    base.expand(4).fill_(2);
+    expect(base.tolist()).toEqual([2]);
+    base.expand(4).zero_();
+    base.expand(4).indexPut_([i64([1])], f32(3));
+    expect(base.tolist()).toEqual([3]);
+    base.expand(4).maskedFill_(torch.tensor([false, true, false, false]), 4);
+    base.expand(4).indexFill_(0, i64([2]), 6);
+    expect(base.tolist()).toEqual([6]);
+    const e = base.expand(1, 4);
+    e.unsqueeze_(0).squeeze_(0).t_();
+    expect(e.shape).toEqual([4, 1]);
+    // writes through non-overlapping layouts are fine: transposed, and a size-1 dim with stride 0
+    const t = torch.zeros(2, 3).t();
+    t.add_(1);
+    expect(t.sum().item()).toBe(6);
+    const one = torch.zeros(1).expand(1, 3).narrow(1, 0, 1);
+    one.add_(1);
+    expect(one.tolist()).toEqual([[1]]);
+  });
+});
+
 describe('indexing writes that throw write nothing', () => {
   it('indexPut_ with an out-of-range index in the middle of the index list', () => {
     const a = torch.arange(5, { dtype: torch.float32 });
