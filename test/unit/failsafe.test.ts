@@ -322,6 +322,20 @@ describe('optimizer steps with a bad gradient change no parameter and no state',
       const cls = opt.constructor.name;
       failsCleanly(state(ps, opt), () => opt.step(), RuntimeError, `${cls}.step: the gradient of a parameter has shape [1,2,2], expected the parameter's shape [2,2]`);
     });
+    it(`${name}: state of another shape loaded for the second parameter fails the step before any update`, () => {
+      const ps = params();
+      const opt = make(ps);
+      warm(ps, opt);
+      const sd = opt.stateDict();
+      const second = sd.state.get(1)!;
+      const key = Object.keys(second).find((k) => second[k] instanceof torch.Tensor && (second[k] as T).ndim > 0);
+      if (key === undefined) return; // (no per-element state to damage)
+      sd.state.set(1, { ...second, [key]: torch.zeros(4) });
+      opt.loadStateDict(sd);
+      ps.forEach((p, i) => (p.grad = [f32([0.1, -0.2, 0.3]), f32([[0.5, -0.5], [0.25, 1]]), f32([1.5, -2])][i]));
+      const cls = opt.constructor.name;
+      failsCleanly(state(ps, opt), () => opt.step(), RuntimeError, `${cls}.step: the state '${key}' of a parameter has shape [4], expected the parameter's shape [2,2]`);
+    });
     it(`${name}: a disposed gradient in the second parameter; a bad gradient in the second param group`, () => {
       const ps = params();
       const opt = make(ps);

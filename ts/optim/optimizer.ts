@@ -218,6 +218,16 @@ export class Optimizer {
           `${this.name}.step: the gradient of a parameter has shape [${g.shape}], expected the parameter's shape [${p.shape}]`,
         );
       }
+      // state loaded from a state_dict of another model would fail half way through the update
+      for (const [key, v] of Object.entries(this.state.get(p) ?? {})) {
+        if (!(v instanceof Tensor)) continue;
+        v._check(`${this.name}.step`, key);
+        if (v.ndim > 0 && (v.shape.length !== p.shape.length || v.shape.some((s, i) => s !== p.shape[i]))) {
+          throw new RuntimeError(
+            `${this.name}.step: the state '${key}' of a parameter has shape [${v.shape}], expected the parameter's shape [${p.shape}]`,
+          );
+        }
+      }
       out.push(p);
     }
     return out;
