@@ -8,7 +8,7 @@ export {
 } from './tensor/dtype.js';
 export { publicPromoteTypes as promoteTypes, publicCanCast as canCast } from './ops/promotion.js';
 export { float32 as float, float64 as double, int64 as long, int32 as int, int16 as short, float16 as half } from './tensor/dtype.js';
-export { Storage, TypedStorage, isStorage, memory } from './tensor/storage.js';
+export { Storage, TypedStorage, isStorage, memory, resetPeakMemoryStats } from './tensor/storage.js';
 export type { MemoryReport } from './tensor/storage.js';
 export { tidy, keep } from './tensor/scope.js';
 export { broadcastShapes } from './ops/shape/broadcast_shapes.js';

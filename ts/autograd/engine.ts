@@ -2,7 +2,11 @@
 // order (later-created first among the ready ones), summing gradients per input.
 //
 // Invariants: a node runs once all nodes that feed it have run; a gradient tensor the
-// engine made is disposed as soon as no node, .grad or caller holds it.
+// engine made is disposed as soon as no node, .grad or caller holds it. Writes to .grad
+// (leaves, retained grads, backward(inputs=...)) and the release of saved tensors wait
+// until every node has run, so a backward that throws leaves every .grad and the graph
+// as they were and can run again (PyTorch may have accumulated into some leaves and
+// freed part of the graph by then); hooks still run when their node does.
 
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { keep, pushScope, popScope } from '../tensor/scope.js';
@@ -75,12 +79,27 @@ function runHooks(hooks: ((g: Tensor) => Tensor | void)[] | null | undefined, g:
   try {
     for (const h of hooks) {
       const r = h(g);
-      if (r instanceof Tensor) g = r;
+      if (r instanceof Tensor) {
+        checkHookResult(h, g, r);
+        g = r;
+      }
     }
   } finally {
     popScope();
   }
   return g;
+}
+
+/** PyTorch's check of what a gradient hook returned: same dtype and size as what it was given. */
+function checkHookResult(hook: { name: string }, given: Tensor, result: Tensor): void {
+  const name = hook.name || '<lambda>';
+  result._check('backward', 'the hook result');
+  if (result.dtype !== given.dtype) {
+    throw new RuntimeError(
+      `hook '${name}' has changed the type of value (was torch.${given.dtype.scalarName}Tensor got torch.${result.dtype.scalarName}Tensor)`,
+    );
+  }
+  if (!shapeEquals(result._shape, given._shape)) throw new RuntimeError(`hook '${name}' has changed the size of value`);
 }
 
 /** PyTorch's checks of what backward / autograd.grad were given, before anything runs. */
@@ -135,8 +154,16 @@ export function runBackward(
   const ref = (t: Tensor): void => {
     refs.set(t, (refs.get(t) ?? 0) + 1);
   };
+  // Writes to .grad, made once every node has run, and the gradients they will use.
+  const commits: { target: Tensor; write: () => void }[] = [];
+  const released: Node[] = [];
+  const held = new Set<Tensor>();
+  const later = (target: Tensor, g: Tensor, write: () => void): void => {
+    held.add(g);
+    commits.push({ target, write });
+  };
   const maybeFree = (t: Tensor): void => {
-    if (owned.has(t) && !kept.has(t) && !returned.has(t) && !refs.has(t)) t.dispose();
+    if (owned.has(t) && !kept.has(t) && !returned.has(t) && !held.has(t) && !refs.has(t)) t.dispose();
   };
   const unref = (t: Tensor): void => {
     const n = (refs.get(t) ?? 1) - 1;
@@ -244,11 +271,13 @@ export function runBackward(
         }
         const retained = node.retained?.get(nr)?.deref();
         if (retained) {
-          const prev = retained._grad;
-          let rg = createGraph || !hooked._requiresGrad ? clone(hooked) : detach(clone(hooked));
-          if (prev) rg = graphOps().add(prev, rg);
-          retained._grad = keep(rg);
-          kept.add(rg);
+          const copy = createGraph || !hooked._requiresGrad ? clone(hooked) : detach(clone(hooked));
+          later(retained, copy, () => {
+            const prev = retained._grad;
+            const rg = prev ? graphOps().add(prev, copy) : copy;
+            retained._grad = keep(rg);
+            kept.add(rg);
+          });
         }
       }
       if (targetEdges) {
@@ -261,14 +290,20 @@ export function runBackward(
           } else if (!(node instanceof AccumulateGrad)) {
             // backward(inputs=[non-leaf]) fills its .grad, as PyTorch does (a leaf's AccumulateGrad runs below);
             // a copy, since g goes on through the node
-            accumulate(targets![i], g, createGraph, owned, kept, returned, false);
+            const v = targets![i];
+            const hooked = runHooks(v._hooks, g);
+            later(v, hooked, () => accumulate(v, hooked, createGraph, owned, kept, returned, false));
           }
         });
       }
       let outs: (Tensor | null)[] = [];
       const run = needed === null || needed.has(node);
       if (node instanceof AccumulateGrad) {
-        if (!options.captureFor && buf[0] && run) accumulate(node.variable, buf[0], createGraph, owned, kept, returned);
+        if (!options.captureFor && buf[0] && run) {
+          const v = node.variable;
+          const hooked = runHooks(v._hooks, buf[0]);
+          later(v, hooked, () => accumulate(v, hooked, createGraph, owned, kept, returned));
+        }
       } else if (run && buf.some((g) => g)) {
         outs = node.apply(buf);
         if (node.postHooks) {
@@ -279,9 +314,9 @@ export function runBackward(
             popScope();
           }
         }
-        if (!retainGraph) node.release();
+        if (!retainGraph) released.push(node);
       } else if (run && !retainGraph) {
-        node.release();
+        released.push(node);
       }
       node.next.forEach((e, k) => {
         if (!e) return;
@@ -294,6 +329,9 @@ export function runBackward(
       for (const g of outs) if (g) maybeFree(g);
       for (const g of buf) if (g) unref(g);
     }
+    for (const { target } of commits) target._grad?._check('backward', 'grad');
+    for (const { write } of commits) write();
+    for (const node of released) node.release();
     if (options.captureFor) {
       if (!options.allowUnused && captured.some((g) => g === null)) {
         throw new RuntimeError(
@@ -325,10 +363,10 @@ class TrackingList extends Array<Tensor> {
   }
 }
 
+/** Adds g (the gradient after v's hooks) into v.grad. */
 function accumulate(
   v: Tensor, g: Tensor, createGraph: boolean, owned: Set<Tensor>, kept: Set<Tensor>, returned: Set<Tensor>, mayTake = true,
 ): void {
-  g = runHooks(v._hooks, g);
   if (v._grad === null) {
     // Take the engine's tensor when nobody else holds it, else copy (PyTorch's use_count rule).
     const take = mayTake && owned.has(g) && !kept.has(g) && !returned.has(g) && (createGraph || !g._requiresGrad);

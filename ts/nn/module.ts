@@ -389,7 +389,10 @@ export class Module<In extends unknown[] = any[], Out = any> {
    */
   zeroGrad(options: boolean | { setToNone?: boolean } = {}): void {
     const setToNone = typeof options === 'boolean' ? options : options.setToNone ?? false;
-    for (const p of this.parameters()) {
+    const params = this.parameters();
+    // every gradient checked first: a disposed one fails before any other is zeroed
+    if (!setToNone) for (const p of params) p.grad?._check('zero_grad', 'grad');
+    for (const p of params) {
       const g = p.grad;
       if (g === null) continue;
       if (setToNone) {

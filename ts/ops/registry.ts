@@ -168,6 +168,7 @@ function runOut(info: OpInfo, vals: unknown[], out: Tensor): unknown {
     throw new RuntimeError(`${info.name} does not support the out kwarg when it returns ${Array.isArray(result) ? 'a tuple' : 'no tensor'}`);
   }
   try {
+    if (shapeEquals(out._shape, result._shape)) checkNoInternalOverlap(out); // (an out= to be resized gets new memory)
     if (!canCast(result.dtype, out.dtype)) {
       throw new RuntimeError(`result type ${result.dtype.scalarName} can't be cast to the desired output type ${out.dtype.scalarName}`);
     }
@@ -178,6 +179,25 @@ function runOut(info: OpInfo, vals: unknown[], out: Tensor): unknown {
     if (result !== out) result.dispose();
   }
   return out;
+}
+
+/**
+ * In-place forms that may write a tensor whose elements share memory (an expand()ed
+ * tensor), as in PyTorch: fills write one value everywhere, and index_put_ /
+ * masked_fill_ / index_fill_ only warn there.
+ */
+const MAY_OVERLAP = new Set(['fill', 'zero', '_index_put_impl', 'index_fill', 'masked_fill', 'tril', 'triu']);
+
+/** PyTorch's has_internal_overlap: a dim of size > 1 with stride 0 (as expand() makes). */
+const hasInternalOverlap = (t: Tensor): boolean => t._shape.some((n, i) => n > 1 && t._strides[i] === 0);
+
+/** PyTorch's assert_no_internal_overlap, for a tensor an op is about to write. */
+export function checkNoInternalOverlap(t: Tensor): void {
+  if (hasInternalOverlap(t)) {
+    throw new RuntimeError(
+      'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.',
+    );
+  }
 }
 
 function runInplace(info: OpInfo, args: unknown[]): Tensor {
@@ -194,6 +214,7 @@ function runInplace(info: OpInfo, args: unknown[]): Tensor {
   if (isGradEnabled() && base !== null && base._requiresGrad && base._gradFn === null) {
     throw new RuntimeError('a view of a leaf Variable that requires grad is being used in an in-place operation.');
   }
+  if (!MAY_OVERLAP.has(info.name)) checkNoInternalOverlap(self);
   // The formulas may need self's value from before the write: keep a copy.
   const savedSelf = grad && info.save?.includes('self') ? noGrad(() => (self as any).clone() as Tensor) : undefined;
   const oldEdgeHolder = grad ? keep(new Tensor(self._s, self.dtype, self._shape, self._strides, self._offset)) : null;

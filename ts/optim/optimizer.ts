@@ -166,6 +166,8 @@ export class Optimizer {
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? (options as { set_to_none?: boolean }).set_to_none ?? false;
+    // every gradient checked first: a disposed one fails before any other is zeroed
+    if (!setToNone) for (const group of this.paramGroups) for (const p of group.params) p.grad?._check('zero_grad', 'grad');
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
@@ -188,6 +190,8 @@ export class Optimizer {
    */
   step(closure?: Closure): Tensor | number | null {
     const loss = closure ? enableGrad(closure) : null;
+    // every group's gradients checked before any parameter of any group moves
+    for (const group of this.paramGroups) this._withGrad(group);
     const run = (): void => {
       for (const group of this.paramGroups) this._stepGroup(group);
     };
@@ -213,6 +217,16 @@ export class Optimizer {
         throw new RuntimeError(
           `${this.name}.step: the gradient of a parameter has shape [${g.shape}], expected the parameter's shape [${p.shape}]`,
         );
+      }
+      // state loaded from a state_dict of another model would fail half way through the update
+      for (const [key, v] of Object.entries(this.state.get(p) ?? {})) {
+        if (!(v instanceof Tensor)) continue;
+        v._check(`${this.name}.step`, key);
+        if (v.ndim > 0 && (v.shape.length !== p.shape.length || v.shape.some((s, i) => s !== p.shape[i]))) {
+          throw new RuntimeError(
+            `${this.name}.step: the state '${key}' of a parameter has shape [${v.shape}], expected the parameter's shape [${p.shape}]`,
+          );
+        }
       }
       out.push(p);
     }

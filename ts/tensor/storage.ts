@@ -73,3 +73,8 @@ export interface MemoryReport {
 export function memory(): MemoryReport {
   return { ...stats, wasmBytes: wasmBytes() };
 }
+
+/** Starts peakBytes again from bytesInUse (torch.cuda.reset_peak_memory_stats), to measure one call's peak. */
+export function resetPeakMemoryStats(): void {
+  stats.peakBytes = stats.bytesInUse;
+}

@@ -205,7 +205,21 @@ export class Tensor {
   get grad(): Tensor | null {
     return this._grad;
   }
+  /** Checked as PyTorch checks it, so a grad of the wrong dtype or size never reaches an optimizer or the engine. */
   set grad(g: Tensor | null) {
+    if (g === null || g === undefined) {
+      this._grad = null;
+      return;
+    }
+    if (!(g instanceof Tensor)) {
+      const type = typeof g === 'object' ? ((g as object).constructor?.name ?? 'object') : typeof g;
+      throw new TypeError(`assigned grad expected to be a Tensor or None but got grad of type ${type}`);
+    }
+    if (g === this) throw new RuntimeError("can't assign Variable as its own grad");
+    if (g.dtype !== this.dtype) throw new RuntimeError('assigned grad has data of a different type');
+    if (g._shape.length !== this._shape.length || g._shape.some((s, i) => s !== this._shape[i])) {
+      throw new RuntimeError('assigned grad has data of a different size');
+    }
     this._grad = g;
   }
   /** Whether the tensor was created inside inferenceMode(). */
@@ -347,19 +361,34 @@ Object.assign(Tensor.prototype, {
   _weakFn: null, _grad: null, _outputNr: 0, _base: null, _retainsGrad: false, _hooks: null, _gradAccumulator: null, _name: null,
 });
 
-function liveView(t: Tensor): TypedArray {
-  const n = t.numel();
+/**
+ * A typed array over elements [start, start + length) of contiguous t that re-reads the heap on
+ * every access (it survives memory growth) and checks t is not disposed first (its block
+ * may belong to another tensor by then). What it hands out keeps both properties:
+ * subarray() is a live view too, and iterators read through the view at each step (an
+ * iterator held across an await must not go on reading a freed block).
+ */
+function liveView(t: Tensor, start = 0, length = t.numel()): TypedArray {
   let cached: TypedArray | null = null;
   const current = (): TypedArray => {
     t._check('asTypedArray'); // a disposed tensor's memory may already belong to another
-    if (cached === null || cached.length !== n || cached.buffer.byteLength === 0 || cached.buffer !== heapView(t.dtype, 0, 0).buffer) {
-      cached = heapView(t.dtype, t._ptr, n);
+    if (cached === null || cached.length !== length || cached.buffer.byteLength === 0 || cached.buffer !== heapView(t.dtype, 0, 0).buffer) {
+      cached = heapView(t.dtype, t._ptr + start * t.dtype.itemsize, length);
     }
     return cached;
   };
-  return new Proxy(current(), {
+  const view: TypedArray = new Proxy(current(), {
     get(_target, prop) {
       const arr = current();
+      if (prop === 'subarray') {
+        return (begin?: number, end?: number): TypedArray => {
+          const [b, e] = [relativeIndex(begin, 0, length), relativeIndex(end, length, length)];
+          return liveView(t, start + b, Math.max(0, e - b));
+        };
+      }
+      if (prop === Symbol.iterator || prop === 'values' || prop === 'keys' || prop === 'entries') {
+        return () => checkedIterator(view, prop === Symbol.iterator ? 'values' : (prop as 'values' | 'keys' | 'entries'));
+      }
       const v = Reflect.get(arr, prop, arr);
       return typeof v === 'function' ? v.bind(arr) : v;
     },
@@ -378,6 +407,18 @@ function liveView(t: Tensor): TypedArray {
       return Reflect.getOwnPropertyDescriptor(current(), prop);
     },
   });
+  return view;
+}
+
+/** A subarray() bound as TypedArray.prototype.subarray reads it: negative from the end, clamped to [0, length]. */
+function relativeIndex(x: number | undefined, fallback: number, length: number): number {
+  if (x === undefined) return fallback;
+  const i = Math.trunc(Number(x)) || 0;
+  return i < 0 ? Math.max(length + i, 0) : Math.min(i, length);
+}
+
+function* checkedIterator(view: TypedArray, kind: 'values' | 'keys' | 'entries'): Generator<unknown> {
+  for (let i = 0; i < view.length; i++) yield kind === 'keys' ? i : kind === 'entries' ? [i, view[i]] : view[i];
 }
 
 export function isTensor(x: unknown): x is Tensor {

@@ -93,6 +93,7 @@ export function clipGradValue_(parameters: Parameters, clipValue: number | { cli
   const params = tensorList('clip_grad_value_', parameters);
   const raw = isPlainObject(clipValue) ? (clipValue as { clipValue: number }).clipValue : clipValue;
   const c = pyFloat('clip_grad_value_', 'clip_value', raw);
+  for (const p of params) p.grad?._check('clip_grad_value_', 'grad'); // all checked before any is clamped
   noGrad(() => {
     for (const p of params) p.grad?.detach().clamp_(-c, c);
   });
