@@ -20,5 +20,6 @@ mod pool;
 mod resample;
 mod loss;
 mod attention;
+mod encoder_layer;
 mod rnn;
 mod optim;

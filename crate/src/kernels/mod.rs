@@ -18,6 +18,7 @@ pub mod ternary;
 pub mod conv;
 pub mod norm;
 pub mod attention;
+pub mod encoder_layer;
 pub mod pool;
 pub mod resample;
 pub mod rnn;
