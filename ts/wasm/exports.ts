@@ -78,6 +78,7 @@ export interface KernelExports {
   norm_apply(dt: number, desc: number, x: number, mean: number, rstd: number, w: number, b: number, y: number): number;
   attention_forward(dt: number, desc: number, q: number, k: number, v: number, mask: number, out: number, scale: number): number;
   attention_backward(dt: number, desc: number, q: number, k: number, v: number, mask: number, dout: number, dq: number, dk: number, dv: number, scale: number): number;
+  encoder_layer_forward(dt: number, desc: number, params: number, x: number, mask: number, out: number, eps: number): number;
   norm_backward(
     dt: number, desc: number, gy: number, x: number, mean: number, rstd: number, w: number, statsConst: number,
     gx: number, gw: number, gb: number,

@@ -9,15 +9,16 @@
 // (ops/nn/attention.ts), with the same results within float32 rounding.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { AssertionError, RuntimeError, ValueError, ZeroDivisionError, shapeEquals } from '../../tensor/shape.js';
-import { bool, float32, float64, uint8, type DType } from '../../tensor/dtype.js';
-import { baddbmm, bmm, cat, softmax, zeros, zerosLike } from '../../ops/all.js';
+import { AssertionError, ValueError, ZeroDivisionError, shapeEquals } from '../../tensor/shape.js';
+import { bool, float32, float64 } from '../../tensor/dtype.js';
+import { baddbmm, bmm, cat, softmax, zeros } from '../../ops/all.js';
 import { pyRepr } from '../module_repr.js';
 import { functional } from '../../ops/composite.js';
 import { linear } from '../../ops/nn/linear.js';
 import { dropout } from './dropout.js';
 import { pad } from './padding.js';
 import { fusedAttention } from '../../ops/nn/attention.js';
+import { check, checkBatchedMaskRanks, mergeMasks, perHead, prepareAttnMask, sizeStr } from './attention_masks.js';
 
 /**
  * softmax(scale * q k^T + attnMask) v over [B, H, L, D] tensors in one fused kernel, with
@@ -50,13 +51,6 @@ const SIGNATURE =
   'Tensor? q_proj_weight=None, Tensor? k_proj_weight=None, Tensor? v_proj_weight=None, ' +
   'Tensor? static_k=None, Tensor? static_v=None, bool average_attn_weights=True';
 
-/** Python's str of a torch.Size. */
-const sizeStr = (shape: readonly number[]): string => `torch.Size([${shape.join(', ')}])`;
-
-function check(cond: boolean, message: () => string): void {
-  if (!cond) throw new AssertionError(message());
-}
-
 /** Python's tuple unpacking of a chunk/split result (`a, b, c = t.chunk(3)`). */
 function unpack(parts: Tensor[], n: number): Tensor[] {
   if (parts.length !== n) {
@@ -70,14 +64,7 @@ function mhaShapeCheck(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask
   if (query.ndim === 3) {
     check(key.ndim === 3 && value.ndim === 3, () =>
       `For batched (3-D) \`query\`, expected \`key\` and \`value\` to be 3-D but found ${key.ndim}-D and ${value.ndim}-D tensors respectively`);
-    if (keyPaddingMask !== null) {
-      check(keyPaddingMask.ndim === 2, () =>
-        `For batched (3-D) \`query\`, expected \`key_padding_mask\` to be \`None\` or 2-D but found ${keyPaddingMask.ndim}-D tensor instead`);
-    }
-    if (attnMask !== null) {
-      check(attnMask.ndim === 2 || attnMask.ndim === 3, () =>
-        `For batched (3-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.ndim}-D tensor instead`);
-    }
+    checkBatchedMaskRanks(keyPaddingMask, attnMask);
     return true;
   }
   if (query.ndim === 2) {
@@ -129,66 +116,11 @@ function inProjection(q: Tensor, k: Tensor, v: Tensor, wQ: Tensor, wK: Tensor, w
   return [linear(q, wQ, bQ), linear(k, wK, bK), linear(v, wV, bV)];
 }
 
-let warnedByteMask = false;
-
-/** attn_mask checked and made 3-d ([1 or bsz*heads, tgt, src]); a byte mask becomes bool (deprecated). */
-function prepareAttnMask(attnMask: Tensor, bsz: number, numHeads: number, tgtLen: number, srcLen: number): Tensor {
-  let mask = attnMask;
-  if (mask.dtype === uint8) {
-    if (!warnedByteMask) {
-      warnedByteMask = true;
-      console.warn('UserWarning: Byte tensor for attn_mask in nn.MultiheadAttention is deprecated. Use bool tensor instead.');
-    }
-    mask = mask.to(bool);
-  } else {
-    check(mask.dtype.isFloatingPoint || mask.dtype === bool, () =>
-      `Only float, byte, and bool types are supported for attn_mask, not torch.${mask.dtype.name}`);
-  }
-  if (mask.ndim === 2) {
-    const expected = [tgtLen, srcLen];
-    if (!shapeEquals(mask.shape, expected)) {
-      throw new RuntimeError(`The shape of the 2D attn_mask is ${sizeStr(mask.shape)}, but should be ${pyRepr(expected)}.`);
-    }
-    return mask.unsqueeze(0);
-  }
-  if (mask.ndim === 3) {
-    const expected = [bsz * numHeads, tgtLen, srcLen];
-    if (!shapeEquals(mask.shape, expected)) {
-      throw new RuntimeError(`The shape of the 3D attn_mask is ${sizeStr(mask.shape)}, but should be ${pyRepr(expected)}.`);
-    }
-    return mask;
-  }
-  throw new RuntimeError(`attn_mask's dimension ${mask.ndim} is not supported`);
-}
-
 /** static_k / static_v replace the projected keys/values: [bsz*heads, src, head_dim]. */
 function checkStatic(t: Tensor, name: string, bszHeads: number, headDim: number): Tensor {
   check(t.size(0) === bszHeads, () => `expecting ${name}.size(0) of ${bszHeads}, but got ${t.size(0)}`);
   check(t.size(2) === headDim, () => `expecting ${name}.size(2) of ${headDim}, but got ${t.size(2)}`);
   return t;
-}
-
-/**
- * One additive float mask of q's dtype, [1 or bsz*heads, tgt or 1, src]: the key
- * padding mask broadcast over heads and target positions, merged into attn_mask (bool
- * masks become -inf where true), or null.
- */
-function mergeMasks(attnMaskIn: Tensor | null, keyPaddingMask: Tensor | null, bsz: number, numHeads: number, srcLen: number, dtype: DType): Tensor | null {
-  let attnMask = attnMaskIn;
-  if (keyPaddingMask !== null) {
-    const kpm = keyPaddingMask;
-    check(shapeEquals(kpm.shape, [bsz, srcLen]), () => `expecting key_padding_mask shape of ${pyRepr([bsz, srcLen])}, but got ${sizeStr(kpm.shape)}`);
-    const expanded = kpm.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
-    if (attnMask === null) attnMask = expanded;
-    else if (attnMask.dtype === bool) attnMask = attnMask.logicalOr(expanded);
-    else attnMask = attnMask.maskedFill(expanded, -Infinity);
-  }
-  if (attnMask !== null && attnMask.dtype === bool) {
-    attnMask = zerosLike(attnMask, { dtype }).maskedFill_(attnMask, -Infinity);
-  }
-  // PyTorch's baddbmm casts `self` to the product's dtype (a float64 mask on float32 input)
-  if (attnMask !== null && attnMask.dtype !== dtype) attnMask = attnMask.to(dtype);
-  return attnMask;
 }
 
 function mhaForward(
@@ -262,10 +194,11 @@ function mhaForward(
     const mask = mergeMasks(attnMask, keyPaddingMask, bsz, numHeads, srcLen, q.dtype);
     // [seq, bsz, embed] -> [bsz, heads, seq, head_dim] views: no copy of q, k or v
     const heads = (t: Tensor): Tensor => t.view(t.shape[0], bsz, numHeads, headDim).permute(1, 2, 0, 3);
-    const mask4 = mask === null ? null : mask.shape[0] === 1 ? mask.unsqueeze(0) : mask.reshape(bsz, numHeads, mask.shape[1], srcLen);
+    const mask4 = mask === null ? null : perHead(mask, bsz, numHeads, srcLen);
     const attn = fusedAttention(heads(q), heads(k), heads(v), mask4, 1 / Math.sqrt(headDim)) as Tensor;
     // its memory is [tgt, bsz, heads, head_dim]: the out-projection reads it as is
-    const out = linear(attn.permute(2, 0, 1, 3).reshape(tgtLen * bsz, embedDim), outProjWeight, outProjBias).view(tgtLen, bsz, -1);
+    const projected = linear(attn.permute(2, 0, 1, 3).reshape(tgtLen * bsz, embedDim), outProjWeight, outProjBias);
+    const out = projected.view(tgtLen, bsz, projected.shape[1]); // (not -1: an empty batch has no size to infer)
     return [isBatched ? out : out.squeeze(1), null];
   }
 

@@ -3,10 +3,11 @@
 // TransformerDecoder and Transformer, with PyTorch's submodule names and order (so
 // state_dicts load), initialisation streams, masks and checks.
 //
-// PyTorch 1.13 has a fused inference kernel for the encoder layer; it agrees with the
-// ordinary path within rounding, so the ordinary path serves every call here. Its
-// nested-tensor path in TransformerEncoder changes results, though: there the padded
-// positions come back as zeros and the sequence is cut to the longest unpadded
+// PyTorch 1.13 has a fused inference kernel for the encoder layer; ours
+// (transformer_fastpath.ts) runs whenever no gradient is wanted from a standard
+// batch-first layer in eval mode, and agrees with the op-by-op path within rounding.
+// The nested-tensor path of TransformerEncoder changes results, though: there the
+// padded positions come back as zeros and the sequence is cut to the longest unpadded
 // length, and that is reproduced (see TransformerEncoder.forward).
 
 import type { Tensor } from '../../tensor/tensor.js';
@@ -29,6 +30,7 @@ import { Linear } from './linear.js';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './normalization.js';
 import { ReLU, GELU } from './activation.js';
+import { encoderLayerFastPath, whyNotFastPath } from './transformer_fastpath.js';
 
 /** What `activation` may be: 'relu', 'gelu', or a function / module of one tensor. */
 export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
@@ -163,6 +165,7 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, ...rest: unkno
     const keyPaddingMask = a.srcKeyPaddingMask as Tensor | null;
     checkKeyPaddingMaskDtype(keyPaddingMask);
     return tidy(() => {
+      if (whyNotFastPath(this, src, srcMask, keyPaddingMask) === '') return encoderLayerFastPath(this, src, srcMask, keyPaddingMask);
       let x = src;
       if (this.normFirst) {
         x = x.add(this._saBlock(this.norm1(x), srcMask, keyPaddingMask));
