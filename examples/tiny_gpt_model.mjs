@@ -32,6 +32,10 @@ function tinyGPTClass(torch) {
       this.blocks = new nn.ModuleList(Array.from({ length: numLayers }, () => new nn.TransformerEncoderLayer(dModel, nhead, layerOptions)));
       this.ln_f = new nn.LayerNorm(dModel, { eps: config.layerNormEps ?? 1e-5 });
       this.head = new nn.Linear(dModel, vocabSize);
+      // made once for the whole context and sliced per call, as PyTorch models keep them
+      // (non-persistent buffers: not in the state_dict)
+      this.registerBuffer('causal_mask', nn.Transformer.generateSquareSubsequentMask(contextLength), { persistent: false });
+      this.registerBuffer('positions', torch.arange(contextLength), { persistent: false });
     }
 
     /** idx: int64 (batch, T) token ids, T <= contextLength -> logits (batch, T, vocab). */
@@ -39,8 +43,8 @@ function tinyGPTClass(torch) {
       return torch.tidy(() => {
         const T = idx.shape[1];
         if (T > this.contextLength) throw new torch.ValueError(`sequence of ${T} tokens is longer than the context (${this.contextLength})`);
-        let x = this.tok_emb(idx).add(this.pos_emb(torch.arange(T)));
-        const causal = nn.Transformer.generateSquareSubsequentMask(T);
+        let x = this.tok_emb(idx).add(this.pos_emb(this.positions.narrow(0, 0, T)));
+        const causal = this.causal_mask.narrow(0, 0, T).narrow(1, 0, T); // self.causal_mask[:T, :T]
         for (const block of this.blocks) x = block(x, { srcMask: causal });
         return this.head(this.ln_f(x));
       });
