@@ -1,6 +1,7 @@
 // The instantiated module and typed views of its memory. Memory growth detaches the
-// old ArrayBuffer, so every view is re-made when the buffer changed: never keep one
-// across a call that may allocate.
+// old ArrayBuffer (or, for the threads build's shared memory, leaves the old
+// SharedArrayBuffer at its old length), so every view is re-made when the buffer
+// changed: never keep one across a call that may allocate.
 
 import type { KernelExports } from './exports.js';
 
@@ -31,8 +32,11 @@ function refresh(): void {
 }
 
 // Growing a (non-shared) wasm memory detaches its old buffer, and views of a detached
-// buffer have length 0: checking that is cheaper than the memory.buffer getter.
-const stale = (): boolean => buffer === null || u8v.length === 0;
+// buffer have length 0: checking that is cheaper than the memory.buffer getter. A
+// shared buffer is never detached: growth (by any thread) shows as a new length.
+let shared = false;
+const stale = (): boolean =>
+  buffer === null || u8v.length === 0 || (shared && K.memory.buffer.byteLength !== u8v.length);
 export const heapU8 = (): Uint8Array => (stale() && refresh(), u8v);
 export const heapI8 = (): Int8Array => (stale() && refresh(), i8v);
 export const heapI16 = (): Int16Array => (stale() && refresh(), i16v);
@@ -52,6 +56,7 @@ export function setInstance(exports: KernelExports, relaxed: boolean): void {
   K = exports;
   relaxedSimd = relaxed;
   buffer = null;
+  shared = typeof SharedArrayBuffer !== 'undefined' && K.memory.buffer instanceof SharedArrayBuffer;
   scratch = K.mem_alloc(SCRATCH_BYTES);
   if (scratch === 0) throw new Error('torchwasm: cannot allocate the kernel scratch area');
 }

@@ -22,3 +22,5 @@ mod loss;
 mod attention;
 mod rnn;
 mod optim;
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+mod threads;

@@ -13,6 +13,7 @@ mod micro;
 pub mod pack;
 
 use crate::dtype::Elem;
+use crate::kernels::parallel;
 use crate::num::Float;
 use core::cell::RefCell;
 pub use pack::{PackA, PackB, Strided};
@@ -117,29 +118,42 @@ const fn round_up(x: usize, m: usize) -> usize {
 }
 
 thread_local! {
-    /// Packing buffers reused across calls (16-byte aligned); a nested call that finds
-    /// them in use allocates its own.
-    static PACK: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
+    /// Packing buffers reused across calls (16-byte aligned), one for A blocks on every
+    /// thread (each task of a parallel GEMM packs its own) and one for the B block the
+    /// caller packs; a nested call that finds one in use allocates its own.
+    static PACK_A: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
+    static PACK_B: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with two scratch buffers of `la` and `lb` elements of T.
-fn with_pack_buffers<T, R>(la: usize, lb: usize, f: impl FnOnce(*mut T, *mut T) -> R) -> R {
-    let words = |n: usize| (n * core::mem::size_of::<T>()).div_ceil(16);
-    let (wa, wb) = (words(la), words(lb));
-    PACK.with(|cell| match cell.try_borrow_mut() {
+/// Runs `f` with a scratch buffer of `len` elements of T from `key`'s thread-local.
+fn with_pack_buffer<T, R>(key: &'static std::thread::LocalKey<RefCell<Vec<u128>>>, len: usize, f: impl FnOnce(*mut T) -> R) -> R {
+    let words = (len * core::mem::size_of::<T>()).div_ceil(16);
+    key.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buf) => {
-            if buf.len() < wa + wb {
-                buf.resize(wa + wb, 0);
+            if buf.len() < words {
+                buf.resize(words, 0);
             }
-            let p = buf.as_mut_ptr();
-            f(p as *mut T, unsafe { p.add(wa) } as *mut T)
+            f(buf.as_mut_ptr() as *mut T)
         }
         Err(_) => {
-            let mut buf = vec![0u128; wa + wb];
-            let p = buf.as_mut_ptr();
-            f(p as *mut T, unsafe { p.add(wa) } as *mut T)
+            let mut buf = vec![0u128; words];
+            f(buf.as_mut_ptr() as *mut T)
         }
     })
+}
+
+/// A product worth splitting across threads: ~2 MFLOP, where waking the pool
+/// (tens of microseconds) costs less than a few percent of one thread's time.
+pub fn parallel_pays(m: usize, n: usize, k: usize) -> bool {
+    parallel::pool_threads() && m.saturating_mul(n).saturating_mul(k) >= 1 << 20
+}
+
+/// Columns per task of a split GEMM: NR-aligned chunks, at least 4 * NR wide, enough
+/// of them that `mblocks` row blocks times the chunks give 16 tasks. Depends on the
+/// shape only, so the split is the same with any thread count.
+fn column_chunk<T: GemmFloat>(nb: usize, mblocks: usize) -> usize {
+    let chunks = 16usize.div_ceil(mblocks).max(1);
+    round_up(nb.div_ceil(chunks), T::NR).max(4 * T::NR)
 }
 
 /// C = beta * C (beta == 0: zeros, ignoring NaN).
@@ -177,27 +191,38 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
     let kc = T::KC.min(k);
     let mc = round_up(T::MC.min(m), T::MR);
     let nc = round_up(T::NC.min(n), T::NR);
-    // 4 values of slack: a microkernel may read a whole vector past a panel's last row
-    with_pack_buffers::<T, _>(mc * kc + 4, nc * kc, |ap, bp| {
+    let split = parallel_pays(m, n, k);
+    let mblocks = m.div_ceil(T::MC);
+    // Each task computes whole MR x NR tiles of C over the block's whole depth, as the
+    // one-thread loop does: the same sums in the same order, whichever thread runs it.
+    with_pack_buffer::<T, _>(&PACK_B, nc * kc, |bp| {
         for (jc, nb, pc, kb) in b_blocks::<T>(k, n) {
+            let chunk = if split { column_chunk::<T>(nb, mblocks) } else { nb };
+            let chunks = nb.div_ceil(chunk);
             // operands already in panel layout are read in place
             let mut pb = T::packed_b(b, pc, kb, jc);
             if pb.is_null() {
-                T::pack_b(b, pc, kb, jc, nb, bp);
+                parallel::parallel_for_if(split, chunks, |t| {
+                    let j0 = t * chunk;
+                    T::pack_b(b, pc, kb, jc + j0, chunk.min(nb - j0), bp.add(j0 * kb));
+                });
                 pb = bp;
             }
             let beta_eff = if pc == 0 { beta } else { T::ONE };
-            let mut ic = 0;
-            while ic < m {
+            parallel::parallel_for_if(split, mblocks * chunks, |t| {
+                let (ic, j0) = (t / chunks * T::MC, t % chunks * chunk);
                 let mb = T::MC.min(m - ic);
-                let mut pa = T::packed_a(a, ic, pc, kb);
-                if pa.is_null() {
-                    T::pack_a(a, ic, mb, pc, kb, ap);
-                    pa = ap;
-                }
-                macro_kernel::<T>(mb, nb, kb, alpha, pa, pb, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
-                ic += mb;
-            }
+                // 4 values of slack: a microkernel may read a whole vector past a panel's last row
+                with_pack_buffer::<T, _>(&PACK_A, mc * kc + 4, |ap| {
+                    let mut pa = T::packed_a(a, ic, pc, kb);
+                    if pa.is_null() {
+                        T::pack_a(a, ic, mb, pc, kb, ap);
+                        pa = ap;
+                    }
+                    let c0 = c.offset(ic as isize * rsc + (jc + j0) as isize * csc);
+                    macro_kernel::<T>(mb, chunk.min(nb - j0), kb, alpha, pa, pb.add(j0 * kb), beta_eff, c0, rsc, csc);
+                });
+            });
         }
     });
 }
