@@ -123,14 +123,17 @@ function ensureWorkers(p: Pool, n: number): void {
     const tlsRaw = p.exports.mem_alloc(tlsSize + align) >>> 0;
     if (stack === 0 || tlsRaw === 0) return; // no memory for another worker: keep the ones running
     const tls = Math.ceil(tlsRaw / align) * align;
-    let w: PoolWorker;
+    let w: PoolWorker | null = null;
     try {
       w = spawn();
+      w.unref?.();
+      w.postMessage({ module: p.module, memory: p.memory, id, stack: stack + STACK_BYTES, tls });
     } catch {
-      return; // a host that refuses workers (a policy, a limit): run with those we have
+      // a host that refuses workers (a policy, a limit) or cannot send them the module
+      // or the shared memory: run with the workers we have
+      void w?.terminate();
+      return;
     }
-    w.unref?.();
-    w.postMessage({ module: p.module, memory: p.memory, id, stack: stack + STACK_BYTES, tls });
     p.workers.push(w);
   }
 }

@@ -66,12 +66,13 @@ pub unsafe fn for_chunks<F: Fn(usize, usize)>(n: usize, min_parallel: usize, ali
 /// waking the pool costs about what a thread does with 64K floats).
 pub const MIN_PARALLEL_ELEMS: usize = 1 << 17;
 
-/// Whether the pool has more than one thread (kernels pick their split by size and
-/// call parallel_for_if(pool_threads() && big, ..): the split points never depend on it).
+/// Whether the pool has more than one thread free for a new loop (not inside a task):
+/// kernels pick their split by size and call parallel_for_if(pool_threads() && big, ..);
+/// the split points never depend on it.
 #[inline]
 pub fn pool_threads() -> bool {
     #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
-    return pool::threads() > 1;
+    return pool::threads() > 1 && !pool::busy();
     #[cfg(not(all(target_arch = "wasm32", target_feature = "atomics")))]
     false
 }
@@ -116,6 +117,11 @@ mod pool {
 
     pub fn threads() -> usize {
         (THREADS.load(Relaxed) as usize).min(WORKERS.load(Relaxed) as usize + 1)
+    }
+
+    /// Inside a task (or on a worker): a nested loop runs serially.
+    pub fn busy() -> bool {
+        BUSY.with(|b| b.get())
     }
 
     pub fn set_threads(n: u32) {
