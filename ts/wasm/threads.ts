@@ -86,7 +86,8 @@ const start = (d) => {
 if (typeof self !== 'undefined' && typeof self.postMessage === 'function') {
   self.onmessage = (ev) => { self.onmessage = null; start(ev.data); };
 } else {
-  require('node:worker_threads').parentPort.once('message', start);
+  // Node: an eval'd worker is CommonJS or ESM as the parent's --input-type says
+  import('node:worker_threads').then((wt) => wt.parentPort.once('message', start));
 }
 `;
 
