@@ -1,7 +1,7 @@
 // Driver of the worker pool (ts/wasm/threads.ts, crate/src/kernels/parallel.rs):
 // torch.setNumThreads / torch.getNumThreads as PyTorch spells and checks them.
 
-import { setPoolThreads, requestedThreads, poolReady, activeThreads } from '../wasm/threads.js';
+import { setPoolThreads, requestedThreads, poolReady, activeThreads, workerTasks } from '../wasm/threads.js';
 import { RuntimeError } from '../tensor/shape.js';
 
 function pyType(v: unknown): string {
@@ -37,3 +37,6 @@ export const threadsReady = (timeoutMs?: number): Promise<number> => poolReady(t
 
 /** Not in PyTorch: the number of threads taking tasks now. */
 export const activeNumThreads = (): number => activeThreads();
+
+/** Not in PyTorch: the pool's statistics (threads taking tasks, tasks the workers ran). */
+export const threadStats = (): { active: number; workerTasks: number } => ({ active: activeThreads(), workerTasks: workerTasks() });

@@ -14,6 +14,8 @@ export interface ThreadExports {
   worker_loop(id: number): void;
   threads_set(n: number): void;
   threads_active(): number;
+  threads_worker_tasks(): number;
+  threads_set_caller_can_wait(yes: number): void;
   __wasm_init_tls(block: number): void;
   __tls_size: WebAssembly.Global;
   __tls_align: WebAssembly.Global;
@@ -142,6 +144,9 @@ function ensureWorkers(p: Pool, n: number): void {
 /** Called by the loader once the threads build's main instance runs. */
 export function startPool(module: WebAssembly.Module, memory: WebAssembly.Memory, exports: ThreadExports, threads: number): void {
   pool = { module, memory, exports, workers: [], threads: 1 };
+  // A browser's main thread (a document) may not block in atomic.wait; workers, Node,
+  // Deno and Bun may, which lets the caller sleep while a worker finishes.
+  exports.threads_set_caller_can_wait(g.document === undefined ? 1 : 0);
   setPoolThreads(threads);
 }
 
@@ -160,6 +165,9 @@ export function setPoolThreads(n: number): void {
 
 /** Threads that take tasks now (workers that have entered their loop, plus this one). */
 export const activeThreads = (): number => (pool === null ? 1 : pool.exports.threads_active());
+
+/** Tasks the workers have run so far (0 without a pool). */
+export const workerTasks = (): number => (pool === null ? 0 : pool.exports.threads_worker_tasks() >>> 0);
 
 /** Resolves once every started worker has entered its loop (or after `timeoutMs`). */
 export async function poolReady(timeoutMs = 10_000): Promise<number> {

@@ -21,3 +21,16 @@ pub extern "C" fn threads_set(n: u32) {
 pub extern "C" fn threads_active() -> u32 {
     parallel::num_threads() as u32
 }
+
+/// How many tasks the workers have run since the module started (a statistic).
+#[no_mangle]
+pub extern "C" fn threads_worker_tasks() -> u32 {
+    parallel::worker_tasks()
+}
+
+/// Whether the thread that calls kernels may block in memory.atomic.wait while the
+/// workers finish (Node, Deno, Bun and workers: yes; a browser's main thread: no).
+#[no_mangle]
+pub extern "C" fn threads_set_caller_can_wait(yes: u32) {
+    parallel::set_caller_can_wait(yes != 0)
+}

@@ -65,14 +65,18 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
     let tiles_outer = (tile_blocks - 1) * g.oc <= (oc_blocks - 1) * rows * tx;
     // +4: the microkernel and the output transform read a vector past the end
     let mut u = vec![0f32; 36 * (ob.next_multiple_of(mr) * g.c + SKEW) + 4];
-    let mut v = vec![0f32; 36 * (g.c * tb_max.next_multiple_of(nr) + SKEW) + 4];
+    let mut v_buf = vec![0f32; 36 * (g.c * tb_max.next_multiple_of(nr) + SKEW) + 4 + 16];
+    let skip = (16 - v_buf.as_ptr() as usize / 4 % 16) % 16;
+    let v = &mut v_buf[skip..];
     let mut m = vec![0f32; 36 * (ob * tb_max + SKEW) + 4];
     let wb = tx.next_multiple_of(4) * 4 + 4; // padded input row width (multiple of 4)
     let rowbuf_len = 6 * wb + 6 * wb;
     // Split across threads by input channels, output channels and the 36 products:
     // every output value is computed as on one thread.
     let split = gemm::parallel_pays(g.oc, 36 * rows * tx, g.c);
-    let c_chunk = g.c.div_ceil(32).max(1);
+    // whole 64-byte lines of each V panel row per task (8 channels of an NR = 8 panel
+    // on a 64-byte aligned V): tasks never write the same cache line
+    let c_chunk = g.c.div_ceil(16).next_multiple_of(8);
     let c_tasks = g.c.div_ceil(c_chunk);
     let (outer, inner) = if tiles_outer { (tile_blocks, oc_blocks) } else { (oc_blocks, tile_blocks) };
     for gr in 0..g.groups {

@@ -148,14 +148,6 @@ pub fn parallel_pays(m: usize, n: usize, k: usize) -> bool {
     parallel::pool_threads() && m.saturating_mul(n).saturating_mul(k) >= 1 << 20
 }
 
-/// Columns per task of a split GEMM: NR-aligned chunks, at least 4 * NR wide, enough
-/// of them that `mblocks` row blocks times the chunks give 16 tasks. Depends on the
-/// shape only, so the split is the same with any thread count.
-fn column_chunk<T: GemmFloat>(nb: usize, mblocks: usize) -> usize {
-    let chunks = 16usize.div_ceil(mblocks).max(1);
-    round_up(nb.div_ceil(chunks), T::NR).max(4 * T::NR)
-}
-
 /// C = beta * C (beta == 0: zeros, ignoring NaN).
 ///
 /// # Safety
@@ -188,43 +180,91 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
         scale_c(m, n, beta, c, rsc, csc);
         return;
     }
+    if parallel_pays(m, n, k) {
+        return gemm_split(m, n, k, alpha, a, b, beta, c, rsc, csc);
+    }
     let kc = T::KC.min(k);
     let mc = round_up(T::MC.min(m), T::MR);
     let nc = round_up(T::NC.min(n), T::NR);
-    let split = parallel_pays(m, n, k);
-    let mblocks = m.div_ceil(T::MC);
-    // Each task computes whole MR x NR tiles of C over the block's whole depth, as the
-    // one-thread loop does: the same sums in the same order, whichever thread runs it.
     with_pack_buffer::<T, _>(&PACK_B, nc * kc, |bp| {
-        for (jc, nb, pc, kb) in b_blocks::<T>(k, n) {
-            let chunk = if split { column_chunk::<T>(nb, mblocks) } else { nb };
-            let chunks = nb.div_ceil(chunk);
-            // operands already in panel layout are read in place
-            let mut pb = T::packed_b(b, pc, kb, jc);
-            if pb.is_null() {
-                parallel::parallel_for_if(split, chunks, |t| {
-                    let j0 = t * chunk;
-                    T::pack_b(b, pc, kb, jc + j0, chunk.min(nb - j0), bp.add(j0 * kb));
-                });
-                pb = bp;
-            }
-            let beta_eff = if pc == 0 { beta } else { T::ONE };
-            parallel::parallel_for_if(split, mblocks * chunks, |t| {
-                let (ic, j0) = (t / chunks * T::MC, t % chunks * chunk);
-                let mb = T::MC.min(m - ic);
-                // 4 values of slack: a microkernel may read a whole vector past a panel's last row
-                with_pack_buffer::<T, _>(&PACK_A, mc * kc + 4, |ap| {
+        with_pack_buffer::<T, _>(&PACK_A, mc * kc + 4, |ap| {
+            for (jc, nb, pc, kb) in b_blocks::<T>(k, n) {
+                // operands already in panel layout are read in place
+                let mut pb = T::packed_b(b, pc, kb, jc);
+                if pb.is_null() {
+                    T::pack_b(b, pc, kb, jc, nb, bp);
+                    pb = bp;
+                }
+                let beta_eff = if pc == 0 { beta } else { T::ONE };
+                let mut ic = 0;
+                while ic < m {
+                    let mb = T::MC.min(m - ic);
                     let mut pa = T::packed_a(a, ic, pc, kb);
                     if pa.is_null() {
+                        // 4 values of slack: a microkernel may read a whole vector past a panel's last row
                         T::pack_a(a, ic, mb, pc, kb, ap);
                         pa = ap;
                     }
-                    let c0 = c.offset(ic as isize * rsc + (jc + j0) as isize * csc);
-                    macro_kernel::<T>(mb, chunk.min(nb - j0), kb, alpha, pa, pb.add(j0 * kb), beta_eff, c0, rsc, csc);
+                    macro_kernel::<T>(mb, nb, kb, alpha, pa, pb, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
+                    ic += mb;
+                }
+            }
+        })
+    });
+}
+
+/// `gemm` split across the pool: per NC-wide column block, the tasks pack all of its
+/// depth blocks of B (by depth and column chunk), then the tasks compute blocks of C
+/// (rows in whole MR tiles, columns in whole NR panels), each over all depths in
+/// order, packing its own A. Every C value gets the microkernel updates the one-thread
+/// loop gives it, in the same order: the same bits, whichever thread runs the task.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm_split<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
+    m: usize, n: usize, k: usize, alpha: T, a: &A, b: &B, beta: T, c: *mut T, rsc: isize, csc: isize,
+) {
+    let kc = T::KC.min(k);
+    let depths = k.div_ceil(kc);
+    // about 8 row blocks (each reads its B columns once), at least 32 rows, at most MC
+    let rb = round_up(m.div_ceil(8).max(32), T::MR).min(round_up(T::MC, T::MR));
+    let mblocks = m.div_ceil(rb);
+    for jc in (0..n).step_by(T::NC) {
+        let nb = T::NC.min(n - jc);
+        let nbr = round_up(nb, T::NR);
+        // columns in chunks until there are about 16 tasks (a chunk at least 8 panels wide)
+        let chunk = round_up(nb.div_ceil(16usize.div_ceil(mblocks)), T::NR).max(8 * T::NR);
+        let chunks = nb.div_ceil(chunk);
+        // depth block pc of B at bp + pc * nbr, column j0 of it at + j0 * kb
+        with_pack_buffer::<T, _>(&PACK_B, k * nbr, |bp| {
+            parallel::parallel_for(depths * chunks, |t| {
+                let (pc, j0) = (t / chunks * kc, t % chunks * chunk);
+                let kb = kc.min(k - pc);
+                if T::packed_b(b, pc, kb, jc).is_null() {
+                    T::pack_b(b, pc, kb, jc + j0, chunk.min(nb - j0), bp.add(pc * nbr + j0 * kb));
+                }
+            });
+            parallel::parallel_for(mblocks * chunks, |t| {
+                let (ic, j0) = (t / chunks * rb, t % chunks * chunk);
+                let (mb, w) = (rb.min(m - ic), chunk.min(nb - j0));
+                let c0 = c.offset(ic as isize * rsc + (jc + j0) as isize * csc);
+                with_pack_buffer::<T, _>(&PACK_A, rb * kc + 4, |ap| {
+                    for pc in (0..k).step_by(kc) {
+                        let kb = kc.min(k - pc);
+                        let mut pb = T::packed_b(b, pc, kb, jc);
+                        if pb.is_null() {
+                            pb = bp.add(pc * nbr);
+                        }
+                        let mut pa = T::packed_a(a, ic, pc, kb);
+                        if pa.is_null() {
+                            T::pack_a(a, ic, mb, pc, kb, ap);
+                            pa = ap;
+                        }
+                        let beta_eff = if pc == 0 { beta } else { T::ONE };
+                        macro_kernel::<T>(mb, w, kb, alpha, pa, pb.add(j0 * kb), beta_eff, c0, rsc, csc);
+                    }
                 });
             });
-        }
-    });
+        });
+    }
 }
 
 /// The blocks of B (k x n) in the order `gemm` walks them: (jc, nb, pc, kb) for columns

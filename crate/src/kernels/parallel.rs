@@ -101,12 +101,17 @@ mod pool {
     static STATE: AtomicU64 = AtomicU64::new(0);
     /// Address of the caller's `Task` (valid while the job has unfinished tasks).
     static JOB: AtomicUsize = AtomicUsize::new(0);
-    /// Tasks of the current job finished.
-    static DONE: AtomicUsize = AtomicUsize::new(0);
+    /// Tasks of the current job finished (a caller that may block waits on it).
+    static DONE: AtomicU32 = AtomicU32::new(0);
+    /// Whether the calling thread may block in memory.atomic.wait (not a browser's main
+    /// thread): set by ts/wasm/threads.ts.
+    static CALLER_CAN_WAIT: AtomicU32 = AtomicU32::new(0);
     /// Bumped for every job: the word the workers sleep on.
     static WAKE: AtomicU32 = AtomicU32::new(0);
     /// Workers that entered worker_loop.
     static WORKERS: AtomicU32 = AtomicU32::new(0);
+    /// Tasks the workers ran (a statistic: shows the pool works).
+    static WORKER_TASKS: AtomicU32 = AtomicU32::new(0);
     /// Threads allowed to take tasks (torch.setNumThreads), the caller included.
     static THREADS: AtomicU32 = AtomicU32::new(1);
 
@@ -122,6 +127,14 @@ mod pool {
     /// Inside a task (or on a worker): a nested loop runs serially.
     pub fn busy() -> bool {
         BUSY.with(|b| b.get())
+    }
+
+    pub fn worker_tasks() -> u32 {
+        WORKER_TASKS.load(Relaxed)
+    }
+
+    pub fn set_caller_can_wait(yes: bool) {
+        CALLER_CAN_WAIT.store(yes as u32, Relaxed);
     }
 
     pub fn set_threads(n: u32) {
@@ -146,7 +159,10 @@ mod pool {
                     // The job cannot finish before this task does: JOB is still ours.
                     let f = unsafe { *(JOB.load(Relaxed) as *const Task) };
                     f(next);
-                    DONE.fetch_add(1, Release);
+                    if DONE.fetch_add(1, Release) as usize + 1 == n {
+                        // the last task: wake a caller blocked waiting for it
+                        unsafe { memory_atomic_notify(DONE.as_ptr() as *mut i32, 1) };
+                    }
                     return true;
                 }
                 Err(now) => s = now,
@@ -166,10 +182,21 @@ mod pool {
         WAKE.fetch_add(1, Release);
         unsafe { memory_atomic_notify(WAKE.as_ptr() as *mut i32, THREADS.load(Relaxed) - 1) };
         while run_one() {}
-        // Spin (the browser's main thread may not wait): the workers are finishing
-        // their last task each.
-        while DONE.load(Acquire) < n {
-            core::hint::spin_loop();
+        // The workers are finishing their last task each: spin a little, then (where
+        // this thread may block) sleep until the last one is done, which frees the core
+        // for a worker the system descheduled. A browser's main thread only spins.
+        let mut spins = 0u32;
+        loop {
+            let done = DONE.load(Acquire);
+            if done as usize >= n {
+                break;
+            }
+            if spins < 1 << 12 || CALLER_CAN_WAIT.load(Relaxed) == 0 {
+                spins += 1;
+                core::hint::spin_loop();
+            } else {
+                unsafe { memory_atomic_wait32(DONE.as_ptr() as *mut i32, done as i32, 1_000_000) };
+            }
         }
         BUSY.with(|b| b.set(false));
         true
@@ -182,12 +209,14 @@ mod pool {
         loop {
             let seen = WAKE.load(Acquire);
             if id + 1 < THREADS.load(Relaxed) {
-                while run_one() {}
+                while run_one() {
+                    WORKER_TASKS.fetch_add(1, Relaxed);
+                }
             }
-            // A short spin catches the next job of a tight loop of kernels without the
-            // cost of a wake-up; then sleep until WAKE moves on from `seen`.
+            // A spin (tens of microseconds) catches the next job of a sequence of kernels
+            // without the cost of a wake-up; then sleep until WAKE moves on from `seen`.
             let mut spins = 0;
-            while WAKE.load(Acquire) == seen && spins < 20_000 {
+            while WAKE.load(Acquire) == seen && spins < 1 << 16 {
                 core::hint::spin_loop();
                 spins += 1;
             }
@@ -199,4 +228,4 @@ mod pool {
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
-pub use pool::{set_threads, worker_loop};
+pub use pool::{set_caller_can_wait, set_threads, worker_loop, worker_tasks};
