@@ -1,9 +1,10 @@
 // The worker pool of the threads build (dist/torch-threads.wasm): each worker is
 // another instance of the same WebAssembly.Module on the same shared memory, with its
 // own stack and thread-locals, parked in the crate's worker_loop until a kernel's
-// parallel_for (crate/src/kernels/parallel.rs) hands it tasks. Node uses
-// worker_threads; Deno, Bun and browsers the global Worker. Workers are unref()'d
-// where the runtime can, so a script exits with the pool alive.
+// parallel_for (crate/src/kernels/parallel.rs) hands it tasks. Node and Deno use
+// worker_threads; Bun and browsers the global Worker. Workers are unref()'d where the
+// runtime can (all but browsers, where a page has no exit), so a script exits with the
+// pool alive.
 //
 // TORCHWASM_THREADS (environment, where readable): 0 loads a single-thread build,
 // n >= 1 starts with n threads (1: the threads build with no worker yet), unset
@@ -95,12 +96,13 @@ if (typeof self !== 'undefined' && typeof self.postMessage === 'function') {
 
 let workerUrl: string | null = null;
 function spawn(): PoolWorker {
-  const NodeWorker = typeof g.Worker === 'function' ? null : nodeWorkerThreads();
+  // Node's worker_threads where the global Worker is missing (Node) or cannot be
+  // unref'd (Deno: its web Worker would keep the process alive)
+  const NodeWorker = typeof g.Worker === 'function' && !g.Deno ? null : nodeWorkerThreads();
   if (NodeWorker) return new NodeWorker(WORKER_SOURCE, { eval: true });
   if (workerUrl === null) workerUrl = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   const W = g.Worker as new (url: string, opts: { type: 'module' | 'classic' }) => PoolWorker;
-  // Deno runs module workers only; the source is valid either way
-  return new W(workerUrl, { type: g.Deno ? 'module' : 'classic' });
+  return new W(workerUrl, { type: 'classic' });
 }
 
 interface Pool {
