@@ -4,7 +4,16 @@
 use crate::dtype::*;
 use crate::status::*;
 use crate::kernels::optim::{self, AdamArgs, SgdArgs};
-use crate::kernels::parallel;
+
+/// The step over [0, n) split across the pool in whole-vector chunks (the threads
+/// build), or one call (the others).
+#[inline(always)]
+unsafe fn for_chunks(n: usize, f: impl Fn(usize, usize)) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+    crate::kernels::parallel::for_chunks(n, crate::kernels::parallel::MIN_PARALLEL_ELEMS, 64, f);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "atomics")))]
+    f(0, n);
+}
 
 /// Element `i` of the operand at byte address `p`; 0 (an unused state) stays 0.
 #[inline(always)]
@@ -25,7 +34,7 @@ pub unsafe extern "C" fn optim_sgd(
     let a = SgdArgs { flags, lr, momentum, dampening, weight_decay };
     match dt {
         // split across threads in chunks of whole vectors: every element as on one thread
-        F32 => parallel::for_chunks(n, parallel::MIN_PARALLEL_ELEMS, 64, |s, n| {
+        F32 => for_chunks(n, |s, n| {
             let (p, g, buf) = (at::<f32>(p, s), at::<f32>(g, s), at::<f32>(buf, s));
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             let done = crate::kernels::optim_simd::sgd_f32(n, p as _, g as _, buf as _, &a);
@@ -52,7 +61,7 @@ pub unsafe extern "C" fn optim_adam(
 ) -> i32 {
     let a = AdamArgs { flags, lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt };
     match dt {
-        F32 => parallel::for_chunks(n, parallel::MIN_PARALLEL_ELEMS, 64, |s, n| {
+        F32 => for_chunks(n, |s, n| {
             let (p, g, m, v, vmax) = (at::<f32>(p, s), at::<f32>(g, s), at::<f32>(m, s), at::<f32>(v, s), at::<f32>(vmax, s));
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             let done = crate::kernels::optim_simd::adam_f32(n, p as _, g as _, m as _, v as _, vmax as _, &a);

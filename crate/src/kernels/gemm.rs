@@ -180,7 +180,9 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
         scale_c(m, n, beta, c, rsc, csc);
         return;
     }
-    if parallel_pays(m, n, k) {
+    // The threads build has only the split loop (run by one thread when small), which
+    // keeps one copy of the microkernel loops per operand type in its download.
+    if cfg!(all(target_arch = "wasm32", target_feature = "atomics")) || parallel_pays(m, n, k) {
         return gemm_split(m, n, k, alpha, a, b, beta, c, rsc, csc);
     }
     let kc = T::KC.min(k);
@@ -235,14 +237,15 @@ unsafe fn gemm_split<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
         let chunks = nb.div_ceil(chunk);
         // depth block pc of B at bp + pc * nbr, column j0 of it at + j0 * kb
         with_pack_buffer::<T, _>(&PACK_B, k * nbr, |bp| {
-            parallel::parallel_for(depths * chunks, |t| {
+            let split = parallel_pays(m, n, k);
+            parallel::parallel_for_if(split, depths * chunks, |t| {
                 let (pc, j0) = (t / chunks * kc, t % chunks * chunk);
                 let kb = kc.min(k - pc);
                 if T::packed_b(b, pc, kb, jc).is_null() {
                     T::pack_b(b, pc, kb, jc + j0, chunk.min(nb - j0), bp.add(pc * nbr + j0 * kb));
                 }
             });
-            parallel::parallel_for(mblocks * chunks, |t| {
+            parallel::parallel_for_if(split, mblocks * chunks, |t| {
                 let (ic, j0) = (t / chunks * rb, t % chunks * chunk);
                 let (mb, w) = (rb.min(m - ic), chunk.min(nb - j0));
                 let c0 = c.offset(ic as isize * rsc + (jc + j0) as isize * csc);

@@ -21,13 +21,7 @@
 /// uses no state that is not per-thread (thread_local!) or atomic.
 #[inline]
 pub unsafe fn parallel_for<F: Fn(usize)>(n: usize, f: F) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
-    if n > 1 && pool::run(n, &f) {
-        return;
-    }
-    for t in 0..n {
-        f(t);
-    }
+    parallel_for_if(true, n, f)
 }
 
 /// `parallel_for` when `parallel` holds (the work is worth waking the pool for),
@@ -37,12 +31,28 @@ pub unsafe fn parallel_for<F: Fn(usize)>(n: usize, f: F) {
 /// As parallel_for.
 #[inline]
 pub unsafe fn parallel_for_if<F: Fn(usize)>(parallel: bool, n: usize, f: F) {
-    if parallel {
-        parallel_for(n, f)
-    } else {
+    #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+    {
+        // Both ways call `f` through one `dyn` pointer: the kernel's body is compiled
+        // once (the pool calls it that way), not once more inlined into a loop.
+        if !(parallel && n > 1 && pool::run(n, &f)) {
+            serial(n, &f);
+        }
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "atomics")))]
+    {
+        let _ = parallel;
         for t in 0..n {
             f(t);
         }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+#[inline(never)]
+fn serial(n: usize, f: &dyn Fn(usize)) {
+    for t in 0..n {
+        f(t);
     }
 }
 
@@ -55,11 +65,9 @@ pub unsafe fn parallel_for_if<F: Fn(usize)>(parallel: bool, n: usize, f: F) {
 /// As parallel_for: what f(start, len) writes, no other chunk touches.
 #[inline]
 pub unsafe fn for_chunks<F: Fn(usize, usize)>(n: usize, min_parallel: usize, align: usize, f: F) {
-    if n < min_parallel.max(2) || !pool_threads() {
-        return f(0, n);
-    }
-    let chunk = n.div_ceil(32).next_multiple_of(align.max(1));
-    parallel_for(n.div_ceil(chunk), |t| f(t * chunk, chunk.min(n - t * chunk)));
+    let split = n >= min_parallel.max(2) && pool_threads();
+    let chunk = if split { n.div_ceil(32).next_multiple_of(align.max(1)) } else { n.max(1) };
+    parallel_for_if(split, n.div_ceil(chunk), |t| f(t * chunk, chunk.min(n - t * chunk)))
 }
 
 /// Elementwise work below this many elements runs on one thread (memory-bound loops:
