@@ -34,9 +34,10 @@ function refresh(): void {
 // Growing a (non-shared) wasm memory detaches its old buffer, and views of a detached
 // buffer have length 0: checking that is cheaper than the memory.buffer getter. A
 // shared buffer is never detached: growth (by any thread) shows as a new length.
-let shared = false;
+// (The threads build's mem_pages export reads the size: cheaper than memory.buffer.)
+let pages: (() => number) | null = null;
 const stale = (): boolean =>
-  buffer === null || u8v.length === 0 || (shared && K.memory.buffer.byteLength !== u8v.length);
+  buffer === null || u8v.length === 0 || (pages !== null && pages() * 65536 !== u8v.length);
 export const heapU8 = (): Uint8Array => (stale() && refresh(), u8v);
 export const heapI8 = (): Int8Array => (stale() && refresh(), i8v);
 export const heapI16 = (): Int16Array => (stale() && refresh(), i16v);
@@ -56,7 +57,9 @@ export function setInstance(exports: KernelExports, relaxed: boolean): void {
   K = exports;
   relaxedSimd = relaxed;
   buffer = null;
-  shared = typeof SharedArrayBuffer !== 'undefined' && K.memory.buffer instanceof SharedArrayBuffer;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && K.memory.buffer instanceof SharedArrayBuffer;
+  const mp = (K as unknown as { mem_pages?: () => number }).mem_pages;
+  pages = shared ? (mp ?? (() => K.memory.buffer.byteLength / 65536)) : null;
   scratch = K.mem_alloc(SCRATCH_BYTES);
   if (scratch === 0) throw new Error('torchwasm: cannot allocate the kernel scratch area');
 }

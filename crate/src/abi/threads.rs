@@ -34,3 +34,10 @@ pub extern "C" fn threads_worker_tasks() -> u32 {
 pub extern "C" fn threads_set_caller_can_wait(yes: u32) {
     parallel::set_caller_can_wait(yes != 0)
 }
+
+/// Pages of linear memory now: any thread may grow the shared memory, and this call is
+/// cheaper from JS than reading memory.buffer's length (ts/wasm/heap.ts).
+#[no_mangle]
+pub extern "C" fn mem_pages() -> usize {
+    core::arch::wasm32::memory_size(0)
+}
