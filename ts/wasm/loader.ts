@@ -65,14 +65,29 @@ async function readUrl(url: URL): Promise<BufferSource | Response> {
 const isWasmMime = (res: Response): boolean =>
   (res.headers.get('content-type') ?? '').trim().toLowerCase() === 'application/wasm';
 
-async function fromResponse(res: Response): Promise<WebAssembly.Module> {
+/** A compiled module, and its instance where the loading instantiated it (streaming). */
+interface Loaded {
+  module: WebAssembly.Module;
+  instance?: WebAssembly.Instance;
+  /** The shared memory the instance got (the threads build). */
+  memory?: WebAssembly.Memory;
+}
+
+/** A shared memory for the threads build, or null where shared memory cannot run. */
+const sharedMemory = (): WebAssembly.Memory | null =>
+  sharedMemorySupported() ? new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true }) : null;
+
+async function fromResponse(res: Response): Promise<Loaded> {
   if (!res.ok) throw new Error(`torchwasm: fetching the wasm module${res.url ? ` from ${res.url}` : ''} failed with HTTP ${res.status}`);
-  if (typeof WebAssembly.compileStreaming === 'function' && isWasmMime(res)) {
+  if (typeof WebAssembly.instantiateStreaming === 'function' && isWasmMime(res)) {
     // Compiles while the bytes arrive. The clone keeps the body readable for the
     // fallback, for hosts whose streaming compile fails where compiling bytes works.
+    // A shared memory is offered for the threads build (the other builds ignore it).
     const copy = res.clone();
+    const memory = sharedMemory();
     try {
-      return await WebAssembly.compileStreaming(res);
+      const { module, instance } = await WebAssembly.instantiateStreaming(res, memory ? { env: { memory } } : {});
+      return { module, instance, memory: memory ?? undefined };
     } catch (e) {
       let bytes: ArrayBuffer;
       try {
@@ -80,22 +95,22 @@ async function fromResponse(res: Response): Promise<WebAssembly.Module> {
       } catch {
         throw e;
       }
-      return WebAssembly.compile(bytes);
+      return { module: await WebAssembly.compile(bytes) };
     }
   }
-  return WebAssembly.compile(await res.arrayBuffer());
+  return { module: await WebAssembly.compile(await res.arrayBuffer()) };
 }
 
 const isResponse = (x: unknown): x is Response => typeof Response !== 'undefined' && x instanceof Response;
 const isThenable = (x: unknown): x is PromiseLike<unknown> =>
   typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 
-async function compile(source: WasmSource): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
+async function compile(source: WasmSource): Promise<Loaded> {
+  if (source instanceof WebAssembly.Module) return { module: source };
   let src: unknown = isThenable(source) ? await source : source;
   if (typeof src === 'string' || src instanceof URL) src = await readUrl(new URL(src));
   if (isResponse(src)) return fromResponse(src);
-  if (ArrayBuffer.isView(src) || src instanceof ArrayBuffer) return WebAssembly.compile(src as BufferSource);
+  if (ArrayBuffer.isView(src) || src instanceof ArrayBuffer) return { module: await WebAssembly.compile(src as BufferSource) };
   throw new TypeError(
     'torchwasm: init() expected a WebAssembly.Module, the wasm bytes (ArrayBuffer or a typed array), ' +
     `a URL, a fetch Response or a promise of one, but got ${src === null ? 'null' : typeof src === 'object' ? (src as object).constructor?.name ?? 'object' : typeof src}`,
@@ -124,9 +139,10 @@ async function instantiateShared(module: WebAssembly.Module): Promise<{ instance
   }
 }
 
-async function instantiate(module: WebAssembly.Module, relaxed: boolean, threads: number): Promise<void> {
+async function instantiate(loaded: Loaded, relaxed: boolean, threads: number): Promise<void> {
+  const { module } = loaded;
   if (!importsMemory(module)) {
-    const instance = await WebAssembly.instantiate(module, {});
+    const instance = loaded.instance ?? await WebAssembly.instantiate(module, {});
     setInstance(instance.exports as unknown as KernelExports, relaxed);
     return;
   }
@@ -134,7 +150,9 @@ async function instantiate(module: WebAssembly.Module, relaxed: boolean, threads
     throw new Error('torchwasm: this is the threads build (torch-threads.wasm), which needs shared memory and workers; ' +
       'this runtime has none (browsers: serve the page cross-origin isolated), so pass torch.wasm instead');
   }
-  const { instance, memory } = await instantiateShared(module);
+  const { instance, memory } = loaded.instance && loaded.memory
+    ? { instance: loaded.instance, memory: loaded.memory }
+    : await instantiateShared(module);
   const exports = { ...instance.exports, memory } as unknown as KernelExports & ThreadExports;
   setInstance(exports, false);
   startPool(module, memory, exports, threads);
