@@ -189,4 +189,20 @@ console.log('threads', torch.activeNumThreads(), y.shape.join('x'));`;
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`threads ${threaded ? startThreads : 1} 512x512`);
   });
+
+  it("torchwasm/manual's init takes the threads build's bytes (or a single-thread build's)", () => {
+    const dist = (f: string): string => fileURLToPath(new URL(`../../dist/${f}`, import.meta.url));
+    for (const [file, want] of [['torch-threads.wasm', threaded ? startThreads : null], ['torch.wasm', 1]] as const) {
+      const code = `import * as torch from ${JSON.stringify(dist('manual.js'))};
+import { readFileSync } from 'node:fs';
+await torch.init(readFileSync(${JSON.stringify(dist(file))}));
+const ready = await torch.threadsReady();
+const y = torch.randn(300, 300).matmul(torch.randn(300, 300));
+console.log(ready, y.shape.join('x'));`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { timeout: 30_000, encoding: 'utf8' });
+      if (want === null) continue; // TORCHWASM_THREADS=0 runs say nothing of the threads build
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe(`${want} 300x300`);
+    }
+  });
 });
