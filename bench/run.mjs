@@ -11,17 +11,23 @@
 //   BENCH_SAMPLE_MS=<ms>   time per sample: a sample repeats the workload this long (default 200)
 //   BENCH_RELAXED=0        skip the relaxed-SIMD rows (a child process with
 //                          --experimental-wasm-relaxed-simd running our relaxed build)
+//   BENCH_THREADS=<n>      threads of the threaded rows (default 2; 0 skips them): a child
+//                          process loading the threads build with TORCHWASM_THREADS=n
+//                          runs THREADS_SET as rows named <workload>_t<n>
 //   BENCH_OUT=<file>       results file (default bench/results.json)
 //   BENCH_PYTHON=<path>    the python with torch for the pytorch-native column
 //                          (default /usr/bin/python3; BENCH_PYTHON=none skips it)
-// Flag --only-ours: run just our runtime (the relaxed child uses it with --json).
+// Flag --only-ours: run just our runtime (the relaxed and threads children use it with
+// --json). The main process runs our single-thread build (TORCHWASM_THREADS=0).
 
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadOurs, loadTfjs, loadOrt } from './libs.mjs';
+// The single-thread build unless this is the threads child (set before loading ours).
+process.env.TORCHWASM_THREADS ??= '0';
+const { loadOurs, loadTfjs, loadOrt } = await import('./libs.mjs');
 import { allWorkloads } from './workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,6 +37,10 @@ const jsonOut = argv.includes('--json');
 const filter = process.env.BENCH_FILTER ? new RegExp(process.env.BENCH_FILTER) : null;
 /** Workloads that get a relaxed-SIMD row. */
 const RELAXED_SET = new RegExp(process.env.BENCH_RELAXED_FILTER ?? '^(simd_peak$|sgemm_|conv3x3_64x56x56$|mlp_train_step$)');
+/** Workloads that get a threaded row (the threads build with BENCH_THREADS threads). */
+const THREADS_SET = new RegExp(process.env.BENCH_THREADS_FILTER ?? '^(sgemm_1024$|conv3x3_64x56x56$|conv3x3_64x56x56_fwd_bwd$|resnet18_forward$|mlp_train_step$|add_1m$|softmax_1000x1000$)');
+const benchThreads = Number(process.env.BENCH_THREADS ?? 2);
+const threadsChild = argv.includes('--threads');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const sampleMs = Number(process.env.BENCH_SAMPLE_MS ?? 200);
 const LIBS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web'];
@@ -75,7 +85,7 @@ async function measure() {
     ctx.tfjs = await loadTfjs();
     ctx.ort = await loadOrt();
   }
-  const workloads = allWorkloads(ctx).filter((w) => (!filter || filter.test(w.name)) && (!jsonOut || RELAXED_SET.test(w.name)));
+  const workloads = allWorkloads(ctx).filter((w) => (!filter || filter.test(w.name)) && (!jsonOut || (threadsChild ? THREADS_SET : RELAXED_SET).test(w.name)));
   // set up every (workload, library) pair once; a failed setup is reported, not fatal
   const cells = [];
   for (const w of workloads) {
@@ -143,6 +153,23 @@ function addNativeFigures(rows) {
   return null;
 }
 
+/** Rows of our threads build with BENCH_THREADS threads, measured in a child process. */
+function threadRows() {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--only-ours', '--json', '--threads'], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24, env: { ...process.env, TORCHWASM_THREADS: String(benchThreads) },
+  });
+  if (r.status !== 0) {
+    log(`threads run failed (status ${r.status})`);
+    return [];
+  }
+  const out = JSON.parse(r.stdout);
+  if (out.threads !== benchThreads) {
+    log(`threads run ran ${out.threads} thread(s), not ${benchThreads}; no threaded rows`);
+    return [];
+  }
+  return out.rows.map((row) => ({ ...row, name: `${row.name}_t${benchThreads}`, threads: benchThreads, peers: {} }));
+}
+
 /** Rows of our relaxed-SIMD build, measured in a child process with the V8 flag. */
 function relaxedRows() {
   const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--expose-gc', fileURLToPath(import.meta.url), '--only-ours', '--json'], {
@@ -181,6 +208,7 @@ function printTable(rows, notes) {
   for (const n of notes) console.log(n);
   for (const r of rows) {
     if (r.note) console.log(`${r.name}: ${r.note}`);
+    if (r.threads) console.log(`${r.name}: ${r.threads} threads, ${r.speedup_vs_1_thread?.toFixed(2) ?? 'n/a'}x our one-thread figure`);
     if (r.ours_error) console.log(`${r.name} (ours): ${r.ours_error}`);
     for (const [p, e] of Object.entries(r.peer_errors ?? {})) console.log(`${r.name} (${p}): ${e}`);
   }
@@ -188,10 +216,11 @@ function printTable(rows, notes) {
 
 const t0 = Date.now();
 const load0 = os.loadavg()[0];
+if (threadsChild) await (await loadOurs()).threadsReady();
 const rows = await measure();
 if (jsonOut) {
   const { torch } = { torch: await loadOurs() };
-  process.stdout.write(JSON.stringify({ relaxed: torch.relaxedSimdSupported(), rows }));
+  process.stdout.write(JSON.stringify({ relaxed: torch.relaxedSimdSupported(), threads: torch.activeNumThreads(), rows }));
 } else {
   const notes = [];
   if (!onlyOurs) {
@@ -200,6 +229,16 @@ if (jsonOut) {
     if (skipped) notes.push(skipped);
   }
   if (!onlyOurs && process.env.BENCH_RELAXED !== '0') rows.push(...relaxedRows());
+  if (!onlyOurs && benchThreads > 0) {
+    log(`threads (${benchThreads})`);
+    const threaded = threadRows();
+    // the single-thread figure of the same workload, for the speedup column
+    for (const row of threaded) {
+      const base = rows.find((r) => `${r.name}_t${benchThreads}` === row.name);
+      if (base?.ours && row.ours) row.speedup_vs_1_thread = row.higher_is_better ? row.ours / base.ours : base.ours / row.ours;
+    }
+    rows.push(...threaded);
+  }
   const cpu = os.cpus();
   const results = {
     machine: {

@@ -13,9 +13,9 @@ describe('package tarball, installed into an empty project', () => {
   }, 240_000);
   afterAll(() => cleanup(ctx));
 
-  it('ships the bundles, both wasm variants and the declarations, and nothing else', () => {
+  it('ships the bundles, the three wasm variants and the declarations, and nothing else', () => {
     const files = ctx.files.filter((f) => !f.startsWith('dist/types/'));
-    expect(files.sort()).toEqual(['README.md', 'dist/index.js', 'dist/manual.js', 'dist/torch-relaxed.wasm', 'dist/torch.wasm', 'package.json']);
+    expect(files.sort()).toEqual(['README.md', 'dist/index.js', 'dist/manual.js', 'dist/torch-relaxed.wasm', 'dist/torch-threads.wasm', 'dist/torch.wasm', 'package.json']);
     expect(ctx.files).toContain('dist/types/index.d.ts');
     expect(ctx.files).toContain('dist/types/manual.d.ts');
     expect(ctx.files.filter((f) => f.startsWith('dist/types/') && !f.endsWith('.d.ts'))).toEqual([]);

@@ -105,6 +105,9 @@ describe('web demo in headless Chromium', () => {
       .toBe(String(statSync(join(fixtures, 'models', 'resnet18.pt')).size));
     expect((await fetch(`${url}/package.json`)).status).toBe(404);
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    // the isolated page's worker runs the threads build with a pool of one thread per core
+    await page.waitForSelector('body[data-threads]');
+    expect(Number(await page.getAttribute('body', 'data-threads'))).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
     expect(await page.textContent('#weights-note')).toMatch(/seeded random initialisation.*ImageNet's names by index/);
     expect(await page.textContent('#classify-status')).toMatch(/Model ready: 44\.6 MB of weights in 122 tensors/);
   });

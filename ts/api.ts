@@ -14,6 +14,7 @@ export { tidy, keep } from './tensor/scope.js';
 export { broadcastShapes } from './ops/shape/broadcast_shapes.js';
 export { RuntimeError, IndexError, ValueError, NotImplementedError, KeyError, AttributeError, AssertionError, ZeroDivisionError } from './tensor/shape.js';
 export { init, relaxedSimdSupported } from './wasm/loader.js';
+export { setNumThreads, getNumThreads, threadsReady, activeNumThreads, threadStats as _threadStats } from './kernels/threads.js';
 export type { WasmSource, InitOptions } from './wasm/loader.js';
 
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd/grad_mode.js';

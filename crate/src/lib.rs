@@ -6,6 +6,8 @@
 // build.sh sets RUSTC_BOOTSTRAP for -Z build-std, which also admits this attribute;
 // host builds (cargo test) do not need it.
 #![cfg_attr(target_arch = "wasm32", feature(optimize_attribute))]
+// The threads build's pool waits and wakes with memory.atomic.wait32 / notify.
+#![cfg_attr(all(target_arch = "wasm32", target_feature = "atomics"), feature(stdarch_wasm_atomic_wait))]
 
 /// Compiles the items for size in the wasm build (LLVM minsize: no unrolling or
 /// auto-vectorisation): the paths of rare dtypes and ops, whose code would otherwise

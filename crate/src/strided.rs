@@ -41,6 +41,21 @@ impl<const K: usize> Desc<K> {
         d
     }
 
+    /// The part of the space whose first index runs over [start, start + len), with each
+    /// operand's element offset to it: kernels split across threads this way (an
+    /// operand written must not be broadcast along dim 0).
+    pub fn slice_outer(&self, start: usize, len: usize) -> (Self, [isize; K]) {
+        let mut d = self.clone();
+        let mut off = [0isize; K];
+        if self.nd > 0 {
+            d.shape[0] = len;
+            for k in 0..K {
+                off[k] = start as isize * self.strides[k][0];
+            }
+        }
+        (d, off)
+    }
+
     pub fn numel(&self) -> usize {
         self.shape[..self.nd].iter().product()
     }

@@ -46,7 +46,7 @@ fn offsets_reject_out_of_range_without_writing() {
     let d = Desc::<2>::new(&[4], [&[1], &[1]]);
     let st = unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, true) };
     assert_eq!(st, status::ERR_INDEX);
-    assert_eq!(unsafe { LAST_BAD_INDEX }, 5);
+    assert_eq!(LAST_BAD_INDEX.load(std::sync::atomic::Ordering::Relaxed), 5);
     assert_eq!(offs, vec![-9; 4]);
     let idx: Vec<i64> = vec![-4];
     let d = Desc::<2>::new(&[1], [&[1], &[1]]);
@@ -55,7 +55,7 @@ fn offsets_reject_out_of_range_without_writing() {
     let idx: Vec<i64> = vec![0, -1];
     let d = Desc::<2>::new(&[2], [&[1], &[1]]);
     assert_eq!(unsafe { index::index_offsets::<i64>(&d, offs.as_mut_ptr(), idx.as_ptr(), 3, 1, true, false) }, status::ERR_INDEX);
-    assert_eq!(unsafe { LAST_BAD_INDEX }, -1);
+    assert_eq!(LAST_BAD_INDEX.load(std::sync::atomic::Ordering::Relaxed), -1);
 }
 
 /// x[:, idx] for x = a transposed 5 x 7 matrix (non-contiguous), idx of odd length.
@@ -179,7 +179,7 @@ fn gather_and_scatter_reject_negative_indices_like_pytorch() {
     // out[i] = a[idx[i]]: operands out, idx, a (dim stride moved out)
     let d = Desc::<3>::new(&[2], [&[1], &[1], &[0]]);
     assert_eq!(unsafe { index::gather::<f32>(&d, out.as_mut_ptr(), idx.as_ptr(), a.as_ptr(), 1, 3) }, status::ERR_INDEX);
-    assert_eq!(unsafe { LAST_BAD_INDEX }, -1);
+    assert_eq!(LAST_BAD_INDEX.load(std::sync::atomic::Ordering::Relaxed), -1);
     assert_eq!(out, [0.0, 0.0]);
     let good: Vec<i64> = vec![2, 0];
     assert_eq!(unsafe { index::gather::<f32>(&d, out.as_mut_ptr(), good.as_ptr(), a.as_ptr(), 1, 3) }, 0);

@@ -15,6 +15,7 @@ const ready = new Promise((resolve) => (markReady = resolve));
 
 worker.onmessage = ({ data }) => {
   if (data.type === 'ready') {
+    document.body.dataset.threads = String(data.threads); // the worker's kernel threads
     markReady(data);
     showMemory(data.memory);
     return;

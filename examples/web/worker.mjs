@@ -136,4 +136,5 @@ self.addEventListener('unhandledrejection', (ev) => {
   const e = ev.reason;
   postMessage({ type: 'fatal', error: { name: e?.name ?? 'Error', message: e?.message ?? String(e) } });
 });
-postMessage({ type: 'ready', relaxedSimd: torch.relaxedSimdSupported(), memory: memory() });
+// threads: the kernels' worker pool, on this cross-origin isolated page (1 elsewhere)
+postMessage({ type: 'ready', relaxedSimd: torch.relaxedSimdSupported(), threads: await torch.threadsReady(), memory: memory() });

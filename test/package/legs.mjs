@@ -15,7 +15,7 @@ import { workerdBin } from '../runtimes/workerd_bin.mjs';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 /** What the package ships: build.sh makes them (the test does not build). */
-const SHIPPED = ['dist/index.js', 'dist/manual.js', 'dist/torch.wasm', 'dist/torch-relaxed.wasm', 'dist/types/index.d.ts', 'dist/types/manual.d.ts'];
+const SHIPPED = ['dist/index.js', 'dist/manual.js', 'dist/torch.wasm', 'dist/torch-relaxed.wasm', 'dist/torch-threads.wasm', 'dist/types/index.d.ts', 'dist/types/manual.d.ts'];
 
 /** Runs a command; resolves { code, output } (stdout and stderr), killed after `timeoutMs`. */
 export function run(cmd, args, { cwd, env = {}, timeoutMs = 60_000 } = {}) {
@@ -127,7 +127,7 @@ async function bundleBrowser(ctx) {
   await build({ ...common, entryPoints: { 'auto/bundle': 'browser/auto.mjs', 'auto/error_worker': 'browser/error_worker.mjs', 'manual/bundle': 'browser/manual.mjs' }, outdir: web });
   // The default entry finds the wasm next to the bundle: the user copies it there.
   const req = createRequire(join(ctx.dir, 'package.json'));
-  for (const f of ['torch.wasm', 'torch-relaxed.wasm']) copyFileSync(req.resolve(`torchwasm/${f}`), join(web, 'auto', f));
+  for (const f of ['torch.wasm', 'torch-relaxed.wasm', 'torch-threads.wasm']) copyFileSync(req.resolve(`torchwasm/${f}`), join(web, 'auto', f));
   for (const d of ['wasm', 'octet']) {
     mkdirSync(join(web, d));
     copyFileSync(req.resolve('torchwasm/torch.wasm'), join(web, d, 'torch.wasm'));

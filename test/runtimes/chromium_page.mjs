@@ -4,13 +4,14 @@
 import { smoke } from './smoke.mjs';
 import { usingCheck } from './using.mjs';
 import { generationCheck } from './generation.mjs';
+import { threadsCheck } from './threads.mjs';
 import * as tinyGpt from '../../examples/tiny_gpt_model.mjs';
 
 try {
   const torch = await import('../../dist/index.js');
   const gpt = await (await fetch('/fixtures/tiny_gpt.json')).json();
   const weights = new Uint8Array(await (await fetch('/fixtures/tiny_gpt.pt')).arrayBuffer());
-  const result = generationCheck(torch, usingCheck(torch, smoke(torch)), tinyGpt, gpt, weights);
+  const result = await threadsCheck(torch, generationCheck(torch, usingCheck(torch, smoke(torch)), tinyGpt, gpt, weights));
   result.crossOriginIsolated = globalThis.crossOriginIsolated === true;
   globalThis.__result = result;
 } catch (e) {

@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tinyGpt from '../../examples/tiny_gpt_model.mjs';
 import { smoke, report } from './smoke.mjs';
+import { threadsCheck } from './threads.mjs';
 import { generationCheck, readTinyGpt } from './generation.mjs';
 
 const fixtures = process.env.CONFORMANCE_DIR || fileURLToPath(new URL('../../../shared/conformance', import.meta.url));
 const [gpt, weights] = readTinyGpt(tinyGpt, fixtures, (p) => readFileSync(p, 'utf8'), (p) => readFileSync(p));
-const result = generationCheck(torch, smoke(torch, inspect), tinyGpt, gpt, weights);
+const result = await threadsCheck(torch, generationCheck(torch, smoke(torch, inspect), tinyGpt, gpt, weights));
 report(process.execArgv.includes('--experimental-wasm-relaxed-simd') ? 'node-relaxed' : 'node', result);
 process.exitCode = result.ok ? 0 : 1;

@@ -21,12 +21,15 @@ export const RUNTIMES = {
   'workerd-example': [process.execPath, script('worker_example.mjs')],
 };
 
+/** Environment of a runtime beyond the parent's: the relaxed leg runs the relaxed build, not the threads build. */
+const RUNTIME_ENV = { 'node-relaxed': { TORCHWASM_THREADS: '0' } };
+
 /** Runs one runtime's script: { name, ok, result (the RESULT json or null), output, ms }. */
 export function runRuntime(name, timeoutMs = 120_000) {
   const [cmd, ...args] = RUNTIMES[name];
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const env = { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' };
+    const env = { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', ...RUNTIME_ENV[name] };
     const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));

@@ -53,5 +53,5 @@ export function report(runtime, result) {
   console.log(result.printed);
   if (result.tinyGpt) console.log(`tiny GPT tokens [${result.tinyGpt.tokens}], ${result.tinyGpt.msPerToken.toFixed(3)} ms per token`);
   for (const k of result.checks) console.log(`${k.ok ? 'ok  ' : 'FAIL'} ${k.name}${k.ok ? '' : `: ${k.detail}`}`);
-  console.log(`RESULT ${JSON.stringify({ runtime, ok: result.ok, relaxedSimdSupported: result.relaxedSimdSupported, checks: result.checks.length, memory: result.memory.end })}`);
+  console.log(`RESULT ${JSON.stringify({ runtime, ok: result.ok, relaxedSimdSupported: result.relaxedSimdSupported, threads: result.threads, checks: result.checks.length, memory: result.memory.end })}`);
 }

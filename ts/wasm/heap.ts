@@ -1,6 +1,7 @@
 // The instantiated module and typed views of its memory. Memory growth detaches the
-// old ArrayBuffer, so every view is re-made when the buffer changed: never keep one
-// across a call that may allocate.
+// old ArrayBuffer (or, for the threads build's shared memory, leaves the old
+// SharedArrayBuffer at its old length), so every view is re-made when the buffer
+// changed: never keep one across a call that may allocate.
 
 import type { KernelExports } from './exports.js';
 
@@ -31,8 +32,12 @@ function refresh(): void {
 }
 
 // Growing a (non-shared) wasm memory detaches its old buffer, and views of a detached
-// buffer have length 0: checking that is cheaper than the memory.buffer getter.
-const stale = (): boolean => buffer === null || u8v.length === 0;
+// buffer have length 0: checking that is cheaper than the memory.buffer getter. A
+// shared buffer is never detached: growth (by any thread) shows as a new length.
+// (The threads build's mem_pages export reads the size: cheaper than memory.buffer.)
+let pages: (() => number) | null = null;
+const stale = (): boolean =>
+  buffer === null || u8v.length === 0 || (pages !== null && pages() * 65536 !== u8v.length);
 export const heapU8 = (): Uint8Array => (stale() && refresh(), u8v);
 export const heapI8 = (): Int8Array => (stale() && refresh(), i8v);
 export const heapI16 = (): Int16Array => (stale() && refresh(), i16v);
@@ -52,6 +57,9 @@ export function setInstance(exports: KernelExports, relaxed: boolean): void {
   K = exports;
   relaxedSimd = relaxed;
   buffer = null;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && K.memory.buffer instanceof SharedArrayBuffer;
+  const mp = (K as unknown as { mem_pages?: () => number }).mem_pages;
+  pages = shared ? (mp ?? (() => K.memory.buffer.byteLength / 65536)) : null;
   scratch = K.mem_alloc(SCRATCH_BYTES);
   if (scratch === 0) throw new Error('torchwasm: cannot allocate the kernel scratch area');
 }

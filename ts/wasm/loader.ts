@@ -5,6 +5,7 @@
 
 import { setInstance, isInitialized } from './heap.js';
 import type { KernelExports } from './exports.js';
+import { sharedMemorySupported, startPool, coreCount, threadsEnv, type ThreadExports } from './threads.js';
 
 /** What init() loads the kernels from. */
 export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response | PromiseLike<Response>;
@@ -12,6 +13,11 @@ export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Resp
 export interface InitOptions {
   /** Set false to load the strict simd128 build even where relaxed SIMD validates. */
   relaxed?: boolean;
+  /**
+   * Set false to load a single-thread build where the threads build could run. A
+   * number sets the thread count to start with (as torch.setNumThreads).
+   */
+  threads?: boolean | number;
 }
 
 // (module (func (result v128) v128.const i32x4 0 0 0 0 v128.const ... f32x4.relaxed_madd))
@@ -59,14 +65,29 @@ async function readUrl(url: URL): Promise<BufferSource | Response> {
 const isWasmMime = (res: Response): boolean =>
   (res.headers.get('content-type') ?? '').trim().toLowerCase() === 'application/wasm';
 
-async function fromResponse(res: Response): Promise<WebAssembly.Instance> {
+/** A compiled module, and its instance where the loading instantiated it (streaming). */
+interface Loaded {
+  module: WebAssembly.Module;
+  instance?: WebAssembly.Instance;
+  /** The shared memory the instance got (the threads build). */
+  memory?: WebAssembly.Memory;
+}
+
+/** A shared memory for the threads build, or null where shared memory cannot run. */
+const sharedMemory = (): WebAssembly.Memory | null =>
+  sharedMemorySupported() ? new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true }) : null;
+
+async function fromResponse(res: Response): Promise<Loaded> {
   if (!res.ok) throw new Error(`torchwasm: fetching the wasm module${res.url ? ` from ${res.url}` : ''} failed with HTTP ${res.status}`);
   if (typeof WebAssembly.instantiateStreaming === 'function' && isWasmMime(res)) {
     // Compiles while the bytes arrive. The clone keeps the body readable for the
     // fallback, for hosts whose streaming compile fails where compiling bytes works.
+    // A shared memory is offered for the threads build (the other builds ignore it).
     const copy = res.clone();
+    const memory = sharedMemory();
     try {
-      return (await WebAssembly.instantiateStreaming(res, {})).instance;
+      const { module, instance } = await WebAssembly.instantiateStreaming(res, memory ? { env: { memory } } : {});
+      return { module, instance, memory: memory ?? undefined };
     } catch (e) {
       let bytes: ArrayBuffer;
       try {
@@ -74,51 +95,105 @@ async function fromResponse(res: Response): Promise<WebAssembly.Instance> {
       } catch {
         throw e;
       }
-      return (await WebAssembly.instantiate(bytes, {})).instance;
+      return { module: await WebAssembly.compile(bytes) };
     }
   }
-  return (await WebAssembly.instantiate(await res.arrayBuffer(), {})).instance;
+  return { module: await WebAssembly.compile(await res.arrayBuffer()) };
 }
 
 const isResponse = (x: unknown): x is Response => typeof Response !== 'undefined' && x instanceof Response;
 const isThenable = (x: unknown): x is PromiseLike<unknown> =>
   typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 
-async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
-  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, {});
+async function compile(source: WasmSource): Promise<Loaded> {
+  if (source instanceof WebAssembly.Module) return { module: source };
   let src: unknown = isThenable(source) ? await source : source;
   if (typeof src === 'string' || src instanceof URL) src = await readUrl(new URL(src));
   if (isResponse(src)) return fromResponse(src);
-  if (ArrayBuffer.isView(src) || src instanceof ArrayBuffer) {
-    return (await WebAssembly.instantiate(src as BufferSource, {})).instance;
-  }
+  if (ArrayBuffer.isView(src) || src instanceof ArrayBuffer) return { module: await WebAssembly.compile(src as BufferSource) };
   throw new TypeError(
     'torchwasm: init() expected a WebAssembly.Module, the wasm bytes (ArrayBuffer or a typed array), ' +
     `a URL, a fetch Response or a promise of one, but got ${src === null ? 'null' : typeof src === 'object' ? (src as object).constructor?.name ?? 'object' : typeof src}`,
   );
 }
 
+/** The threads build imports its (shared) memory; the single-thread builds define their own. */
+const importsMemory = (m: WebAssembly.Module): boolean =>
+  WebAssembly.Module.imports(m).some((i) => i.kind === 'memory');
+
+/**
+ * Instantiates the threads build on a new shared memory. The memory's initial size must
+ * cover the module's declared minimum, which the JS API does not reveal: a link error
+ * doubles it and tries again.
+ */
+async function instantiateShared(module: WebAssembly.Module): Promise<{ instance: WebAssembly.Instance; memory: WebAssembly.Memory }> {
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
+  for (;;) {
+    try {
+      return { instance: await WebAssembly.instantiate(module, { env: { memory } }), memory };
+    } catch (e) {
+      const pages = memory.buffer.byteLength / 65536;
+      if (!(e instanceof WebAssembly.LinkError) || pages >= 16384) throw e;
+      memory.grow(pages);
+    }
+  }
+}
+
+async function instantiate(loaded: Loaded, relaxed: boolean, threads: number): Promise<void> {
+  const { module } = loaded;
+  if (!importsMemory(module)) {
+    const instance = loaded.instance ?? await WebAssembly.instantiate(module, {});
+    setInstance(instance.exports as unknown as KernelExports, relaxed);
+    return;
+  }
+  if (!sharedMemorySupported()) {
+    throw new Error('torchwasm: this is the threads build (torch-threads.wasm), which needs shared memory and workers; ' +
+      'this runtime has none (browsers: serve the page cross-origin isolated), so pass torch.wasm instead');
+  }
+  const { instance, memory } = loaded.instance && loaded.memory
+    ? { instance: loaded.instance, memory: loaded.memory }
+    : await instantiateShared(module);
+  const exports = { ...instance.exports, memory } as unknown as KernelExports & ThreadExports;
+  setInstance(exports, false);
+  startPool(module, memory, exports, threads);
+}
+
 let loading: Promise<void> | null = null;
+
+/** Whether init() without a source loads the threads build. */
+function wantThreads(options: InitOptions): boolean {
+  return options.threads !== false && options.threads !== 0 && threadsEnv() !== 0 && sharedMemorySupported();
+}
+
+/** The thread count to start the pool with: the option, TORCHWASM_THREADS, or the cores. */
+function startThreads(options: InitOptions): number {
+  const env = threadsEnv();
+  if (typeof options.threads === 'number' && Number.isInteger(options.threads) && options.threads >= 1) return options.threads;
+  return env !== null && env >= 1 ? env : coreCount();
+}
 
 /**
  * Loads the kernels. `source` is a compiled WebAssembly.Module (Cloudflare Workers),
  * the module's bytes, a URL (string or URL object), a fetch Response or a promise of
  * one (`init(fetch('/torch.wasm'))`: compiled while it downloads when the server sends
- * `Content-Type: application/wasm`). Without a source it loads `torch.wasm` (or
- * `torch-relaxed.wasm` where relaxed SIMD validates) from the folder of the bundle.
- * Calls after a successful load, or while one is under way, do nothing more.
+ * `Content-Type: application/wasm`); any of the three builds, the threads build only
+ * where shared memory runs. Without a source it loads `torch-threads.wasm` where shared
+ * memory and workers run (threads: false, or TORCHWASM_THREADS=0, says no), else
+ * `torch.wasm` (or `torch-relaxed.wasm` where relaxed SIMD validates), from the folder
+ * of the bundle. Calls after a successful load, or while one is under way, do nothing more.
  */
 export function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
   if (isInitialized()) return Promise.resolve();
   if (loading) return loading;
   const relaxed = source === undefined && options.relaxed !== false && relaxedSimdSupported();
-  const src = source ?? new URL(relaxed ? './torch-relaxed.wasm' : './torch.wasm', import.meta.url);
-  loading = instantiate(src).then(
-    (instance) => setInstance(instance.exports as unknown as KernelExports, relaxed),
-    (e) => {
-      loading = null; // a failed load can be retried (another source, the network back)
-      throw e;
-    },
-  );
+  const single = (): Promise<void> =>
+    compile(source ?? new URL(relaxed ? './torch-relaxed.wasm' : './torch.wasm', import.meta.url)).then((m) => instantiate(m, relaxed, startThreads(options)));
+  const threaded = (): Promise<void> =>
+    // a package without the threads build (a development build) keeps one thread
+    compile(new URL('./torch-threads.wasm', import.meta.url)).then((m) => instantiate(m, false, startThreads(options)), single);
+  loading = (source === undefined && wantThreads(options) ? threaded() : single()).catch((e) => {
+    loading = null; // a failed load can be retried (another source, the network back)
+    throw e;
+  });
   return loading;
 }

@@ -9,7 +9,7 @@ use crate::with_dtype;
 /// The index value that made the last index kernel fail (ERR_INDEX).
 #[no_mangle]
 pub extern "C" fn last_bad_index() -> f64 {
-    unsafe { index::LAST_BAD_INDEX as f64 }
+    index::LAST_BAD_INDEX.load(core::sync::atomic::Ordering::Relaxed) as f64
 }
 
 /// # Safety

@@ -2,7 +2,7 @@
 
 use crate::status::*;
 use crate::dtype::*;
-use crate::kernels::gemm;
+use crate::kernels::{gemm, parallel};
 use crate::with_dtype;
 
 /// C = alpha * A @ B + beta * C over `batch` matrices spaced by the batch strides.
@@ -17,23 +17,28 @@ pub unsafe extern "C" fn gemm_batched(
     b: usize, bsb: isize, rsb: isize, csb: isize,
     beta: f64, c: usize, bsc: isize, rsc: isize, csc: isize,
 ) -> i32 {
-    for i in 0..batch as isize {
-        match dt {
-            F32 => {
+    if dt == F32 || dt == F64 {
+        // Small products of a batch split across threads by matrix (each task writes
+        // its own C, and a large product splits itself inside gemm).
+        let extent = (m.max(1) - 1) as isize * rsc.abs() + (n.max(1) - 1) as isize * csc.abs() + 1;
+        let split = batch > 1 && bsc.abs() >= extent && !gemm::parallel_pays(m, n, k) && gemm::parallel_pays(batch * m, n, k);
+        parallel::parallel_for_if(split, batch, |i| {
+            let i = i as isize;
+            if dt == F32 {
                 let (a, b, c) = (a as *const f32, b as *const f32, c as *mut f32);
                 gemm::gemm_strided::<f32>(m, n, k, alpha as f32, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta as f32, c.offset(i * bsc), rsc, csc)
-            }
-            F64 => {
+            } else {
                 let (a, b, c) = (a as *const f64, b as *const f64, c as *mut f64);
                 gemm::gemm_strided::<f64>(m, n, k, alpha, a.offset(i * bsa), rsa, csa, b.offset(i * bsb), rsb, csb, beta, c.offset(i * bsc), rsc, csc)
             }
-            _ => {
-                let at = |p: usize, batch_stride: isize| (p as isize + i * batch_stride * itemsize(dt) as isize) as usize;
-                let r = gemm_other(dt, m, n, k, alpha, at(a, bsa), rsa, csa, at(b, bsb), rsb, csb, beta, at(c, bsc), rsc, csc);
-                if r != OK {
-                    return r;
-                }
-            }
+        });
+        return OK;
+    }
+    for i in 0..batch as isize {
+        let at = |p: usize, batch_stride: isize| (p as isize + i * batch_stride * itemsize(dt) as isize) as usize;
+        let r = gemm_other(dt, m, n, k, alpha, at(a, bsa), rsa, csa, at(b, bsb), rsb, csb, beta, at(c, bsc), rsc, csc);
+        if r != OK {
+            return r;
         }
     }
     OK

@@ -23,3 +23,5 @@ mod attention;
 mod encoder_layer;
 mod rnn;
 mod optim;
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+mod threads;

@@ -3,7 +3,7 @@
 
 use crate::status::*;
 use crate::dtype::*;
-use crate::kernels::{lines, reduce};
+use crate::kernels::{lines, parallel, reduce};
 use crate::strided::Desc;
 use crate::with_dtype;
 
@@ -51,7 +51,22 @@ size_optimized! {
 pub unsafe extern "C" fn softmax(log: u32, dt: u32, nd: usize, desc: *const i32, len: usize, so: isize, si: isize, o: usize, a: usize) -> i32 {
     let d = Desc::<2>::from_raw(nd, desc);
     match dt {
-        F32 => lines::softmax::<f32>(log != 0, &d, len, so, si, o as _, a as _),
+        F32 => {
+            // lines split across threads along the first dim of `d`, each line as on one
+            // thread (one call site of the kernel, so it is not inlined twice)
+            let whole = d.nd == 0 || d.numel().saturating_mul(len) < parallel::MIN_PARALLEL_ELEMS || !parallel::pool_threads();
+            parallel::for_chunks(if whole { 1 } else { d.shape[0] }, 2, 1, |s, n| {
+                let part;
+                let (desc, [oo, ao]) = if whole {
+                    (&d, [0; 2])
+                } else {
+                    let (p, off) = d.slice_outer(s, n);
+                    part = p;
+                    (&part, off)
+                };
+                lines::softmax::<f32>(log != 0, desc, len, so, si, (o as *mut f32).offset(oo), (a as *const f32).offset(ao))
+            })
+        }
         F64 => softmax_f64(log != 0, &d, len, so, si, o, a),
         _ => return ERR_BAD_OP,
     }

@@ -307,10 +307,12 @@ unsafe fn winograd_backward_data(g: &Geom, dy: *const f32, w: *const f32, dx: *m
 
 /// Scatter-adds im2col columns back into the image (overwrites the image).
 unsafe fn col2im<T: GemmFloat>(g: &Geom, col: *const T, x: *mut T) {
-    core::slice::from_raw_parts_mut(x, g.c * g.in_plane()).fill(T::ZERO);
     let oplane = g.out_plane();
-    for c in 0..g.c {
+    // split across threads by input channel: each task owns whole image planes
+    let split = crate::kernels::parallel::pool_threads() && g.c > 1 && g.c * g.kh * g.kw * oplane >= crate::kernels::parallel::MIN_PARALLEL_ELEMS;
+    crate::kernels::parallel::parallel_for_if(split, g.c, |c| {
         let xp = x.add(c * g.in_plane());
+        core::slice::from_raw_parts_mut(xp, g.in_plane()).fill(T::ZERO);
         for ky in 0..g.kh {
             for kx in 0..g.kw {
                 let crow = col.add(((c * g.kh + ky) * g.kw + kx) * oplane);
@@ -330,7 +332,7 @@ unsafe fn col2im<T: GemmFloat>(g: &Geom, col: *const T, x: *mut T) {
                 }
             }
         }
-    }
+    });
 }
 
 /// dw = the gradient of conv(x, w) with respect to w, given dy (overwrites dw).

@@ -20,7 +20,8 @@
 //! the output's RMS at C = 64, 5e-5 at C = 512 (crate/tests/conv.rs).
 
 use crate::kernels::conv::Geom;
-use crate::kernels::gemm::{gemm, GemmFloat, PackA, PackB};
+use crate::kernels::gemm::{self, gemm, GemmFloat, PackA, PackB};
+use crate::kernels::parallel;
 use f4::F4;
 
 /// Scratch budget per buffer (U block, V block, M block), in floats: 768 KB, so the
@@ -64,10 +65,19 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
     let tiles_outer = (tile_blocks - 1) * g.oc <= (oc_blocks - 1) * rows * tx;
     // +4: the microkernel and the output transform read a vector past the end
     let mut u = vec![0f32; 36 * (ob.next_multiple_of(mr) * g.c + SKEW) + 4];
-    let mut v = vec![0f32; 36 * (g.c * tb_max.next_multiple_of(nr) + SKEW) + 4];
+    let mut v_buf = vec![0f32; 36 * (g.c * tb_max.next_multiple_of(nr) + SKEW) + 4 + 16];
+    let skip = (16 - v_buf.as_ptr() as usize / 4 % 16) % 16;
+    let v = &mut v_buf[skip..];
     let mut m = vec![0f32; 36 * (ob * tb_max + SKEW) + 4];
     let wb = tx.next_multiple_of(4) * 4 + 4; // padded input row width (multiple of 4)
-    let mut rowbuf = vec![0f32; 6 * wb + 6 * wb];
+    let rowbuf_len = 6 * wb + 6 * wb;
+    // Split across threads by input channels, output channels and the 36 products:
+    // every output value is computed as on one thread.
+    let split = gemm::parallel_pays(g.oc, 36 * rows * tx, g.c);
+    // whole 64-byte lines of each V panel row per task (8 channels of an NR = 8 panel
+    // on a 64-byte aligned V): tasks never write the same cache line
+    let c_chunk = g.c.div_ceil(16).next_multiple_of(8);
+    let c_tasks = g.c.div_ceil(c_chunk);
     let (outer, inner) = if tiles_outer { (tile_blocks, oc_blocks) } else { (oc_blocks, tile_blocks) };
     for gr in 0..g.groups {
         let wg = w.add(gr * g.oc * g.c * 9);
@@ -80,14 +90,20 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
             let tb = nrows * tx;
             let vs = tb.next_multiple_of(nr) * g.c + SKEW; // stride between V[k]
             if v_block != tbk {
-                for c in 0..g.c {
-                    for r in 0..nrows {
-                        let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
-                        let plane = x.add(((n * g.groups + gr) * g.c + c) * g.h * g.w);
-                        let dst = VDst { v: v.as_mut_ptr(), stride: vs, c, cdim: g.c, t0: r * tx };
-                        input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
+                // Tasks own whole channels: a row's vector stores may spill into the
+                // next row's slots of the same channel, which that row then rewrites.
+                let (vp, rw) = (v.as_mut_ptr(), &rowbuf_len);
+                parallel::parallel_for_if(split, c_tasks, |t| {
+                    let mut rowbuf = vec![0f32; *rw];
+                    for c in t * c_chunk..((t + 1) * c_chunk).min(g.c) {
+                        for r in 0..nrows {
+                            let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
+                            let plane = x.add(((n * g.groups + gr) * g.c + c) * g.h * g.w);
+                            let dst = VDst { v: vp, stride: vs, c, cdim: g.c, t0: r * tx };
+                            input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
+                        }
                     }
-                }
+                });
                 v_block = tbk;
             }
             let o0 = blk * ob;
@@ -95,23 +111,32 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
             let us = oc.next_multiple_of(mr) * g.c + SKEW; // stride between U[k]
             let ms = oc * tb + SKEW; // stride between M[k]
             if u_block != blk {
-                weights(wg.add(o0 * g.c * 9), oc, g.c, u.as_mut_ptr(), us);
+                // tasks own whole groups of 4 output channels (one vector per weight)
+                let (wb0, up, quads) = (wg.add(o0 * g.c * 9), u.as_mut_ptr(), oc.div_ceil(4));
+                let per = quads.div_ceil(32);
+                parallel::parallel_for_if(split, quads.div_ceil(per), |t| {
+                    weights(wb0, oc, g.c, up, us, 4 * t * per, (4 * (t + 1) * per).min(oc));
+                });
                 u_block = blk;
             }
-            for k in 0..36 {
-                let a = Panels { ptr: u.as_ptr().add(k * us), k: g.c };
-                let b = Panels { ptr: v.as_ptr().add(k * vs), k: g.c };
-                gemm(oc, tb, g.c, 1.0, &a, &b, 0.0, m.as_mut_ptr().add(k * ms), tb as isize, 1);
-            }
-            for o in 0..oc {
-                let og = gr * g.oc + o0 + o;
-                let b = if bias.is_null() { 0.0 } else { *bias.add(og) };
-                for r in 0..nrows {
-                    let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
-                    let out = y.add((n * g.groups * g.oc + og) * g.oh * g.ow);
-                    output_row(g, m.as_ptr().add(o * tb + r * tx), ms, tyi, tx, b, out);
+            let (up, vp, mp) = (u.as_ptr(), v.as_ptr(), m.as_mut_ptr());
+            parallel::parallel_for_if(split, 36, |k| {
+                let a = Panels { ptr: up.add(k * us), k: g.c };
+                let b = Panels { ptr: vp.add(k * vs), k: g.c };
+                gemm(oc, tb, g.c, 1.0, &a, &b, 0.0, mp.add(k * ms), tb as isize, 1);
+            });
+            let (mp, per) = (m.as_ptr(), oc.div_ceil(32));
+            parallel::parallel_for_if(split, oc.div_ceil(per), |t| {
+                for o in t * per..((t + 1) * per).min(oc) {
+                    let og = gr * g.oc + o0 + o;
+                    let b = if bias.is_null() { 0.0 } else { *bias.add(og) };
+                    for r in 0..nrows {
+                        let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
+                        let out = y.add((n * g.groups * g.oc + og) * g.oh * g.ow);
+                        output_row(g, mp.add(o * tb + r * tx), ms, tyi, tx, b, out);
+                    }
                 }
-            }
+            });
         }
     }
 }
@@ -165,12 +190,12 @@ impl PackB<f32> for Panels {
 }
 
 /// U[k] = (G g G^T)[k] for `oc` output x `c` input channels (w: [oc][c][3][3]), as
-/// MR-row panels over c, U[k] at `u + k*ks`. Lanes are 4 output channels, so with
-/// MR = 4 each result is one vector store.
-unsafe fn weights(w: *const f32, oc: usize, c: usize, u: *mut f32, ks: usize) {
+/// MR-row panels over c, U[k] at `u + k*ks`; the output channels in [o_lo, o_hi) (o_lo a
+/// multiple of 4). Lanes are 4 output channels, so with MR = 4 each result is one vector store.
+unsafe fn weights(w: *const f32, oc: usize, c: usize, u: *mut f32, ks: usize, o_lo: usize, o_hi: usize) {
     let mr = <f32 as GemmFloat>::MR;
-    let mut o0 = 0;
-    while o0 < oc {
+    let mut o0 = o_lo; // a multiple of 4
+    while o0 < o_hi {
         let lanes = 4.min(oc - o0);
         let whole = lanes == 4 && o0 % mr + 4 <= mr;
         for ci in 0..c {

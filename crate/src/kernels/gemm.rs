@@ -13,6 +13,7 @@ mod micro;
 pub mod pack;
 
 use crate::dtype::Elem;
+use crate::kernels::parallel;
 use crate::num::Float;
 use core::cell::RefCell;
 pub use pack::{PackA, PackB, Strided};
@@ -117,29 +118,34 @@ const fn round_up(x: usize, m: usize) -> usize {
 }
 
 thread_local! {
-    /// Packing buffers reused across calls (16-byte aligned); a nested call that finds
-    /// them in use allocates its own.
-    static PACK: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
+    /// Packing buffers reused across calls (16-byte aligned), one for A blocks on every
+    /// thread (each task of a parallel GEMM packs its own) and one for the B block the
+    /// caller packs; a nested call that finds one in use allocates its own.
+    static PACK_A: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
+    static PACK_B: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with two scratch buffers of `la` and `lb` elements of T.
-fn with_pack_buffers<T, R>(la: usize, lb: usize, f: impl FnOnce(*mut T, *mut T) -> R) -> R {
-    let words = |n: usize| (n * core::mem::size_of::<T>()).div_ceil(16);
-    let (wa, wb) = (words(la), words(lb));
-    PACK.with(|cell| match cell.try_borrow_mut() {
+/// Runs `f` with a scratch buffer of `len` elements of T from `key`'s thread-local.
+fn with_pack_buffer<T, R>(key: &'static std::thread::LocalKey<RefCell<Vec<u128>>>, len: usize, f: impl FnOnce(*mut T) -> R) -> R {
+    let words = (len * core::mem::size_of::<T>()).div_ceil(16);
+    key.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buf) => {
-            if buf.len() < wa + wb {
-                buf.resize(wa + wb, 0);
+            if buf.len() < words {
+                buf.resize(words, 0);
             }
-            let p = buf.as_mut_ptr();
-            f(p as *mut T, unsafe { p.add(wa) } as *mut T)
+            f(buf.as_mut_ptr() as *mut T)
         }
         Err(_) => {
-            let mut buf = vec![0u128; wa + wb];
-            let p = buf.as_mut_ptr();
-            f(p as *mut T, unsafe { p.add(wa) } as *mut T)
+            let mut buf = vec![0u128; words];
+            f(buf.as_mut_ptr() as *mut T)
         }
     })
+}
+
+/// A product worth splitting across threads: ~2 MFLOP, where waking the pool
+/// (tens of microseconds) costs less than a few percent of one thread's time.
+pub fn parallel_pays(m: usize, n: usize, k: usize) -> bool {
+    parallel::pool_threads() && m.saturating_mul(n).saturating_mul(k) >= 1 << 20
 }
 
 /// C = beta * C (beta == 0: zeros, ignoring NaN).
@@ -174,32 +180,94 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
         scale_c(m, n, beta, c, rsc, csc);
         return;
     }
+    // The threads build has only the split loop (run by one thread when small), which
+    // keeps one copy of the microkernel loops per operand type in its download.
+    if cfg!(all(target_arch = "wasm32", target_feature = "atomics")) || parallel_pays(m, n, k) {
+        return gemm_split(m, n, k, alpha, a, b, beta, c, rsc, csc);
+    }
     let kc = T::KC.min(k);
     let mc = round_up(T::MC.min(m), T::MR);
     let nc = round_up(T::NC.min(n), T::NR);
-    // 4 values of slack: a microkernel may read a whole vector past a panel's last row
-    with_pack_buffers::<T, _>(mc * kc + 4, nc * kc, |ap, bp| {
-        for (jc, nb, pc, kb) in b_blocks::<T>(k, n) {
-            // operands already in panel layout are read in place
-            let mut pb = T::packed_b(b, pc, kb, jc);
-            if pb.is_null() {
-                T::pack_b(b, pc, kb, jc, nb, bp);
-                pb = bp;
-            }
-            let beta_eff = if pc == 0 { beta } else { T::ONE };
-            let mut ic = 0;
-            while ic < m {
-                let mb = T::MC.min(m - ic);
-                let mut pa = T::packed_a(a, ic, pc, kb);
-                if pa.is_null() {
-                    T::pack_a(a, ic, mb, pc, kb, ap);
-                    pa = ap;
+    with_pack_buffer::<T, _>(&PACK_B, nc * kc, |bp| {
+        with_pack_buffer::<T, _>(&PACK_A, mc * kc + 4, |ap| {
+            for (jc, nb, pc, kb) in b_blocks::<T>(k, n) {
+                // operands already in panel layout are read in place
+                let mut pb = T::packed_b(b, pc, kb, jc);
+                if pb.is_null() {
+                    T::pack_b(b, pc, kb, jc, nb, bp);
+                    pb = bp;
                 }
-                macro_kernel::<T>(mb, nb, kb, alpha, pa, pb, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
-                ic += mb;
+                let beta_eff = if pc == 0 { beta } else { T::ONE };
+                let mut ic = 0;
+                while ic < m {
+                    let mb = T::MC.min(m - ic);
+                    let mut pa = T::packed_a(a, ic, pc, kb);
+                    if pa.is_null() {
+                        // 4 values of slack: a microkernel may read a whole vector past a panel's last row
+                        T::pack_a(a, ic, mb, pc, kb, ap);
+                        pa = ap;
+                    }
+                    macro_kernel::<T>(mb, nb, kb, alpha, pa, pb, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
+                    ic += mb;
+                }
             }
-        }
+        })
     });
+}
+
+/// `gemm` split across the pool: per NC-wide column block, the tasks pack all of its
+/// depth blocks of B (by depth and column chunk), then the tasks compute blocks of C
+/// (rows in whole MR tiles, columns in whole NR panels), each over all depths in
+/// order, packing its own A. Every C value gets the microkernel updates the one-thread
+/// loop gives it, in the same order: the same bits, whichever thread runs the task.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm_split<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
+    m: usize, n: usize, k: usize, alpha: T, a: &A, b: &B, beta: T, c: *mut T, rsc: isize, csc: isize,
+) {
+    let kc = T::KC.min(k);
+    let depths = k.div_ceil(kc);
+    // about 8 row blocks (each reads its B columns once), at least 32 rows, at most MC
+    let rb = round_up(m.div_ceil(8).max(32), T::MR).min(round_up(T::MC, T::MR));
+    let mblocks = m.div_ceil(rb);
+    for jc in (0..n).step_by(T::NC) {
+        let nb = T::NC.min(n - jc);
+        let nbr = round_up(nb, T::NR);
+        // columns in chunks until there are about 16 tasks (a chunk at least 8 panels wide)
+        let chunk = round_up(nb.div_ceil(16usize.div_ceil(mblocks)), T::NR).max(8 * T::NR);
+        let chunks = nb.div_ceil(chunk);
+        // depth block pc of B at bp + pc * nbr, column j0 of it at + j0 * kb
+        with_pack_buffer::<T, _>(&PACK_B, k * nbr, |bp| {
+            let split = parallel_pays(m, n, k);
+            parallel::parallel_for_if(split, depths * chunks, |t| {
+                let (pc, j0) = (t / chunks * kc, t % chunks * chunk);
+                let kb = kc.min(k - pc);
+                if T::packed_b(b, pc, kb, jc).is_null() {
+                    T::pack_b(b, pc, kb, jc + j0, chunk.min(nb - j0), bp.add(pc * nbr + j0 * kb));
+                }
+            });
+            parallel::parallel_for_if(split, mblocks * chunks, |t| {
+                let (ic, j0) = (t / chunks * rb, t % chunks * chunk);
+                let (mb, w) = (rb.min(m - ic), chunk.min(nb - j0));
+                let c0 = c.offset(ic as isize * rsc + (jc + j0) as isize * csc);
+                with_pack_buffer::<T, _>(&PACK_A, rb * kc + 4, |ap| {
+                    for pc in (0..k).step_by(kc) {
+                        let kb = kc.min(k - pc);
+                        let mut pb = T::packed_b(b, pc, kb, jc);
+                        if pb.is_null() {
+                            pb = bp.add(pc * nbr);
+                        }
+                        let mut pa = T::packed_a(a, ic, pc, kb);
+                        if pa.is_null() {
+                            T::pack_a(a, ic, mb, pc, kb, ap);
+                            pa = ap;
+                        }
+                        let beta_eff = if pc == 0 { beta } else { T::ONE };
+                        macro_kernel::<T>(mb, w, kb, alpha, pa, pb.add(j0 * kb), beta_eff, c0, rsc, csc);
+                    }
+                });
+            });
+        });
+    }
 }
 
 /// The blocks of B (k x n) in the order `gemm` walks them: (jc, nb, pc, kb) for columns

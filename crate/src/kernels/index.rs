@@ -7,8 +7,16 @@
 use crate::dtype::Elem;
 use crate::status::{ERR_INDEX, ERR_SIZE, OK};
 use crate::strided::Desc;
+use core::sync::atomic::{AtomicI64, Ordering::Relaxed};
 
-pub static mut LAST_BAD_INDEX: i64 = 0;
+/// Atomic: kernels may run on the threads build's workers (a plain store elsewhere).
+pub static LAST_BAD_INDEX: AtomicI64 = AtomicI64::new(0);
+
+/// Records the offending index value for the error message.
+#[inline]
+pub fn set_bad_index(v: i64) {
+    LAST_BAD_INDEX.store(v, Relaxed);
+}
 
 
 pub const SCATTER_SET: u32 = 0;
@@ -26,7 +34,7 @@ unsafe fn validate<const K: usize>(d: &Desc<K>, k: usize, idx: *const i64, size:
         for i in 0..n as isize {
             let j = *p.offset(i * st[k]);
             if j < 0 || j >= size {
-                LAST_BAD_INDEX = j;
+                set_bad_index(j);
                 ok = false;
                 return;
             }
@@ -128,7 +136,7 @@ pub unsafe fn index_offsets<I: Elem>(d: &Desc<2>, offs: *mut i64, idx: *const I,
         for i in 0..n as isize {
             let j = (*p.offset(i * st[1])).to_i64();
             if j < lo || j >= size {
-                LAST_BAD_INDEX = j;
+                set_bad_index(j);
                 ok = false;
                 return;
             }
@@ -237,7 +245,7 @@ pub unsafe fn repeat_interleave_counts(n: usize, counts: *const i64, stride: isi
     for i in 0..n {
         let c = *counts.offset(i as isize * stride);
         if c < 0 {
-            LAST_BAD_INDEX = c;
+            set_bad_index(c);
             return ERR_INDEX;
         }
         sum += c as usize;

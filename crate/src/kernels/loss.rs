@@ -16,7 +16,7 @@
 //! and 0 for both where t == ignore_index. 'mean' divides by the summed row weights,
 //! done by the caller (as the scale g of the backward).
 
-use crate::kernels::index::LAST_BAD_INDEX;
+use crate::kernels::index::set_bad_index;
 use crate::kernels::lines::{softmax_lanes_max, softmax_line_sum, SoftmaxExp, LANES};
 
 // A target outside [0, classes) that is not ignore_index: ERR_INDEX, its value in LAST_BAD_INDEX.
@@ -97,7 +97,7 @@ unsafe fn finish_row<T: SoftmaxExp>(
     *stats.add(2 * r + 1) = ls;
     let (l, w) = match tg.class(r, classes) {
         Err(t) => {
-            LAST_BAD_INDEX = t;
+            set_bad_index(t);
             return false;
         }
         Ok(None) => (T::ZERO, T::ZERO),
@@ -218,7 +218,7 @@ pub unsafe fn cross_entropy_backward<T: SoftmaxExp>(
             let (xr, gr) = (x.add(base + j), gx.add(base + j));
             let rg = match row_grad(tg, classes, wsum, r, (*g.add(r * g_stride)).d()) {
                 Err(t) => {
-                    LAST_BAD_INDEX = t;
+                    set_bad_index(t);
                     return ERR_INDEX;
                 }
                 Ok(rg) => rg,

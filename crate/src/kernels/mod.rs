@@ -23,6 +23,7 @@ pub mod pool;
 pub mod resample;
 pub mod rnn;
 pub mod optim;
+pub mod parallel;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd_lines;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

@@ -10,6 +10,7 @@
 
 use crate::dtype::Elem;
 use crate::status::{ERR_BAD_OP, OK};
+use crate::kernels::parallel;
 use crate::strided::Desc;
 
 pub const SUM: u32 = 0;
@@ -493,7 +494,24 @@ impl<T: Elem> Reducer<T> for CountNonzero {
 
 /// Runs reducer `r` for every output of `outer` (see the module comment).
 unsafe fn drive<T: Elem, R: Reducer<T>>(r: R, outer: &Desc<2>, inner: &Desc<1>, dt_out: u32, o: *mut u8, a: *const T) {
-    drive_rows(r, outer, inner, dt_out, o, a)
+    // Large reductions with many outputs split across threads by outputs (along the
+    // first output dim): each output is reduced as on one thread. One output, or few
+    // rows, stay on one thread.
+    let elems = outer.numel().saturating_mul(inner.numel());
+    let whole = outer.nd == 0 || outer.shape[0] < 2 || elems < parallel::MIN_PARALLEL_ELEMS || !parallel::pool_threads();
+    let osize = crate::dtype::itemsize(dt_out) as isize;
+    // one call site of drive_rows, so it is not inlined twice
+    parallel::for_chunks(if whole { 1 } else { outer.shape[0] }, 2, LANES, |s, len| {
+        let part;
+        let (desc, off) = if whole {
+            (outer, [0; 2])
+        } else {
+            let (p, off) = outer.slice_outer(s, len);
+            part = p;
+            (&part, off)
+        };
+        drive_rows(r, desc, inner, dt_out, o.offset(off[0] * osize), a.offset(off[1]))
+    });
 }
 
 crate::size_optimized! {
