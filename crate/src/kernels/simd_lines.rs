@@ -2,10 +2,10 @@
 //! log_softmax (and their max and exp-sum steps, which cross entropy shares), the max
 //! and exp-sum logsumexp merges, and max / min. Each repeats its
 //! scalar path's operations where results must not depend on the layout: softmax
-//! keeps exp_f32's operations, four max lanes and four f64 sums combined as
+//! keeps exp_neg_f32's operations, four max lanes and four f64 sums combined as
 //! (s0 + s1) + (s2 + s3), so both paths give bit-identical results.
 
-use super::fastexp::exp4;
+use super::fastexp::{exp_neg4, exp_neg_f32};
 use core::arch::wasm32::*;
 
 /// softmax / log_softmax of the line a[0..len] into o[0..len] (they may be the same memory).
@@ -144,7 +144,7 @@ pub unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) ->
     // lanes 0, 1 and lanes 2, 3 of the four sums
     let (mut s01, mut s23) = (f64x2_splat(0.0), f64x2_splat(0.0));
     for j in (0..quads).step_by(4) {
-        let e = exp4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
+        let e = exp_neg4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
         s01 = f64x2_add(s01, f64x2_promote_low_f32x4(e));
         s23 = f64x2_add(s23, f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(e, e)));
         if let Some(o) = out {
@@ -153,7 +153,7 @@ pub unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) ->
     }
     let mut s = (f64x2_extract_lane::<0>(s01) + f64x2_extract_lane::<1>(s01)) + (f64x2_extract_lane::<0>(s23) + f64x2_extract_lane::<1>(s23));
     for j in quads..n {
-        let e = super::fastexp::exp_f32(*a.add(j) - m);
+        let e = exp_neg_f32(*a.add(j) - m);
         s += e as f64;
         if let Some(o) = out {
             *o.add(j) = e;
