@@ -147,6 +147,17 @@ pub unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) ->
     while j < quads {
         let end = (j + SUM_BLOCK).min(quads);
         let mut b = f32x4_splat(0.0);
+        // two vectors per iteration (half the loop overhead), summed in order
+        while j + 8 <= end {
+            let e0 = exp_neg4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
+            let e1 = exp_neg4(f32x4_sub(v128_load(a.add(j + 4) as *const v128), mv));
+            b = f32x4_add(f32x4_add(b, e0), e1);
+            if let Some(o) = out {
+                v128_store(o.add(j) as *mut v128, e0);
+                v128_store(o.add(j + 4) as *mut v128, e1);
+            }
+            j += 8;
+        }
         while j < end {
             let e = exp_neg4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
             b = f32x4_add(b, e);
