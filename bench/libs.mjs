@@ -20,6 +20,14 @@ export async function loadOurs() {
   return import('../dist/index.js');
 }
 
+/** A second instance of our runtime (dist/manual.js) with the strict SIMD128 build,
+ * for comparing it with the relaxed build in one process. */
+export async function loadOursStrict() {
+  const torch = await import('../dist/manual.js');
+  await torch.init(undefined, { relaxed: false });
+  return torch;
+}
+
 /**
  * tfjs-core alone registers no gradients: the @tensorflow/tfjs umbrella package imports
  * dist/register_all_gradients, whose extensionless ESM imports Node cannot resolve, so

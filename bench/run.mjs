@@ -27,7 +27,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The single-thread build unless this is the threads child (set before loading ours).
 process.env.TORCHWASM_THREADS ??= '0';
-const { loadOurs, loadTfjs, loadOrt } = await import('./libs.mjs');
+const { loadOurs, loadOursStrict, loadTfjs, loadOrt } = await import('./libs.mjs');
 import { allWorkloads } from './workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,6 +44,8 @@ const threadsChild = argv.includes('--threads');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const sampleMs = Number(process.env.BENCH_SAMPLE_MS ?? 200);
 const LIBS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web'];
+/** The relaxed child's twin: the strict build, measured in the same rounds. */
+const STRICT_TWIN = 'ours-strict';
 /** The table's peer columns: the libraries measured here, then PyTorch native. */
 const PEERS = [...LIBS.slice(1), 'pytorch-native'];
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
@@ -86,12 +88,24 @@ async function measure() {
     ctx.ort = await loadOrt();
   }
   const workloads = allWorkloads(ctx).filter((w) => (!filter || filter.test(w.name)) && (!jsonOut || (threadsChild ? THREADS_SET : RELAXED_SET).test(w.name)));
+  const relaxedChild = jsonOut && !threadsChild;
+  // The relaxed child also runs the strict build, interleaved with the relaxed one in
+  // the same rounds: measured minutes apart in two processes, the two builds met
+  // different loads on this shared machine (relaxed rows once came out 2.5x slower).
+  const libs = relaxedChild ? ['ours', STRICT_TWIN] : jsonOut ? ['ours'] : LIBS;
+  if (relaxedChild) {
+    const strict = new Map(allWorkloads({ torch: await loadOursStrict(), strict: true }).map((w) => [w.name, w]));
+    for (const w of workloads) {
+      w.twin = strict.get(w.name); // its own work figure (simd_peak's strict loop does more flops)
+      w.impls = { ...w.impls, [STRICT_TWIN]: w.twin.impls.ours };
+    }
+  }
   // set up every (workload, library) pair once; a failed setup is reported, not fatal
   const cells = [];
   for (const w of workloads) {
-    for (const lib of LIBS) {
+    for (const lib of libs) {
       const make = w.impls[lib];
-      if (!make || (onlyOurs && lib !== 'ours')) continue;
+      if (!make || (onlyOurs && lib !== 'ours' && lib !== STRICT_TWIN)) continue;
       const cell = { w, lib, samples: [], error: null, impl: null };
       try {
         cell.impl = await make();
@@ -120,7 +134,7 @@ async function measure() {
     if (w.note) row.note = w.note;
     if (w.logits_max_abs_diff !== undefined) row.logits_max_abs_diff = w.logits_max_abs_diff;
     for (const cell of cells.filter((c) => c.w === w)) {
-      const v = cell.error || !cell.samples.length ? null : toUnit(w, median(cell.samples));
+      const v = cell.error || !cell.samples.length ? null : toUnit(cell.lib === STRICT_TWIN ? w.twin : w, median(cell.samples));
       if (cell.lib === 'ours') {
         row.ours = v;
         if (cell.error) row.ours_error = cell.error;
@@ -184,7 +198,16 @@ function relaxedRows() {
     log('relaxed run did not load the relaxed build; no relaxed rows');
     return [];
   }
-  return out.rows.map((row) => ({ ...row, name: `${row.name}_relaxed`, peers: {} }));
+  return out.rows.map((row) => {
+    const strict = row.peers[STRICT_TWIN];
+    const r = { ...row, name: `${row.name}_relaxed`, peers: {} };
+    if (strict != null && row.ours != null) {
+      r.strict_same_process = strict;
+      const gain = row.higher_is_better ? row.ours / strict : strict / row.ours;
+      r.note = `${row.note ? `${row.note}; ` : ''}the strict build in the same process and rounds: ${fmt(strict, row.unit)} ${row.unit} (relaxed ${gain.toFixed(2)}x it)`;
+    }
+    return r;
+  });
 }
 
 const fmt = (v, unit) => (v === null || v === undefined ? 'n/a' : unit === 'GFLOP/s' ? v.toFixed(2) : unit === 'us' ? v.toFixed(2) : v.toFixed(3));

@@ -166,13 +166,13 @@ function softmax(ctx) {
 }
 
 /** The f32x4 multiply-add ceiling (bench/peak.mjs): context for the GFLOP/s rows. */
-function simdPeak() {
+function simdPeak(ctx) {
   const iterations = 100_000;
   const w = {
     name: 'simd_peak', unit: 'GFLOP/s', higherIsBetter: true,
     impls: {
       ours: async () => {
-        const k = await peakKernel();
+        const k = await peakKernel(ctx.strict);
         w.work = iterations * k.flopsPerIteration;
         w.note = `register-resident f32x4 ${k.relaxed ? 'relaxed_madd' : 'mul + add'} loop: the ceiling of a wasm kernel here`;
         return { run: () => void k.run(iterations) };
@@ -184,7 +184,7 @@ function simdPeak() {
 
 export function allWorkloads(ctx) {
   return [
-    simdPeak(),
+    simdPeak(ctx),
     sgemm(ctx, 128), sgemm(ctx, 256), sgemm(ctx, 512), sgemm(ctx, 1024),
     conv(ctx), convFwdBwd(ctx), ...resnetWorkloads(ctx), add2x2(ctx, false), add2x2(ctx, true),
     add1m(ctx), ...mlpWorkloads(ctx), softmax(ctx), sum1m(ctx), ...sequenceWorkloads(ctx), ...mnistWorkloads(ctx),

@@ -209,3 +209,69 @@ fn forward_dispatch_matches_reference_on_winograd_shapes() {
     check(geom(1, 1, 6, 10, 12, 9, (3, 3), (1, 1), (2, 1), (1, 1)), true, 303);
     check(geom(1, 1, 6, 10, 12, 9, (3, 3), (1, 1), (3, 0), (1, 1)), true, 304);
 }
+
+/// Winograd F(3x3, 4x4) weight gradient called directly against the float64 direct sum
+/// with normal inputs: errors within `tol` of dw's RMS. Returns the worst error / RMS.
+fn check_winograd_weight(g: Geom, seed: u64, tol: f64) -> f64 {
+    assert!(conv_winograd::applies(&g), "{g:?}");
+    let mut rng = Rng::new(seed);
+    let mut normal = |n: usize| -> Vec<f32> {
+        (0..n)
+            .map(|_| {
+                let (u, v) = ((rng.uniform() + 1.0) / 2.0, rng.uniform());
+                ((-2.0 * (1.0 - u).ln()).sqrt() * (core::f64::consts::PI * v).cos()) as f32
+            })
+            .collect()
+    };
+    let nx = g.n * g.groups * g.c * g.h * g.w;
+    let nw = g.groups * g.oc * g.c * 9;
+    let ny = g.n * g.groups * g.oc * g.oh * g.ow;
+    let (x, dy) = (normal(nx), normal(ny));
+    let mut dw_ref = vec![0f64; nw];
+    taps(&g, |xi, wi, yi| dw_ref[wi] += x[xi] as f64 * dy[yi] as f64);
+    let mut dw = vec![f32::NAN; nw];
+    unsafe { conv_winograd::backward_weight(&g, dy.as_ptr(), x.as_ptr(), dw.as_mut_ptr()) };
+    let rms = (dw_ref.iter().map(|v| v * v).sum::<f64>() / nw.max(1) as f64).sqrt().max(1e-30);
+    let mut worst = 0.0f64;
+    for (i, (&a, &b)) in dw.iter().zip(&dw_ref).enumerate() {
+        let e = (a as f64 - b).abs() / rms;
+        assert!(e <= tol, "winograd weight {g:?} [{i}]: got {a}, want {b} (rms {rms})");
+        worst = worst.max(e);
+    }
+    worst
+}
+
+#[test]
+fn winograd_weight_gradient_odd_sizes_padding_groups_batch() {
+    let mut seed = 400;
+    for &(h, w) in &[(5, 7), (1, 1), (13, 9), (4, 4), (8, 8), (6, 11), (3, 3), (17, 2)] {
+        for p in 0..4 {
+            if h + 2 * p < 3 || w + 2 * p < 3 {
+                continue;
+            }
+            for &(n, groups, c, oc) in &[(1, 1, 2, 3), (3, 1, 5, 4), (2, 2, 3, 5), (1, 1, 37, 9), (2, 1, 1, 1)] {
+                seed += 1;
+                check_winograd_weight(g3(n, groups, c, h, w, oc, p), seed, 1e-4);
+            }
+        }
+    }
+}
+
+#[test]
+fn winograd_weight_gradient_blocks_and_accuracy() {
+    // many tile rows over a batch: several tile blocks summed into the same M
+    let e = check_winograd_weight(g3(8, 1, 64, 30, 30, 64, 1), 501, 1e-4);
+    eprintln!("winograd weight gradient 8x64x30x30 worst error / rms: {e:.2e}");
+    let e = check_winograd_weight(g3(1, 1, 64, 56, 56, 64, 1), 502, 1e-4);
+    eprintln!("winograd weight gradient 64x56x56 worst error / rms: {e:.2e}");
+    // wide rows: one tile row per block
+    check_winograd_weight(g3(1, 2, 40, 9, 230, 30, 1), 503, 1e-4);
+}
+
+#[test]
+fn backward_weight_dispatch_matches_reference_on_winograd_shapes() {
+    // through conv::backward_weight (Winograd where it pays), float32 and float64
+    check(geom(1, 1, 16, 20, 20, 16, (3, 3), (1, 1), (1, 1), (1, 1)), false, 601);
+    check(geom(2, 2, 8, 18, 13, 8, (3, 3), (1, 1), (0, 0), (1, 1)), true, 602);
+    check(geom(2, 1, 8, 24, 24, 12, (3, 3), (1, 1), (2, 2), (1, 1)), false, 603);
+}

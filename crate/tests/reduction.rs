@@ -555,3 +555,88 @@ fn softmax_exp_f32_is_within_two_ulp() {
     assert_eq!(lines::exp_f32(100.0), f32::INFINITY);
     assert!(lines::exp_f32(f32::NAN).is_nan());
 }
+
+/// The float32 ulp at `x`'s binade (the subnormal spacing below the normal range).
+fn ulp_at(x: f64) -> f64 {
+    let w = (x as f32).abs();
+    if w < f32::MIN_POSITIVE { f32::from_bits(1) as f64 } else { f32::from_bits(w.to_bits() & 0x7f80_0000) as f64 * f32::EPSILON as f64 }
+}
+
+/// ulp distance of `got` from the exact `want`.
+fn ulp_error(got: f32, want: f64) -> f64 {
+    (got as f64 - want).abs() / ulp_at(want)
+}
+
+#[test]
+fn softmax_exp_neg_f32_is_within_its_bound() {
+    use torchwasm::kernels::fastexp::exp_neg_f32;
+    // every 97th float32 from -87.33 to 0 (about 11 million values), and the last 2^16 before 0
+    let (lo, hi) = ((-87.33f32).to_bits(), (-0.0f32).to_bits());
+    let mut worst: f64 = 0.0;
+    let mut check = |x: f32| {
+        let e = ulp_error(exp_neg_f32(x), (x as f64).exp());
+        if e > worst {
+            worst = e;
+        }
+    };
+    let mut b = lo;
+    while b > hi {
+        check(f32::from_bits(b));
+        b -= 97;
+    }
+    for b in hi..hi + 65536 {
+        check(f32::from_bits(b));
+    }
+    println!("exp_neg_f32 worst error {worst} ulp");
+    assert!(worst <= 2.3, "worst error {worst} ulp");
+    assert_eq!(exp_neg_f32(0.0), 1.0);
+    assert_eq!(exp_neg_f32(-0.0), 1.0);
+    // below 2^-126 subnormal, then 0 from -87.68 down; -inf gives 0; NaN passes through
+    let sub = exp_neg_f32(-87.5);
+    assert!(sub > 0.0 && sub < f32::MIN_POSITIVE && ((sub as f64) / (-87.5f64).exp() - 1.0).abs() < 1e-3);
+    assert_eq!(exp_neg_f32(-87.7), 0.0);
+    assert_eq!(exp_neg_f32(-100.0), 0.0);
+    assert_eq!(exp_neg_f32(f32::NEG_INFINITY), 0.0);
+    assert_eq!(exp_neg_f32(f32::MIN), 0.0);
+    assert!(exp_neg_f32(f32::NAN).is_nan());
+    assert!(exp_neg_f32(-87.33) > 0.0);
+}
+
+#[test]
+fn softmax_f32_is_within_ulps_of_a_float64_reference() {
+    // long lines (as in a 1000-class softmax) with a wide spread of values, both forms
+    for (len, scale) in [(1000usize, 4.0f64), (1003, 30.0), (37, 1.0), (5, 60.0)] {
+        let v: Vec<f32> = data(len, len as u64).iter().map(|x| (x * scale) as f32).collect();
+        let d = Desc::<2>::new(&[1], [&[len as isize], &[len as isize]]);
+        let m = v.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b as f64));
+        let s: f64 = v.iter().map(|&x| (x as f64 - m).exp()).sum();
+        for log in [false, true] {
+            let mut out = vec![0f32; len];
+            unsafe { lines::softmax::<f32>(log, &d, len, 1, 1, out.as_mut_ptr(), v.as_ptr()) };
+            let mut worst: f64 = 0.0;
+            for (j, &x) in v.iter().enumerate() {
+                // x - max rounded to float32 as the kernel (and PyTorch) computes it: its
+                // rounding, not the kernel's, would dominate the error for large |x - max|
+                let d = (x - m as f32) as f64;
+                if log {
+                    // x - max and log(sum) are each rounded: measured in ulps of the larger
+                    let want = d - s.ln();
+                    worst = worst.max((out[j] as f64 - want).abs() / ulp_at(d.abs().max(s.ln())));
+                    continue;
+                }
+                let want = d.exp() / s;
+                if d < -87.336 {
+                    // exp(x - max) < 2^-126: subnormal, 0 from -87.68 down
+                    assert!(out[j] >= 0.0 && out[j] < f32::MIN_POSITIVE && (d > -87.68 || out[j] == 0.0), "len {len}: x - max = {d}: {}", out[j]);
+                    continue;
+                }
+                worst = worst.max(ulp_error(out[j], want));
+            }
+            println!("softmax f32 len {len} scale {scale} log {log}: worst {worst} ulp");
+            // softmax: exp's 2.3 ulp, then 1 / sum and the product each round;
+            // log_softmax: x - max, log(sum) and their difference each round
+            let bound = if log { 2.0 } else { 4.0 };
+            assert!(worst <= bound, "len {len} log {log}: worst error {worst} ulp");
+        }
+    }
+}

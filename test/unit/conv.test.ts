@@ -22,6 +22,30 @@ describe('conv2d', () => {
     expect(gc((a, k, c) => F.conv2d(a, k, c, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }), [x, w, b])).toBe(true);
   });
 
+  it('float32 gradients on Winograd shapes (3x3, stride 1, 16+ channels) agree with float64', () => {
+    // float32 3x3 stride-1 convolutions with enough channels take Winograd forward and
+    // for both gradients; float64 takes the im2col GEMM
+    for (const [shape, pad] of [[[2, 16, 20, 20], 1], [[1, 16, 13, 22], 0], [[3, 8, 12, 12], 2]] as [number[], number][]) {
+      const c = shape[1];
+      const x64 = det(shape, 7).double();
+      const w64 = det([c + 4, c, 3, 3], 8).double();
+      const run = (x: torch.Tensor, w: torch.Tensor) => {
+        const xs = x.detach().requiresGrad_();
+        const ws = w.detach().requiresGrad_();
+        const y = F.conv2d(xs, ws, null, { padding: pad });
+        y.backward(torch.cos(torch.arange(y.numel(), { dtype: y.dtype })).view(y.shape));
+        return [y, xs.grad!, ws.grad!];
+      };
+      const want = run(x64, w64);
+      const got = run(x64.float(), w64.float());
+      for (let i = 0; i < 3; i++) {
+        const rms = want[i].square().mean().sqrt().item() as number;
+        const err = got[i].double().sub(want[i]).abs().max().item() as number;
+        expect(err / rms, `${['output', 'input grad', 'weight grad'][i]} of ${shape} padding ${pad}`).toBeLessThan(1e-4);
+      }
+    }
+  });
+
   it('has exact gradients for depthwise and pointwise convolutions', () => {
     const x = det([1, 3, 5, 5], 4, { requiresGrad: true });
     const dw = det([6, 1, 3, 3], 5, { requiresGrad: true });

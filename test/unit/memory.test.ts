@@ -185,6 +185,22 @@ describe('FinalizationRegistry', () => {
     expect(mem().liveTensors).toBe(start.liveTensors);
   });
 
+  it('frees tensors dropped in one synchronous job, past a registration batch, mixed with disposed ones', async () => {
+    const start = await settled();
+    // 3000 dropped and 3000 disposed tensors in one job: registration happens in batches
+    // (when full and at the job's end); every dropped one must still be collected.
+    for (let i = 0; i < 3000; i++) {
+      dropTensor(10);
+      torch.ones(10).dispose();
+    }
+    expect(mem().liveTensors).toBe(start.liveTensors + 3000);
+    expect(mem().bytesInUse).toBe(start.bytesInUse + 3000 * 40);
+    await collectUntil(() => mem().liveTensors === start.liveTensors, 50);
+    expect(mem().liveTensors).toBe(start.liveTensors);
+    expect(mem().liveStorages).toBe(start.liveStorages);
+    expect(mem().bytesInUse).toBe(start.bytesInUse);
+  });
+
   it('does not free a storage twice when a tensor was disposed and then collected', async () => {
     const start = await settled();
     (() => {

@@ -36,8 +36,36 @@ function letGo(h: Holdings): void {
 // much cheaper than unregister's token lookup, and the finalizer then does nothing.
 // Cloudflare Workers before compatibility date 2025-05-05 have no FinalizationRegistry:
 // there, memory is freed by dispose(), tidy() and `using` only.
-const registry: Pick<FinalizationRegistry<Holdings>, 'register'> =
-  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Holdings>(letGo) : { register: () => undefined };
+const registry: Pick<FinalizationRegistry<Holdings>, 'register'> | null =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Holdings>(letGo) : null;
+
+// Registering is the dearest step of making a tensor (a weak cell each, which every
+// collection then processes), and most tensors are disposed in the job that made them
+// (op temporaries, tidy(), dispose()). Finalizers only run between jobs, so tensors
+// are registered in batches at the end of the job (or when a batch is full): the
+// same memory is freed at the same time, and tensors disposed by then skip it.
+const REGISTER_BATCH = 1024;
+const unregistered: Tensor[] = [];
+let flushQueued = false;
+
+function registerPending(): void {
+  flushQueued = false;
+  for (let i = 0; i < unregistered.length; i++) {
+    const t = unregistered[i];
+    if (t._h.s !== null) registry!.register(t, t._h);
+  }
+  unregistered.length = 0;
+}
+
+function registerLater(t: Tensor): void {
+  if (registry === null) return;
+  if (unregistered.push(t) >= REGISTER_BATCH) {
+    registerPending();
+  } else if (!flushQueued) {
+    flushQueued = true;
+    queueMicrotask(registerPending);
+  }
+}
 
 export type Scalar = number | boolean | bigint;
 
@@ -69,7 +97,7 @@ export class Tensor {
     this._offset = offset;
     storage.retain();
     stats.liveTensors++;
-    registry.register(this, this._h);
+    registerLater(this);
     track(this);
   }
 

@@ -248,6 +248,13 @@ fn winograd_pays(g: &Geom) -> bool {
     100 + 30 * tiles < 6 * pixels
 }
 
+/// Whether Winograd F(3x3, 4x4) beats the im2col GEMM for the weight gradient: where
+/// it pays forward, with 8+ channels on both sides (fewer make its GEMMs too thin) and
+/// at most 128 x 128 of them (its 36 OC x C sums stay in L2).
+fn winograd_weight_pays(g: &Geom) -> bool {
+    !g.is_depthwise() && g.c >= 8 && g.oc >= 8 && g.c * g.oc <= 128 * 128 && g.n > 0 && winograd_pays(g)
+}
+
 /// dx = the gradient of conv(x, w) with respect to x, given dy (overwrites dx).
 ///
 /// # Safety
@@ -340,6 +347,10 @@ unsafe fn col2im<T: GemmFloat>(g: &Geom, col: *const T, x: *mut T) {
 /// # Safety
 /// Pointers cover contiguous dy, x, dw of the geometry's shapes.
 pub unsafe fn backward_weight<T: GemmFloat>(g: &Geom, dy: *const T, x: *const T, dw: *mut T) {
+    if core::mem::size_of::<T>() == 4 && conv_winograd::applies(g) && winograd_weight_pays(g) {
+        // T is f32 (the only 4-byte GemmFloat)
+        return conv_winograd::backward_weight(g, dy as *const f32, x as *const f32, dw as *mut f32);
+    }
     let (plane, oplane, ckk) = (g.in_plane(), g.out_plane(), g.ckk());
     if g.n == 0 {
         core::slice::from_raw_parts_mut(dw, g.groups * g.oc * ckk).fill(T::ZERO);

@@ -20,7 +20,7 @@
 //! the output's RMS at C = 64, 5e-5 at C = 512 (crate/tests/conv.rs).
 
 use crate::kernels::conv::Geom;
-use crate::kernels::gemm::{self, gemm, GemmFloat, PackA, PackB};
+use crate::kernels::gemm::{self, gemm, GemmFloat, PackA, PackB, Strided};
 use crate::kernels::parallel;
 use f4::F4;
 
@@ -99,7 +99,7 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
                         for r in 0..nrows {
                             let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
                             let plane = x.add(((n * g.groups + gr) * g.c + c) * g.h * g.w);
-                            let dst = VDst { v: vp, stride: vs, c, cdim: g.c, t0: r * tx };
+                            let dst = VDst { v: vp, stride: vs, c, cdim: g.c, t0: r * tx, row: 0 };
                             input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
                         }
                     }
@@ -138,6 +138,141 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
                 }
             });
         }
+    }
+}
+
+/// dw = the gradient of conv(x, w) with respect to w given dy (overwrites dw), for a
+/// geometry where `applies` holds, by Winograd F(3x3, 4x4): the 3x3 kernel is the
+/// output and each 4x4 tile of dy the filter, dw = A'^T [sum over tiles (G' dy G'^T) .
+/// (B^T x B)] A', with the forward's 6x6 input tiles of x and B^T (the same points
+/// 0, +-1, +-2, inf), G' (6x4) and A'^T (3x6) for the swapped sizes. The sum over tiles
+/// and images becomes 36 GEMMs M[k] (OC x C) += D[k] (OC x tiles) @ V[k]^T (tiles x C),
+/// a quarter of the im2col GEMM's multiply-adds, in blocks of tile rows whose D and V
+/// fit the scratch budget.
+///
+/// # Safety
+/// Pointers cover contiguous dy, x, dw of the geometry's shapes.
+pub unsafe fn backward_weight(g: &Geom, dy: *const f32, x: *const f32, dw: *mut f32) {
+    let (c, oc) = (g.c, g.oc);
+    let (tx, ty) = (g.ow.div_ceil(4), g.oh.div_ceil(4));
+    let rows = g.n * ty; // tile rows over all images
+    if rows == 0 || tx == 0 || c == 0 || oc == 0 {
+        core::slice::from_raw_parts_mut(dw, g.groups * oc * c * 9).fill(0.0);
+        return;
+    }
+    let rb = (2 * BUDGET / (36 * (c + oc) * tx)).clamp(1, rows);
+    // D and V rows: a block's tiles and 4 spare floats for the last tiles' lanes
+    let row = rb * tx + 4;
+    let (ds, vs, ms) = (oc * row + SKEW, c * row + SKEW, oc * c + SKEW);
+    let mut d = vec![0f32; 36 * ds];
+    let mut v = vec![0f32; 36 * vs];
+    let mut m = vec![0f32; 36 * ms];
+    let wb = tx.next_multiple_of(4) * 4 + 4; // padded row width (multiple of 4)
+    let mut rowbuf = vec![0f32; 12 * wb];
+    for gr in 0..g.groups {
+        let mut r0 = 0;
+        while r0 < rows {
+            let nrows = rb.min(rows - r0);
+            let tb = nrows * tx;
+            for ci in 0..c {
+                for r in 0..nrows {
+                    let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
+                    let plane = x.add(((n * g.groups + gr) * c + ci) * g.h * g.w);
+                    let dst = VDst { v: v.as_mut_ptr(), stride: vs, c: ci, cdim: c, t0: r * tx, row };
+                    input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
+                }
+            }
+            for o in 0..oc {
+                for r in 0..nrows {
+                    let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
+                    let plane = dy.add(((n * g.groups + gr) * oc + o) * g.oh * g.ow);
+                    grad_row(g, plane, tyi, tx, wb, &mut rowbuf, d.as_mut_ptr().add(o * row + r * tx), ds);
+                }
+            }
+            let beta = if r0 == 0 { 0.0 } else { 1.0 };
+            for k in 0..36 {
+                let a = Strided::new(d.as_ptr().add(k * ds), row as isize, 1);
+                let b = Strided::new(v.as_ptr().add(k * vs), 1, row as isize);
+                gemm(oc, c, tb, 1.0, &a, &b, beta, m.as_mut_ptr().add(k * ms), c as isize, 1);
+            }
+            r0 += nrows;
+        }
+        let dwg = dw.add(gr * oc * c * 9);
+        for o in 0..oc {
+            for ci in 0..c {
+                let at = |k: usize| m[k * ms + o * c + ci];
+                let mut s = [[0f32; 6]; 3];
+                for j in 0..6 {
+                    let col = at3(core::array::from_fn(|i| at(i * 6 + j)));
+                    for (r, val) in col.iter().enumerate() {
+                        s[r][j] = *val;
+                    }
+                }
+                for (ky, srow) in s.iter().enumerate() {
+                    let out = dwg.add(((o * c + ci) * 3 + ky) * 3);
+                    for (kx, val) in at3(*srow).iter().enumerate() {
+                        *out.add(kx) = *val;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// G' applied to one 4-vector: its values at the interpolation points 0, +-1, +-2, inf,
+/// scaled as the forward's G (which puts B^T's normalisation there).
+#[inline(always)]
+fn g6_of4([g0, g1, g2, g3]: [F4; 4]) -> [F4; 6] {
+    let even = g0 + g2;
+    let odd = g1 + g3;
+    let e4 = g0 * (1.0 / 24.0) + g2 * (1.0 / 6.0);
+    let o4 = g1 * (1.0 / 12.0) + g3 * (1.0 / 3.0);
+    [g0 * 0.25, (even + odd) * (-1.0 / 6.0), (even - odd) * (-1.0 / 6.0), e4 + o4, e4 - o4, g3]
+}
+
+/// A'^T applied to 6 values (3 outputs).
+#[inline(always)]
+fn at3([m0, m1, m2, m3, m4, m5]: [f32; 6]) -> [f32; 3] {
+    let (s12, d12, s34, d34) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4);
+    [m0 + s12 + s34, d12 + d34 * 2.0, s12 + s34 * 4.0 + m5]
+}
+
+/// G' transforms of the 4x4 tiles of one tile row of a dy plane (zero past its edges):
+/// tile t's 36 values at `d + k*ks + t`.
+unsafe fn grad_row(g: &Geom, plane: *const f32, tyi: usize, tx: usize, wb: usize, buf: &mut [f32], d: *mut f32, ks: usize) {
+    let (rows, t1) = buf.split_at_mut(4 * wb);
+    for r in 0..4 {
+        let line = &mut rows[r * wb..(r + 1) * wb];
+        let oy = 4 * tyi + r;
+        if oy >= g.oh {
+            line.fill(0.0);
+        } else {
+            line[..g.ow].copy_from_slice(core::slice::from_raw_parts(plane.add(oy * g.ow), g.ow));
+            line[g.ow..].fill(0.0);
+        }
+    }
+    // t1 = G' rows (6 x wb)
+    let (rp, tp) = (rows.as_ptr(), t1.as_mut_ptr());
+    let mut xb = 0;
+    while xb < wb {
+        let col = core::array::from_fn(|r| F4::load(rp.add(r * wb + xb)));
+        for (i, val) in g6_of4(col).iter().enumerate() {
+            val.store(tp.add(i * wb + xb));
+        }
+        xb += 4;
+    }
+    // G' along each row, 4 tiles per step (lane q = tile t + q); lanes past the row's
+    // last tile land on the next tile row's slots (written later) or the spare floats
+    let mut t = 0;
+    while t < tx {
+        for i in 0..6 {
+            let p = tp.add(i * wb + 4 * t);
+            let cols = F4::transpose(F4::load(p), F4::load(p.add(4)), F4::load(p.add(8)), F4::load(p.add(12)));
+            for (j, val) in g6_of4(cols).iter().enumerate() {
+                val.store(d.add((i * 6 + j) * ks + t));
+            }
+        }
+        t += 4;
     }
 }
 
@@ -280,14 +415,24 @@ fn at6([m0, m1, m2, m3, m4, m5]: [F4; 6]) -> [F4; 4] {
     [m0 + s12 + s34, d12 + d34 * 2.0, s12 + s34 * 4.0, d12 + d34 * 8.0 + m5]
 }
 
-/// Where input transforms go: V[k] (C x tiles, NR-column panels) at `v + k*stride`;
-/// this channel `c` of `cdim`, the tile row starting at tile `t0`.
+/// Where input transforms go: V[k] (C x tiles) at `v + k*stride`, as NR-column panels
+/// (`row` 0) or rows of `row` floats; this channel `c` of `cdim`, the tile row starting
+/// at tile `t0`.
 struct VDst {
     v: *mut f32,
     stride: usize,
     c: usize,
     cdim: usize,
     t0: usize,
+    row: usize,
+}
+
+impl VDst {
+    /// Offset of tile `t`'s value in each V[k].
+    #[inline(always)]
+    fn index(&self, t: usize) -> usize {
+        if self.row == 0 { panel_index(t, self.c, self.cdim, <f32 as GemmFloat>::NR) } else { self.c * self.row + t }
+    }
 }
 
 /// Input transforms of one tile row (tile row `tyi` of one channel plane) into `dst`.
@@ -332,15 +477,16 @@ unsafe fn input_row(g: &Geom, plane: *const f32, tyi: usize, tx: usize, wb: usiz
             // One vector store when the 4 slots lie in one NR-wide panel. Lanes past the
             // row's last tile land on slots the next tile row (written later) or the
             // panel's padding owns.
+            // (rows keep 4 spare floats at their end for the last tiles' lanes)
             let t_abs = dst.t0 + t;
-            let whole = t_abs % nr + 4 <= nr;
+            let whole = dst.row != 0 || t_abs % nr + 4 <= nr;
             for (j, val) in bt6(cols).iter().enumerate() {
                 let vk = dst.v.add((i * 6 + j) * dst.stride);
                 if whole {
-                    val.store(vk.add(panel_index(t_abs, dst.c, dst.cdim, nr)));
+                    val.store(vk.add(dst.index(t_abs)));
                 } else {
                     for (l, x) in val.lanes().iter().enumerate().take(lanes) {
-                        *vk.add(panel_index(t_abs + l, dst.c, dst.cdim, nr)) = *x;
+                        *vk.add(dst.index(t_abs + l)) = *x;
                     }
                 }
             }

@@ -257,11 +257,11 @@ pub unsafe fn cross_entropy_backward<T: SoftmaxExp>(
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
     use super::RowGrad;
-    use crate::kernels::fastexp::{exp4, exp_f32};
+    use crate::kernels::fastexp::{exp_neg4, exp_neg_f32};
     use core::arch::wasm32::*;
 
     /// One contiguous float32 row of the backward, four classes at a time: p from the
-    /// kept exps when `e` is not null, else exp4 of x (exp_f32 lane by lane, so the
+    /// kept exps when `e` is not null, else exp_neg4 of x (exp_neg_f32 lane by lane, so the
     /// scalar loop's result).
     #[allow(clippy::too_many_arguments)]
     pub unsafe fn grad_row_f32(x: *const f32, e: *const f32, classes: usize, m: f32, ls: f32, w: *const f32, rg: &RowGrad<f32>, gx: *mut f32) {
@@ -270,7 +270,7 @@ mod simd {
         let one = f32x4_splat(1.0);
         for c in (0..quads).step_by(4) {
             let p = if e.is_null() {
-                exp4(f32x4_sub(f32x4_sub(v128_load(x.add(c) as *const v128), mv), lv))
+                exp_neg4(f32x4_sub(f32x4_sub(v128_load(x.add(c) as *const v128), mv), lv))
             } else {
                 v128_load(e.add(c) as *const v128)
             };
@@ -278,7 +278,7 @@ mod simd {
             v128_store(gx.add(c) as *mut v128, f32x4_sub(f32x4_mul(cv, p), f32x4_mul(sv, wc)));
         }
         for c in quads..classes {
-            let p = if e.is_null() { exp_f32((*x.add(c) - m) - ls) } else { *e.add(c) };
+            let p = if e.is_null() { exp_neg_f32((*x.add(c) - m) - ls) } else { *e.add(c) };
             let wc = if w.is_null() { 1.0 } else { *w.add(c) };
             *gx.add(c) = rg.coef * p - rg.sw * wc;
         }

@@ -2,10 +2,12 @@
 //! log_softmax (and their max and exp-sum steps, which cross entropy shares), the max
 //! and exp-sum logsumexp merges, and max / min. Each repeats its
 //! scalar path's operations where results must not depend on the layout: softmax
-//! keeps exp_f32's operations, four max lanes and four f64 sums combined as
-//! (s0 + s1) + (s2 + s3), so both paths give bit-identical results.
+//! keeps exp_neg_f32's operations, four max lanes, and four sums (float32 over blocks
+//! of SUM_BLOCK elements, float64 across them) combined as (s0 + s1) + (s2 + s3), so
+//! both paths give bit-identical results.
 
-use super::fastexp::exp4;
+use super::fastexp::{exp_neg4, exp_neg_f32};
+use super::lines::SUM_BLOCK;
 use core::arch::wasm32::*;
 
 /// softmax / log_softmax of the line a[0..len] into o[0..len] (they may be the same memory).
@@ -40,32 +42,29 @@ pub unsafe fn softmax_line_f32(log: bool, len: usize, o: *mut f32, a: *const f32
     }
 }
 
-/// The max softmax subtracts: NaN when the line holds one; f32::MIN for an all -inf
-/// (or empty) line, so exp gives 0s and the sum 0 (a NaN result, as in PyTorch).
+/// The max softmax subtracts, over the line's non-NaN elements: a NaN element turns
+/// its exp and so the sum into NaN, and with it the whole line (as in PyTorch).
+/// f32::MIN for an all -inf (or empty) line, so exp gives 0s and the sum 0 (a NaN
+/// result, as in PyTorch).
 ///
 /// # Safety
 /// `a` covers `len` floats.
 pub unsafe fn softmax_max_f32(a: *const f32, len: usize) -> f32 {
     let quads = len / 4 * 4;
     let mut m4 = f32x4_splat(f32::MIN);
-    let mut nan4 = i32x4_splat(0);
     for j in (0..quads).step_by(4) {
-        let x = v128_load(a.add(j) as *const v128);
-        nan4 = v128_or(nan4, f32x4_ne(x, x));
-        // x > m ? x : m, lane by lane
-        m4 = v128_bitselect(x, m4, f32x4_gt(x, m4));
+        // m < x ? x : m, lane by lane (m is never NaN)
+        m4 = f32x4_pmax(m4, v128_load(a.add(j) as *const v128));
     }
-    let mut nan = v128_any_true(nan4);
     let mut m = f32::MIN;
     for j in quads..len {
         let x = *a.add(j);
-        nan |= x.is_nan();
         m = if x > m { x } else { m };
     }
     for mk in [f32x4_extract_lane::<0>(m4), f32x4_extract_lane::<1>(m4), f32x4_extract_lane::<2>(m4), f32x4_extract_lane::<3>(m4)] {
         m = if mk > m { mk } else { m };
     }
-    if nan { f32::NAN } else { m }
+    m
 }
 
 /// (max, sum of exp(x - max)) of a[0..n] (the sum in f64 like the softmax line), or
@@ -131,9 +130,10 @@ pub unsafe fn extreme_f32(a: *const f32, n: usize, max: bool) -> f32 {
     if nan { f32::NAN } else { m }
 }
 
-/// The sum of exp(a[j] - m) over j < n, in four f64 lanes combined as (s0 + s1) +
-/// (s2 + s3) then the tail in order (the scalar softmax's order); each exp is also
-/// stored at out[j] when given.
+/// The sum of exp(a[j] - m) over j < n, in four lanes (float32 over blocks of
+/// SUM_BLOCK elements, float64 across blocks) combined as (s0 + s1) + (s2 + s3), then
+/// the tail in order (the scalar softmax's order); each exp is also stored at out[j]
+/// when given.
 ///
 /// # Safety
 /// `a` (and `out`) cover `n` floats.
@@ -143,17 +143,35 @@ pub unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) ->
     let mv = f32x4_splat(m);
     // lanes 0, 1 and lanes 2, 3 of the four sums
     let (mut s01, mut s23) = (f64x2_splat(0.0), f64x2_splat(0.0));
-    for j in (0..quads).step_by(4) {
-        let e = exp4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
-        s01 = f64x2_add(s01, f64x2_promote_low_f32x4(e));
-        s23 = f64x2_add(s23, f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(e, e)));
-        if let Some(o) = out {
-            v128_store(o.add(j) as *mut v128, e);
+    let mut j = 0;
+    while j < quads {
+        let end = (j + SUM_BLOCK).min(quads);
+        let mut b = f32x4_splat(0.0);
+        // two vectors per iteration (half the loop overhead), summed in order
+        while j + 8 <= end {
+            let e0 = exp_neg4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
+            let e1 = exp_neg4(f32x4_sub(v128_load(a.add(j + 4) as *const v128), mv));
+            b = f32x4_add(f32x4_add(b, e0), e1);
+            if let Some(o) = out {
+                v128_store(o.add(j) as *mut v128, e0);
+                v128_store(o.add(j + 4) as *mut v128, e1);
+            }
+            j += 8;
         }
+        while j < end {
+            let e = exp_neg4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
+            b = f32x4_add(b, e);
+            if let Some(o) = out {
+                v128_store(o.add(j) as *mut v128, e);
+            }
+            j += 4;
+        }
+        s01 = f64x2_add(s01, f64x2_promote_low_f32x4(b));
+        s23 = f64x2_add(s23, f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(b, b)));
     }
     let mut s = (f64x2_extract_lane::<0>(s01) + f64x2_extract_lane::<1>(s01)) + (f64x2_extract_lane::<0>(s23) + f64x2_extract_lane::<1>(s23));
     for j in quads..n {
-        let e = super::fastexp::exp_f32(*a.add(j) - m);
+        let e = exp_neg_f32(*a.add(j) - m);
         s += e as f64;
         if let Some(o) = out {
             *o.add(j) = e;
