@@ -225,33 +225,3 @@ fn unary_activations_follow_pytorch_formulas() {
     same(&unary_f32(unary::POW_SCALAR, &xs, -2.0, 0.0, 0.0), &map(&|x| 1.0 / (x * x)));
     same(&unary_f32(unary::POW_SCALAR, &xs, 1.7, 0.0, 0.0), &map(&|x| x.powf(1.7)));
 }
-
-#[test]
-fn in_place_rows_match_out_of_place() {
-    // out == a (x.relu_(), x.add_(y), x.mul_(scalar tensor)) takes a one-pointer loop:
-    // same values as writing elsewhere, over lengths around the vector width
-    for n in [1usize, 3, 4, 5, 17, 64, 67] {
-        let xs: Vec<f32> = sample(n, 11).into_iter().map(|v| v as f32).collect();
-        let ys: Vec<f32> = sample(n, 12).into_iter().map(|v| v as f32).collect();
-        let d2 = Desc::<2>::new(&[n], [&[1], &[1]]);
-        for op in [unary::RELU, unary::NEG, unary::LEAKY_RELU, unary::HARDTANH] {
-            let mut out = vec![f32::NAN; n];
-            let mut inplace = xs.clone();
-            unsafe {
-                assert_eq!(unary::unary_float::<f32>(op, &d2, out.as_mut_ptr(), xs.as_ptr(), 0.25, 1.5, 0.0), 0);
-                assert_eq!(unary::unary_float::<f32>(op, &d2, inplace.as_mut_ptr(), inplace.as_ptr(), 0.25, 1.5, 0.0), 0);
-            }
-            assert_eq!(inplace, out, "unary op {op}, n {n}");
-        }
-        for (op, b_stride) in [(binary::ADD, 1isize), (binary::SUB, 1), (binary::MUL, 0)] {
-            let d3 = Desc::<3>::new(&[n], [&[1], &[1], &[b_stride]]);
-            let mut out = vec![f32::NAN; n];
-            let mut inplace = xs.clone();
-            unsafe {
-                assert_eq!(binary::binary_float::<f32>(op, &d3, out.as_mut_ptr(), xs.as_ptr(), ys.as_ptr(), 2.0), 0);
-                assert_eq!(binary::binary_float::<f32>(op, &d3, inplace.as_mut_ptr(), inplace.as_ptr(), ys.as_ptr(), 2.0), 0);
-            }
-            assert_eq!(inplace, out, "binary op {op}, b stride {b_stride}, n {n}");
-        }
-    }
-}

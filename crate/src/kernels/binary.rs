@@ -68,26 +68,10 @@ pub unsafe fn map2<A: Copy, B: Copy, O: Copy>(
         let po = o.offset(off[0]);
         let pa = a.offset(off[1]);
         let pb = b.offset(off[2]);
-        // in place (x.add_(y)): out and a through one pointer, so the loop vectorizes; with
-        // two equal pointers the vectorizer's overlap check fails and the scalar loop runs
-        let in_place = po as usize == pa as usize && core::mem::size_of::<A>() == core::mem::size_of::<O>();
         match (st[0], st[1], st[2]) {
-            (1, 1, 1) if in_place => {
-                let p = po as *mut A;
-                for i in 0..n {
-                    *p.add(i).cast::<O>() = f(*p.add(i), *pb.add(i));
-                }
-            }
             (1, 1, 1) => {
                 for i in 0..n {
                     *po.add(i) = f(*pa.add(i), *pb.add(i));
-                }
-            }
-            (1, 1, 0) if in_place => {
-                let y = *pb;
-                let p = po as *mut A;
-                for i in 0..n {
-                    *p.add(i).cast::<O>() = f(*p.add(i), y);
                 }
             }
             (1, 1, 0) => {

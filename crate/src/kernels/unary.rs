@@ -100,14 +100,7 @@ pub unsafe fn map1<A: Copy, O: Copy>(d: &Desc<2>, o: *mut O, a: *const A, f: imp
     d.for_each_row(|off, n, st| {
         let po = o.offset(off[0]);
         let pa = a.offset(off[1]);
-        if st[0] == 1 && st[1] == 1 && po as usize == pa as usize && core::mem::size_of::<A>() == core::mem::size_of::<O>() {
-            // in place (x.relu_()): through one pointer, so the loop vectorizes; with two
-            // equal pointers the vectorizer's overlap check fails and the scalar loop runs
-            let p = po as *mut A;
-            for i in 0..n {
-                *p.add(i).cast::<O>() = f(*p.add(i));
-            }
-        } else if st[0] == 1 && st[1] == 1 {
+        if st[0] == 1 && st[1] == 1 {
             for i in 0..n {
                 *po.add(i) = f(*pa.add(i));
             }
