@@ -17,7 +17,8 @@ unsafe fn weights<T>(params: *const u32) -> EncoderWeights<T> {
     }
 }
 
-/// out = the encoder layer applied to x (batch-first, contiguous); mask 0: none.
+/// out = the encoder layer applied to x (batch-first, contiguous); mask 0: none. float32
+/// only: a float64 instance would cost its own GEMM, attention and norm code (size budget).
 ///
 /// # Safety
 /// See abi/mod.rs.
@@ -31,7 +32,6 @@ pub unsafe extern "C" fn encoder_layer_forward(dt: u32, desc: *const i32, params
     let ms = MaskStrides { b: g(0), h: g(1), i: g(2), j: g(3) };
     match dt {
         F32 => encoder_layer::forward::<f32>(&s, &weights(params), x as _, mask as _, ms, out as _),
-        F64 => encoder_layer::forward::<f64>(&s, &weights(params), x as _, mask as _, ms, out as _),
         _ => ERR_BAD_OP,
     }
 }

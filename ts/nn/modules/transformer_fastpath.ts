@@ -6,7 +6,7 @@
 // attention reads the merged additive mask), so a causal decoder-only model uses it.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { float32, float64 } from '../../tensor/dtype.js';
+import { float32 } from '../../tensor/dtype.js';
 import { shapeEquals } from '../../tensor/shape.js';
 import { isGradEnabled } from '../../autograd/grad_mode.js';
 import { encoderLayerForward, type EncoderLayerParams } from '../../kernels/encoder_layer.js';
@@ -32,8 +32,8 @@ const isLastDimNorm = (m: unknown, e: number): m is LayerNorm =>
 /**
  * Why the fused kernel cannot run this call ('' when it can): PyTorch's conditions
  * (3-d input, eval mode, batch_first, one embedding width, relu/gelu, equal norm eps,
- * no gradient wanted), and those of our kernel (the standard submodules, float32 or
- * float64 everywhere, no bias_k/bias_v or zero attention).
+ * no gradient wanted), and those of our kernel (the standard submodules, float32
+ * everywhere, no bias_k/bias_v or zero attention).
  */
 export function whyNotFastPath(layer: TransformerEncoderLayer, src: Tensor, srcMask: Tensor | null, keyPaddingMask: Tensor | null): string {
   const attn = layer.self_attn;
@@ -48,7 +48,8 @@ export function whyNotFastPath(layer: TransformerEncoderLayer, src: Tensor, srcM
   if (src.shape[2] !== e) return 'src.size(-1) is not embed_dim';
   if (!isLastDimNorm(layer.norm1, e) || !isLastDimNorm(layer.norm2, e)) return 'norm1/norm2 are not LayerNorm(d_model)';
   if (!(layer.linear1 instanceof Linear) || !(layer.linear2 instanceof Linear)) return 'linear1/linear2 are not Linear';
-  if (src.dtype !== float32 && src.dtype !== float64) return 'src is not float32 or float64';
+  // float32 only: the crate has no float64 instance of the fused layer (wasm size budget)
+  if (src.dtype !== float32) return 'src is not float32';
   const params = tensorArgs(layer);
   if (params.some((t) => t !== null && t.dtype !== src.dtype)) return 'a parameter has another dtype than src';
   // anything the op-by-op path would refuse (with its message): a disposed tensor, a
