@@ -108,11 +108,14 @@ export function classify(torch, model, input, classNames, k = 5) {
   return { top: top.map((c) => ({ ...c, label: named ? classNames[c.index] : `class ${c.index}` })), classes, ms };
 }
 
-/** The byte size and count of a module's parameters and buffers (what stays in wasm memory while it lives). */
+/**
+ * The byte size and count of a module's parameters and buffers, non-persistent ones
+ * included (what stays in wasm memory while it lives).
+ */
 export function moduleFootprint(model) {
   let bytes = 0;
   let tensors = 0;
-  for (const t of Object.values(model.stateDict({ keepVars: true }))) {
+  for (const t of new Set([...model.parameters(), ...model.buffers()])) {
     bytes += t.numel() * t.elementSize();
     tensors++;
   }
