@@ -534,3 +534,19 @@ describe('special functions and small composites', () => {
     expect(() => t.isclose(a, b, { rtol: -1 })).toThrow('rtol must be greater than or equal to zero, but got -1');
   });
 });
+
+describe('large in-place rows', () => {
+  it('relu_, add_, mul_ of tensors above the copy threshold equal the out-of-place results, with no leak', () => {
+    expectNoLeak(() => {
+      const x = torch.randn(64, 1000);
+      const y = torch.randn(64, 1000);
+      const want = [x.relu(), x.add(y), torch.tidy(() => x.add(y).mul(2.5))];
+      const a = x.clone().relu_();
+      const b = x.clone().add_(y);
+      const c = x.clone().add_(y).mul_(2.5);
+      const got = [a, b, c];
+      for (let i = 0; i < 3; i++) expect(torch.equal(got[i], want[i])).toBe(true);
+      for (const t of [x, y, ...want, ...got]) t.dispose();
+    });
+  });
+});

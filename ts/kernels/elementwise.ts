@@ -2,7 +2,8 @@
 // and ternary kernels over broadcast operands (tensors, or scalars in scratch slots).
 // Promotion, temporaries and out= forms are ops/elementwise.ts's.
 
-import { K, scratch, SCALAR_SLOTS } from '../wasm/heap.js';
+import { K, scratch, SCALAR_SLOTS, heapU8 } from '../wasm/heap.js';
+import { alloc, free } from './memory.js';
 import { Tensor, Scalar } from '../tensor/tensor.js';
 import { DType, bool as boolDtype } from '../tensor/dtype.js';
 import { broadcastStrides, RuntimeError } from '../tensor/shape.js';
@@ -24,13 +25,39 @@ function operandLayout(x: Operand, dt: DType, shape: readonly number[], slot: nu
   return [scalarSlot(x, dt, slot), new Array(shape.length).fill(0)];
 }
 
+/** In-place rows of at least this many bytes read their source from a copy (below). */
+const IN_PLACE_COPY_BYTES = 16384;
+
+/**
+ * Runs kernel(src) with src = a's address, or, when a is out itself (x.relu_(),
+ * x.add_(y)) and large, the address of a copy of it: on equal source and destination
+ * pointers the compiled loops fail their overlap check and run scalar (several times
+ * slower than one vector pass plus the copy).
+ */
+function fromCopyIfInPlace(out: Tensor, a: Operand, kernel: (src: number) => void): void {
+  const nbytes = out.numel() * out.dtype.itemsize;
+  if (!(a instanceof Tensor) || a._ptr !== out._ptr || nbytes < IN_PLACE_COPY_BYTES || !out.isContiguous() || !a.isContiguous()) {
+    kernel(a instanceof Tensor ? a._ptr : -1);
+    return;
+  }
+  const copy = alloc(nbytes);
+  try {
+    heapU8().copyWithin(copy, out._ptr, out._ptr + nbytes);
+    kernel(copy);
+  } finally {
+    free(copy, nbytes);
+  }
+}
+
 /** out = op(a, b); tensors in a/b already have dtype `dt`; out has dt's dtype and the broadcast shape. */
 export function binaryInto(kop: number, dt: DType, out: Tensor, a: Operand, b: Operand, p = 1, name = 'binary'): void {
   if (out.numel() === 0) return;
   const [pa, sa] = operandLayout(a, dt, out._shape, 0);
   const [pb, sb] = operandLayout(b, dt, out._shape, 1);
-  const nd = writeDesc(out._shape, [out._strides, sa, sb]);
-  checkStatus(K.ew_binary(kop, dt.code, nd, scratch, out._ptr, pa, pb, p), name);
+  fromCopyIfInPlace(out, a, (src) => {
+    const nd = writeDesc(out._shape, [out._strides, sa, sb]);
+    checkStatus(K.ew_binary(kop, dt.code, nd, scratch, out._ptr, src === -1 ? pa : src, pb, p), name);
+  });
 }
 
 /** out = op(a, b) over contiguous same-shape out and a, with b a contiguous tensor of
@@ -39,7 +66,9 @@ export function binaryContiguousInto(kop: number, out: Tensor, a: Tensor, b: Ten
   const n = out.numel();
   if (n === 0) return;
   const pb = b instanceof Tensor ? b._ptr : scalarSlot(b, out.dtype, 1);
-  checkStatus(K.ew_binary(kop, out.dtype.code, 1, writeFlatDesc(n, b instanceof Tensor ? 1 : 0), out._ptr, a._ptr, pb, p), 'binary');
+  fromCopyIfInPlace(out, a, (src) => {
+    checkStatus(K.ew_binary(kop, out.dtype.code, 1, writeFlatDesc(n, b instanceof Tensor ? 1 : 0), out._ptr, src, pb, p), 'binary');
+  });
 }
 
 /** bool out = cmp(a, b); tensors in a/b already have dtype `dt`. */
@@ -54,8 +83,10 @@ export function compareInto(kop: number, dt: DType, out: Tensor, a: Operand, b: 
 /** out = f(a; p1, p2, p3); a has out's dtype. */
 export function unaryInto(kop: number, out: Tensor, a: Tensor, p1 = 0, p2 = 0, p3 = 0, name = 'unary'): void {
   if (out.numel() === 0) return;
-  const nd = writeDesc(out._shape, [out._strides, broadcastStrides(a._shape, a._strides, out._shape)]);
-  checkStatus(K.ew_unary(kop, a.dtype.code, nd, scratch, out._ptr, a._ptr, p1, p2, p3), name);
+  fromCopyIfInPlace(out, a, (src) => {
+    const nd = writeDesc(out._shape, [out._strides, broadcastStrides(a._shape, a._strides, out._shape)]);
+    checkStatus(K.ew_unary(kop, a.dtype.code, nd, scratch, out._ptr, src, p1, p2, p3), name);
+  });
 }
 
 /** bool out = pred(a). */
