@@ -27,7 +27,7 @@ except ImportError:
 import torch.nn.functional as F
 from torch import nn
 
-from torch_models import BENCH, CONFORMANCE, ENCODER, encoder_layer, greedy_decode, tensor, tiny_gpt
+from torch_models import BENCH, CONFORMANCE, ResNet18, ENCODER, encoder_layer, greedy_decode, tensor, tiny_gpt
 
 torch.set_num_threads(1)
 
@@ -60,8 +60,7 @@ def mlp_step(optimizer_class, **kw):
 
 
 def resnet18():
-    import torchvision
-    model = torchvision.models.resnet18()
+    model = ResNet18()  # torchvision's architecture and names (bench/torch_models.py)
     model.load_state_dict(torch.load(CONFORMANCE / 'models' / 'resnet18.pt'))
     return model
 
@@ -190,7 +189,7 @@ def measure(pattern):
         try:
             run = make()
             run()  # warm-up
-        except Exception as e:  # a missing fixture or torchvision: that row only
+        except Exception as e:  # a missing fixture: that row only
             errors[name] = f'{type(e).__name__}: {e}'[:120]
             continue
         samples = []
