@@ -29,24 +29,22 @@ function operandLayout(x: Operand, dt: DType, shape: readonly number[], slot: nu
 const IN_PLACE_COPY_BYTES = 16384;
 
 /**
- * Runs kernel(src) with src = a's address, or, when a is out itself (x.relu_(),
- * x.add_(y)) and large, the address of a copy of it: on equal source and destination
+ * When a is out itself (x.relu_(), x.add_(y)) and large, the address of a copy of it for
+ * the kernel to read, else 0 (read a where it is): on equal source and destination
  * pointers the compiled loops fail their overlap check and run scalar (several times
- * slower than one vector pass plus the copy).
+ * slower than one vector pass plus the copy). The caller frees it with freeSourceCopy.
  */
-function fromCopyIfInPlace(out: Tensor, a: Operand, kernel: (src: number) => void): void {
+function inPlaceSourceCopy(out: Tensor, a: Operand): number {
+  if (!(a instanceof Tensor) || a._ptr !== out._ptr) return 0;
   const nbytes = out.numel() * out.dtype.itemsize;
-  if (!(a instanceof Tensor) || a._ptr !== out._ptr || nbytes < IN_PLACE_COPY_BYTES || !out.isContiguous() || !a.isContiguous()) {
-    kernel(a instanceof Tensor ? a._ptr : -1);
-    return;
-  }
+  if (nbytes < IN_PLACE_COPY_BYTES || !out.isContiguous() || !a.isContiguous()) return 0;
   const copy = alloc(nbytes);
-  try {
-    heapU8().copyWithin(copy, out._ptr, out._ptr + nbytes);
-    kernel(copy);
-  } finally {
-    free(copy, nbytes);
-  }
+  heapU8().copyWithin(copy, out._ptr, out._ptr + nbytes);
+  return copy;
+}
+
+function freeSourceCopy(out: Tensor, copy: number): void {
+  if (copy !== 0) free(copy, out.numel() * out.dtype.itemsize);
 }
 
 /** out = op(a, b); tensors in a/b already have dtype `dt`; out has dt's dtype and the broadcast shape. */
@@ -54,10 +52,13 @@ export function binaryInto(kop: number, dt: DType, out: Tensor, a: Operand, b: O
   if (out.numel() === 0) return;
   const [pa, sa] = operandLayout(a, dt, out._shape, 0);
   const [pb, sb] = operandLayout(b, dt, out._shape, 1);
-  fromCopyIfInPlace(out, a, (src) => {
+  const copy = inPlaceSourceCopy(out, a);
+  try {
     const nd = writeDesc(out._shape, [out._strides, sa, sb]);
-    checkStatus(K.ew_binary(kop, dt.code, nd, scratch, out._ptr, src === -1 ? pa : src, pb, p), name);
-  });
+    checkStatus(K.ew_binary(kop, dt.code, nd, scratch, out._ptr, copy || pa, pb, p), name);
+  } finally {
+    freeSourceCopy(out, copy);
+  }
 }
 
 /** out = op(a, b) over contiguous same-shape out and a, with b a contiguous tensor of
@@ -66,9 +67,12 @@ export function binaryContiguousInto(kop: number, out: Tensor, a: Tensor, b: Ten
   const n = out.numel();
   if (n === 0) return;
   const pb = b instanceof Tensor ? b._ptr : scalarSlot(b, out.dtype, 1);
-  fromCopyIfInPlace(out, a, (src) => {
-    checkStatus(K.ew_binary(kop, out.dtype.code, 1, writeFlatDesc(n, b instanceof Tensor ? 1 : 0), out._ptr, src, pb, p), 'binary');
-  });
+  const copy = inPlaceSourceCopy(out, a);
+  try {
+    checkStatus(K.ew_binary(kop, out.dtype.code, 1, writeFlatDesc(n, b instanceof Tensor ? 1 : 0), out._ptr, copy || a._ptr, pb, p), 'binary');
+  } finally {
+    freeSourceCopy(out, copy);
+  }
 }
 
 /** bool out = cmp(a, b); tensors in a/b already have dtype `dt`. */
@@ -83,10 +87,13 @@ export function compareInto(kop: number, dt: DType, out: Tensor, a: Operand, b: 
 /** out = f(a; p1, p2, p3); a has out's dtype. */
 export function unaryInto(kop: number, out: Tensor, a: Tensor, p1 = 0, p2 = 0, p3 = 0, name = 'unary'): void {
   if (out.numel() === 0) return;
-  fromCopyIfInPlace(out, a, (src) => {
+  const copy = inPlaceSourceCopy(out, a);
+  try {
     const nd = writeDesc(out._shape, [out._strides, broadcastStrides(a._shape, a._strides, out._shape)]);
-    checkStatus(K.ew_unary(kop, a.dtype.code, nd, scratch, out._ptr, src, p1, p2, p3), name);
-  });
+    checkStatus(K.ew_unary(kop, a.dtype.code, nd, scratch, out._ptr, copy || a._ptr, p1, p2, p3), name);
+  } finally {
+    freeSourceCopy(out, copy);
+  }
 }
 
 /** bool out = pred(a). */
