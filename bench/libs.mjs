@@ -1,8 +1,9 @@
 // The libraries under comparison, each set up once per process: our runtime (dist/),
 // TensorFlow.js with its WebAssembly backend (XNNPACK, one thread in Node) and its
 // plain-JS CPU backend (with tfjs-layers for the Module rows), and onnxruntime-web
-// (wasm, one thread) with the ONNX graphs of bench/models (exported by
-// bench/export_onnx.py) and ../shared/bench/models (or $BENCH_MODELS).
+// (wasm; one thread, or the threads child's BENCH_THREADS) with the ONNX graphs of
+// bench/models (exported by bench/export_onnx.py) and ../shared/bench/models (or
+// $BENCH_MODELS).
 
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
@@ -43,15 +44,33 @@ async function registerTfjsGradients() {
   await import(pathToFileURL(out).href);
 }
 
+/**
+ * Why tfjs-backend-wasm cannot run its XNNPACK thread pool here, or null when it can.
+ * It loads its threaded binary only where it detects multithread support; under Node it
+ * reports none (tensorflow/tfjs#3830). Forcing the flag does not help: its pthread
+ * workers are blob: URLs, which Node's worker_threads refuses (ERR_WORKER_PATH).
+ */
+export async function tfjsWasmNoThreads() {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-wasm'); // registers the WASM_* flags
+  if (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) return null;
+  const { version } = require('@tensorflow/tfjs-backend-wasm/package.json');
+  const where = tf.env().get('IS_NODE') ? ' under Node, tensorflow/tfjs#3830' : '';
+  return `tfjs-backend-wasm ${version} reports WASM_HAS_MULTITHREAD_SUPPORT false${where}, so it loads its one-thread binary`;
+}
+
 /** tfjs-core with a backend made current: 'wasm' or 'cpu'. Tensors belong to the backend
  * that was current when they were made, so callers switch with use(). `layers` is
- * @tensorflow/tfjs-layers (tf.layers, tf.sequential), or null when it is not installed. */
-export async function loadTfjs() {
+ * @tensorflow/tfjs-layers (tf.layers, tf.sequential), or null when it is not installed.
+ * `threads` > 0 sizes the wasm backend's thread pool (only where tfjsWasmNoThreads()
+ * is null); 0 leaves tfjs' default (one thread where it has no threads, as in Node). */
+export async function loadTfjs({ threads = 0 } = {}) {
   const tf = await import('@tensorflow/tfjs-core');
   await registerTfjsGradients();
   await import('@tensorflow/tfjs-backend-cpu');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+  if (threads) wasm.setThreadsCount(threads); // read when the backend initialises
   // silence tfjs' "hi there" banner and platform warnings
   const [log, warn] = [console.log, console.warn];
   console.log = console.warn = () => {};
@@ -68,6 +87,7 @@ export async function loadTfjs() {
   } finally {
     [console.log, console.warn] = [log, warn];
   }
+  if (threads && wasm.getThreadsCount() !== threads) throw new Error(`tfjs-wasm started ${wasm.getThreadsCount()} thread(s), not ${threads}`);
   return {
     tf,
     layers,
@@ -77,16 +97,20 @@ export async function loadTfjs() {
   };
 }
 
-export async function loadOrt() {
+/** onnxruntime-web with `threads` threads (its wasm starts at the first session). */
+export async function loadOrt(threads = 1) {
   const ort = await import('onnxruntime-web');
-  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';
   return {
     ort,
     async session(file) {
       const path = [join(OWN_MODELS_DIR, file), join(MODELS_DIR, file)].find((p) => existsSync(p));
       if (!path) return null;
-      return ort.InferenceSession.create(readFileSync(path), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      const s = await ort.InferenceSession.create(readFileSync(path), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      // where wasm threads cannot run, onnxruntime-web falls back to one thread and says so in numThreads
+      if (ort.env.wasm.numThreads !== threads) throw new Error(`onnxruntime-web runs ${ort.env.wasm.numThreads} thread(s), not ${threads}`);
+      return s;
     },
   };
 }

@@ -18,5 +18,7 @@ console.log(`|---|---|---|${PEERS.map(() => '---').join('|')}|`);
 for (const w of r.workloads) {
   console.log(`| ${w.name} | ${w.unit} | ${fmt(w.ours, w.unit)} | ${PEERS.map((p) => `${fmt(w.peers?.[p], w.unit)}${ratio(w, p)}`).join(' | ')} |`);
 }
-const notes = [...(r.notes ?? []).map((n) => `- ${n}`), ...r.workloads.filter((w) => w.note).map((w) => `- ${w.name}: ${w.note}`)];
+const threads = (w) => (w.threads ? `ours on ${w.threads} threads: ${w.speedup_vs_1_thread?.toFixed(2) ?? 'n/a'}x our one-thread figure` : null);
+const rowNote = (w) => [w.note, threads(w)].filter(Boolean).join('; ');
+const notes = [...(r.notes ?? []).map((n) => `- ${n}`), ...r.workloads.filter(rowNote).map((w) => `- ${w.name}: ${rowNote(w)}`)];
 if (notes.length) console.log(`\n${notes.join('\n')}`);

@@ -13,12 +13,16 @@
 //                          --experimental-wasm-relaxed-simd running our relaxed build)
 //   BENCH_THREADS=<n>      threads of the threaded rows (default 2; 0 skips them): a child
 //                          process loading the threads build with TORCHWASM_THREADS=n
-//                          runs THREADS_SET as rows named <workload>_t<n>
+//                          runs THREADS_SET as rows named <workload>_t<n>, interleaved
+//                          with onnxruntime-web on n threads (and tfjs-wasm on n threads
+//                          where its thread pool runs: not in Node); their pytorch-native
+//                          figure is the one-thread figure of <workload>
 //   BENCH_OUT=<file>       results file (default bench/results.json)
 //   BENCH_PYTHON=<path>    the python with torch for the pytorch-native column
 //                          (default /usr/bin/python3; BENCH_PYTHON=none skips it)
-// Flag --only-ours: run just our runtime (the relaxed and threads children use it with
-// --json). The main process runs our single-thread build (TORCHWASM_THREADS=0).
+// Flag --only-ours: run just our runtime (the relaxed child uses it with --json). The
+// main process runs our single-thread build (TORCHWASM_THREADS=0) and every peer on one
+// thread.
 
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -27,7 +31,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The single-thread build unless this is the threads child (set before loading ours).
 process.env.TORCHWASM_THREADS ??= '0';
-const { loadOurs, loadOursStrict, loadTfjs, loadOrt } = await import('./libs.mjs');
+const { loadOurs, loadOursStrict, loadTfjs, loadOrt, tfjsWasmNoThreads } = await import('./libs.mjs');
 import { allWorkloads } from './workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -51,13 +55,17 @@ const PEERS = [...LIBS.slice(1), 'pytorch-native'];
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 
-/** Mean ms per run over repeated runs lasting at least `ms` (at least one run). */
+/**
+ * Mean ms per run over repeated runs lasting at least `ms` (at least one run), and the
+ * process's CPU time over that wall time (all its threads: above 1 when a pool works).
+ */
 async function sample(impl, ms) {
   if (impl.before) await impl.before();
   // start from a collected heap, so garbage the previous library left is not charged
   // to this one (node --expose-gc; npm run bench passes it)
   globalThis.gc?.();
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let t = t0;
   do {
@@ -66,7 +74,8 @@ async function sample(impl, ms) {
     n++;
     t = performance.now();
   } while (t - t0 < ms);
-  return (t - t0) / n;
+  const cpu = process.cpuUsage(cpu0);
+  return { msPerRun: (t - t0) / n, cpuPerWall: (cpu.user + cpu.system) / 1000 / (t - t0) };
 }
 
 const median = (xs) => {
@@ -81,18 +90,37 @@ function toUnit(w, msPerRun) {
   return msPerRun / (w.opsPerRun ?? 1);
 }
 
+/**
+ * The threads child's peers, each with benchThreads threads: onnxruntime-web, and
+ * tfjs-wasm where its thread pool runs. Returns the libraries and notes for the others.
+ */
+async function loadThreadedPeers(ctx) {
+  ctx.ort = await loadOrt(benchThreads);
+  const noThreads = await tfjsWasmNoThreads();
+  if (noThreads) return { libs: ['onnxruntime-web'], notes: [`tfjs-wasm: no thread pool in Node (${noThreads}); its _t${benchThreads} column is empty`] };
+  ctx.tfjs = await loadTfjs({ threads: benchThreads });
+  return { libs: ['tfjs-wasm', 'onnxruntime-web'], notes: [] };
+}
+
 async function measure() {
   const ctx = { torch: await loadOurs() };
-  if (!onlyOurs) {
+  const relaxedChild = jsonOut && !threadsChild;
+  // The children run their rows interleaved in the same rounds with what they are
+  // compared with: measured minutes apart in two processes, two libraries met different
+  // loads on this shared machine (relaxed rows once came out 2.5x slower). The relaxed
+  // child runs the strict build, the threads child the peers on as many threads.
+  let libs = LIBS;
+  const notes = [];
+  if (relaxedChild) libs = ['ours', STRICT_TWIN];
+  else if (threadsChild) {
+    const peers = onlyOurs ? { libs: [], notes: [] } : await loadThreadedPeers(ctx);
+    libs = ['ours', ...peers.libs];
+    notes.push(...peers.notes);
+  } else if (!onlyOurs) {
     ctx.tfjs = await loadTfjs();
     ctx.ort = await loadOrt();
   }
   const workloads = allWorkloads(ctx).filter((w) => (!filter || filter.test(w.name)) && (!jsonOut || (threadsChild ? THREADS_SET : RELAXED_SET).test(w.name)));
-  const relaxedChild = jsonOut && !threadsChild;
-  // The relaxed child also runs the strict build, interleaved with the relaxed one in
-  // the same rounds: measured minutes apart in two processes, the two builds met
-  // different loads on this shared machine (relaxed rows once came out 2.5x slower).
-  const libs = relaxedChild ? ['ours', STRICT_TWIN] : jsonOut ? ['ours'] : LIBS;
   if (relaxedChild) {
     const strict = new Map(allWorkloads({ torch: await loadOursStrict(), strict: true }).map((w) => [w.name, w]));
     for (const w of workloads) {
@@ -106,7 +134,7 @@ async function measure() {
     for (const lib of libs) {
       const make = w.impls[lib];
       if (!make || (onlyOurs && lib !== 'ours' && lib !== STRICT_TWIN)) continue;
-      const cell = { w, lib, samples: [], error: null, impl: null };
+      const cell = { w, lib, samples: [], cpuPerWall: [], error: null, impl: null };
       try {
         cell.impl = await make();
         await sample(cell.impl, 0); // warm-up run
@@ -123,13 +151,15 @@ async function measure() {
       // very slow cells (seconds per run) sample only three rounds
       if (r >= 3 && cell.samples.length && cell.samples[0] > 1500) continue;
       try {
-        cell.samples.push(await sample(cell.impl, sampleMs));
+        const s = await sample(cell.impl, sampleMs);
+        cell.samples.push(s.msPerRun);
+        cell.cpuPerWall.push(s.cpuPerWall);
       } catch (e) {
         cell.error = String(e?.message ?? e).slice(0, 120);
       }
     }
   }
-  return workloads.map((w) => {
+  const rows = workloads.map((w) => {
     const row = { name: w.name, unit: w.unit, higher_is_better: w.higherIsBetter, ours: null, peers: {} };
     if (w.note) row.note = w.note;
     if (w.logits_max_abs_diff !== undefined) row.logits_max_abs_diff = w.logits_max_abs_diff;
@@ -142,9 +172,11 @@ async function measure() {
         row.peers[cell.lib] = v;
         if (cell.error) (row.peer_errors ??= {})[cell.lib] = cell.error;
       }
+      if (threadsChild && v !== null) (row.cpu_per_wall ??= {})[cell.lib] = median(cell.cpuPerWall);
     }
     return row;
   });
+  return { rows, notes };
 }
 
 /**
@@ -167,21 +199,40 @@ function addNativeFigures(rows) {
   return null;
 }
 
-/** Rows of our threads build with BENCH_THREADS threads, measured in a child process. */
-function threadRows() {
-  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--only-ours', '--json', '--threads'], {
+/**
+ * Rows of our threads build with BENCH_THREADS threads and their peers on as many,
+ * measured in a child process; `base` are the one-thread rows (for the speedup and the
+ * pytorch-native figure). Returns { rows, notes }.
+ */
+function threadRows(base) {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--json', '--threads'], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24, env: { ...process.env, TORCHWASM_THREADS: String(benchThreads) },
   });
   if (r.status !== 0) {
     log(`threads run failed (status ${r.status})`);
-    return [];
+    return { rows: [], notes: [] };
   }
   const out = JSON.parse(r.stdout);
   if (out.threads !== benchThreads) {
     log(`threads run ran ${out.threads} thread(s), not ${benchThreads}; no threaded rows`);
-    return [];
+    return { rows: [], notes: [] };
   }
-  return out.rows.map((row) => ({ ...row, name: `${row.name}_t${benchThreads}`, threads: benchThreads, peers: {} }));
+  const rows = out.rows.map((row) => {
+    const one = base.find((b) => b.name === row.name);
+    const t = { ...row, name: `${row.name}_t${benchThreads}`, threads: benchThreads };
+    if (one?.ours && row.ours) t.speedup_vs_1_thread = row.higher_is_better ? row.ours / one.ours : one.ours / row.ours;
+    const cpu = Object.entries(row.cpu_per_wall ?? {});
+    const said = cpu.length ? [`${cpu.map(([lib]) => lib).join(' and ')} ran ${benchThreads} threads (CPU time / wall time: ${cpu.map(([lib, c]) => `${lib} ${c.toFixed(2)}`).join(', ')})`] : [];
+    // PyTorch native has no threaded run here: the row compares with its one-thread figure
+    const native = one?.peers['pytorch-native'];
+    if (native != null) {
+      t.peers['pytorch-native'] = native;
+      said.push(`pytorch-native is its one-thread figure (the ${row.name} row)`);
+    }
+    if (said.length) t.note = [row.note, ...said].filter(Boolean).join('; ');
+    return t;
+  });
+  return { rows, notes: out.notes ?? [] };
 }
 
 /** Rows of our relaxed-SIMD build, measured in a child process with the V8 flag. */
@@ -240,12 +291,11 @@ function printTable(rows, notes) {
 const t0 = Date.now();
 const load0 = os.loadavg()[0];
 if (threadsChild) await (await loadOurs()).threadsReady();
-const rows = await measure();
+const { rows, notes } = await measure();
 if (jsonOut) {
   const { torch } = { torch: await loadOurs() };
-  process.stdout.write(JSON.stringify({ relaxed: torch.relaxedSimdSupported(), threads: torch.activeNumThreads(), rows }));
+  process.stdout.write(JSON.stringify({ relaxed: torch.relaxedSimdSupported(), threads: torch.activeNumThreads(), rows, notes }));
 } else {
-  const notes = [];
   if (!onlyOurs) {
     log('pytorch-native');
     const skipped = addNativeFigures(rows);
@@ -254,13 +304,9 @@ if (jsonOut) {
   if (!onlyOurs && process.env.BENCH_RELAXED !== '0') rows.push(...relaxedRows());
   if (!onlyOurs && benchThreads > 0) {
     log(`threads (${benchThreads})`);
-    const threaded = threadRows();
-    // the single-thread figure of the same workload, for the speedup column
-    for (const row of threaded) {
-      const base = rows.find((r) => `${r.name}_t${benchThreads}` === row.name);
-      if (base?.ours && row.ours) row.speedup_vs_1_thread = row.higher_is_better ? row.ours / base.ours : base.ours / row.ours;
-    }
-    rows.push(...threaded);
+    const threaded = threadRows(rows);
+    rows.push(...threaded.rows);
+    notes.push(...threaded.notes);
   }
   const cpu = os.cpus();
   const results = {
