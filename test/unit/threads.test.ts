@@ -110,6 +110,8 @@ describe('threads', () => {
   it('convolution: forward (Winograd and im2col) and both gradients', async () => {
     const x = torch.randn(2, 24, 30, 30), w3 = torch.randn(40, 24, 3, 3), b = torch.randn(40);
     const w5 = torch.randn(32, 24, 5, 5), w1 = torch.randn(48, 24, 1, 1);
+    // Winograd splits by tile rows above and by output channels here (few tiles, many channels)
+    const xd = torch.randn(1, 64, 12, 12), wd = torch.randn(96, 64, 3, 3);
     await sameBits(() => {
       const xs = x.clone().requiresGrad_(true);
       const ws = [w3, w5, w1].map((w) => w.clone().requiresGrad_(true));
@@ -117,7 +119,7 @@ describe('threads', () => {
       const y2 = torch.nn.functional.conv2d(xs, ws[1], null, { stride: 2, padding: 2 });
       const y3 = torch.nn.functional.conv2d(xs, ws[2]);
       y1.square().sum().add(y2.square().sum()).add(y3.square().sum()).backward();
-      return [y1, y2, y3, xs.grad!, ...ws.map((w) => w.grad!)];
+      return [y1, y2, y3, xs.grad!, ...ws.map((w) => w.grad!), torch.nn.functional.conv2d(xd, wd, null, { padding: 1 })];
     });
   });
 

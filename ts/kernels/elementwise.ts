@@ -2,7 +2,7 @@
 // and ternary kernels over broadcast operands (tensors, or scalars in scratch slots).
 // Promotion, temporaries and out= forms are ops/elementwise.ts's.
 
-import { K, scratch, SCALAR_SLOTS, heapU8 } from '../wasm/heap.js';
+import { K, scratch, SCALAR_SLOTS } from '../wasm/heap.js';
 import { alloc, free } from './memory.js';
 import { Tensor, Scalar } from '../tensor/tensor.js';
 import { DType, bool as boolDtype } from '../tensor/dtype.js';
@@ -39,7 +39,8 @@ function inPlaceSourceCopy(out: Tensor, a: Operand): number {
   const nbytes = out.numel() * out.dtype.itemsize;
   if (nbytes < IN_PLACE_COPY_BYTES || !out.isContiguous() || !a.isContiguous()) return 0;
   const copy = alloc(nbytes);
-  heapU8().copyWithin(copy, out._ptr, out._ptr + nbytes);
+  // in wasm: a typed array's copyWithin on shared memory (the threads build) goes byte by byte
+  checkStatus(K.copy_cast(out.dtype.code, out.dtype.code, 1, writeFlatDesc(out.numel(), 0), copy, out._ptr), 'copy_');
   return copy;
 }
 

@@ -90,6 +90,7 @@ pub struct Im2col<T> {
 impl<T: GemmFloat> PackB<T> for Im2col<T> {
     unsafe fn pack_b<const NR: usize>(&self, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut T) {
         let g = &self.g;
+        let (h, w, sw) = (g.h as isize, g.w as isize, g.sw as isize);
         let kk = g.kh * g.kw;
         let mut j = 0;
         while j < nb {
@@ -103,41 +104,51 @@ impl<T: GemmFloat> PackB<T> for Im2col<T> {
                 iy0[q] = (oy * g.sh) as isize - g.ph as isize;
                 ix0[q] = (ox * g.sw) as isize - g.pw as isize;
             }
-            // NR unit-stride columns on one output row read NR contiguous inputs
-            let one_row = cols == NR && g.sw == 1 && first / g.ow == (first + NR - 1) / g.ow;
+            // NR columns on one output row read NR inputs `sw` apart on one input row
+            let one_row = cols == NR && first / g.ow == (first + NR - 1) / g.ow;
             let panel = dst.add(j * kb);
+            // (c, ky, kx) of row k0, then advanced row by row
+            let (mut c, rem) = (k0 / kk, k0 % kk);
+            let (mut ky, mut kx) = (rem / g.kw, rem % g.kw);
             for r in 0..kb {
-                let row = k0 + r;
-                let (c, rem) = (row / kk, row % kk);
-                let (ky, kx) = (rem / g.kw, rem % g.kw);
                 let plane = self.x.add(c * g.in_plane());
                 let dy = (ky * g.dh) as isize;
                 let dx = (kx * g.dw) as isize;
                 let d = panel.add(r * NR);
                 if one_row {
-                    let iy = iy0[0] + dy;
-                    let ix = ix0[0] + dx;
-                    if iy < 0 || iy >= g.h as isize {
+                    let (iy, ix) = (iy0[0] + dy, ix0[0] + dx);
+                    let src = plane.wrapping_offset(iy * w);
+                    if iy < 0 || iy >= h {
                         for q in 0..NR {
                             *d.add(q) = T::ZERO;
                         }
-                    } else if ix >= 0 && ix + NR as isize <= g.w as isize {
-                        core::ptr::copy_nonoverlapping(plane.offset(iy * g.w as isize + ix), d, NR);
+                    } else if ix >= 0 && ix + (NR as isize - 1) * sw < w {
+                        if sw == 1 {
+                            core::ptr::copy_nonoverlapping(src.offset(ix), d, NR);
+                        } else {
+                            for q in 0..NR {
+                                *d.add(q) = *src.offset(ix + q as isize * sw);
+                            }
+                        }
                     } else {
-                        let src = plane.offset(iy * g.w as isize);
                         for q in 0..NR {
-                            let x = ix + q as isize;
-                            *d.add(q) = if x >= 0 && x < g.w as isize { *src.offset(x) } else { T::ZERO };
+                            let x = ix + q as isize * sw;
+                            *d.add(q) = if x >= 0 && x < w { *src.offset(x) } else { T::ZERO };
                         }
                     }
                 } else {
                     for q in 0..NR {
                         let (iy, ix) = (iy0[q] + dy, ix0[q] + dx);
-                        *d.add(q) = if q < cols && iy >= 0 && iy < g.h as isize && ix >= 0 && ix < g.w as isize {
-                            *plane.offset(iy * g.w as isize + ix)
-                        } else {
-                            T::ZERO
-                        };
+                        *d.add(q) = if q < cols && iy >= 0 && iy < h && ix >= 0 && ix < w { *plane.offset(iy * w + ix) } else { T::ZERO };
+                    }
+                }
+                kx += 1;
+                if kx == g.kw {
+                    kx = 0;
+                    ky += 1;
+                    if ky == g.kh {
+                        ky = 0;
+                        c += 1;
                     }
                 }
             }

@@ -22,6 +22,7 @@
 use crate::kernels::conv::Geom;
 use crate::kernels::gemm::{self, gemm, GemmFloat, PackA, PackB, Strided};
 use crate::kernels::parallel;
+use core::cell::RefCell;
 use f4::F4;
 
 /// Scratch budget per buffer (U block, V block, M block), in floats: 768 KB, so the
@@ -40,6 +41,14 @@ pub fn applies(g: &Geom) -> bool {
 
 /// y = conv(x, w) + bias (bias may be null), for a geometry where `applies` holds.
 ///
+/// Work goes in blocks of output channels and of tile rows. The transform of one axis
+/// is shared: computed once per block of that axis (split across threads), then the
+/// blocks of the other axis run as independent tasks, each with its own transform, 36
+/// GEMMs and output transform in its thread's scratch, so a task's data stays in its
+/// core's cache (tasks that passed each phase's data between cores ran no faster on
+/// two threads than on one). Block sizes never change a value: each output sums the
+/// same products in the same order whatever the blocks.
+///
 /// # Safety
 /// Pointers cover contiguous x, w, y of the geometry's shapes (bias: G*OC values).
 pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, y: *mut f32) {
@@ -48,97 +57,164 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
     if rows == 0 || tx == 0 || g.oc == 0 {
         return;
     }
-    let (mr, nr) = (<f32 as GemmFloat>::MR, <f32 as GemmFloat>::NR);
+    let split = gemm::parallel_pays(g.oc, 36 * rows * tx, g.c);
+    let threads = if split { parallel::num_threads() } else { 1 };
     // Output channels in even blocks (multiples of 8) whose U fits the budget, tile
     // rows in even blocks whose V and M fit it: the three stay in L2 from transform to
     // GEMM to output (streaming U for 256 channels through memory cost as much as its GEMMs).
     let cw = g.c.max(1);
     let oc_blocks = (36 * g.oc * cw).div_ceil(BUDGET).min(g.oc.div_ceil(8));
-    let ob = g.oc.div_ceil(oc_blocks).next_multiple_of(8).min(g.oc);
-    let oc_blocks = g.oc.div_ceil(ob);
+    let mut ob = g.oc.div_ceil(oc_blocks).next_multiple_of(8).min(g.oc);
     let tile_blocks = (36 * cw.max(ob) * rows * tx).div_ceil(BUDGET).min(rows);
-    let rb = rows.div_ceil(tile_blocks);
-    let tile_blocks = rows.div_ceil(rb);
-    let tb_max = rb * tx;
-    // With several blocks of both, one transform is redone per block of the other:
-    // redo the cheaper one (weights: OC*C per tile block, inputs: C*tiles per OC block).
-    let tiles_outer = (tile_blocks - 1) * g.oc <= (oc_blocks - 1) * rows * tx;
-    // +4: the microkernel and the output transform read a vector past the end
-    let mut u = vec![0f32; 36 * (ob.next_multiple_of(mr) * g.c + SKEW) + 4];
-    let mut v_buf = vec![0f32; 36 * (g.c * tb_max.next_multiple_of(nr) + SKEW) + 4 + 16];
-    let skip = (16 - v_buf.as_ptr() as usize / 4 % 16) % 16;
-    let v = &mut v_buf[skip..];
-    let mut m = vec![0f32; 36 * (ob * tb_max + SKEW) + 4];
-    let wb = tx.next_multiple_of(4) * 4 + 4; // padded input row width (multiple of 4)
-    let rowbuf_len = 6 * wb + 6 * wb;
-    // Split across threads by input channels, output channels and the 36 products:
-    // every output value is computed as on one thread.
-    let split = gemm::parallel_pays(g.oc, 36 * rows * tx, g.c);
-    // whole 64-byte lines of each V panel row per task (8 channels of an NR = 8 panel
-    // on a 64-byte aligned V): tasks never write the same cache line
-    let c_chunk = g.c.div_ceil(16).next_multiple_of(8);
-    let c_tasks = g.c.div_ceil(c_chunk);
-    let (outer, inner) = if tiles_outer { (tile_blocks, oc_blocks) } else { (oc_blocks, tile_blocks) };
-    for gr in 0..g.groups {
-        let wg = w.add(gr * g.oc * g.c * 9);
-        // which blocks `u` and `v` hold
-        let (mut u_block, mut v_block) = (usize::MAX, usize::MAX);
-        for i in 0..outer * inner {
-            let (tbk, blk) = if tiles_outer { (i / inner, i % inner) } else { (i % inner, i / inner) };
-            let r0 = tbk * rb;
-            let nrows = rb.min(rows - r0);
-            let tb = nrows * tx;
-            let vs = tb.next_multiple_of(nr) * g.c + SKEW; // stride between V[k]
-            if v_block != tbk {
-                // Tasks own whole channels: a row's vector stores may spill into the
-                // next row's slots of the same channel, which that row then rewrites.
-                let (vp, rw) = (v.as_mut_ptr(), &rowbuf_len);
-                parallel::parallel_for_if(split, c_tasks, |t| {
-                    let mut rowbuf = vec![0f32; *rw];
-                    for c in t * c_chunk..((t + 1) * c_chunk).min(g.c) {
-                        for r in 0..nrows {
-                            let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
-                            let plane = x.add(((n * g.groups + gr) * g.c + c) * g.h * g.w);
-                            let dst = VDst { v: vp, stride: vs, c, cdim: g.c, t0: r * tx, row: 0 };
-                            input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
-                        }
-                    }
-                });
-                v_block = tbk;
-            }
-            let o0 = blk * ob;
-            let oc = ob.min(g.oc - o0);
-            let us = oc.next_multiple_of(mr) * g.c + SKEW; // stride between U[k]
-            let ms = oc * tb + SKEW; // stride between M[k]
-            if u_block != blk {
-                // tasks own whole groups of 4 output channels (one vector per weight)
-                let (wb0, up, quads) = (wg.add(o0 * g.c * 9), u.as_mut_ptr(), oc.div_ceil(4));
-                let per = quads.div_ceil(32);
-                parallel::parallel_for_if(split, quads.div_ceil(per), |t| {
-                    weights(wb0, oc, g.c, up, us, 4 * t * per, (4 * (t + 1) * per).min(oc));
-                });
-                u_block = blk;
-            }
-            let (up, vp, mp) = (u.as_ptr(), v.as_ptr(), m.as_mut_ptr());
-            parallel::parallel_for_if(split, 36, |k| {
-                let a = Panels { ptr: up.add(k * us), k: g.c };
-                let b = Panels { ptr: vp.add(k * vs), k: g.c };
-                gemm(oc, tb, g.c, 1.0, &a, &b, 0.0, mp.add(k * ms), tb as isize, 1);
-            });
-            let (mp, per) = (m.as_ptr(), oc.div_ceil(32));
-            parallel::parallel_for_if(split, oc.div_ceil(per), |t| {
-                for o in t * per..((t + 1) * per).min(oc) {
-                    let og = gr * g.oc + o0 + o;
-                    let b = if bias.is_null() { 0.0 } else { *bias.add(og) };
-                    for r in 0..nrows {
-                        let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
-                        let out = y.add((n * g.groups * g.oc + og) * g.oh * g.ow);
-                        output_row(g, mp.add(o * tb + r * tx), ms, tyi, tx, b, out);
-                    }
-                }
-            });
-        }
+    let mut rb = rows.div_ceil(tile_blocks);
+    let (oc_blocks, tile_blocks) = (g.oc.div_ceil(ob), rows.div_ceil(rb));
+    // Share the transform that would otherwise be redone more (weights: OC*C per tile
+    // block, inputs: C*tiles per OC block); with one block of an axis, that one. On
+    // several threads the independent blocks are sized for even shares, and the other
+    // axis is shared where that shares the work clearly more evenly.
+    let mut inputs_shared = (tile_blocks - 1) * g.oc <= (oc_blocks - 1) * rows * tx;
+    let (ob_even, oc_share) = even_blocks(g.oc, ob, 8, threads);
+    let (rb_even, rows_share) = even_blocks(rows, rb, 1, threads);
+    if threads > 1 {
+        let (mine, other) = if inputs_shared { (oc_share, rows_share) } else { (rows_share, oc_share) };
+        inputs_shared ^= mine < 0.9 && other > mine + 0.1;
     }
+    if inputs_shared {
+        ob = ob_even;
+    } else {
+        rb = rb_even;
+    }
+    let (mr, nr) = (<f32 as GemmFloat>::MR, <f32 as GemmFloat>::NR);
+    let tb_max = rb * tx;
+    // Strides between the 36 matrices of a block (see SKEW) and the buffers' sizes;
+    // +4: the microkernel and the output transform read a vector past the end.
+    let u_stride = |oc: usize| oc.next_multiple_of(mr) * g.c + SKEW;
+    let v_stride = |tb: usize| g.c * tb.next_multiple_of(nr) + SKEW;
+    let (u_len, v_len, m_len) = (36 * u_stride(ob) + 4, 36 * v_stride(tb_max) + 4, 36 * (ob * tb_max + SKEW) + 4);
+    let wb = tx.next_multiple_of(4) * 4 + 4; // padded input row width (multiple of 4)
+    let rowbuf_len = 12 * wb;
+    let (outer, inner) = if inputs_shared { (tile_blocks, g.oc.div_ceil(ob)) } else { (g.oc.div_ceil(ob), rows.div_ceil(rb)) };
+    // Input transforms of tile rows [r0, r0 + nrows) of group gr, channels [c0, c1).
+    let transform_inputs = |gr: usize, r0: usize, nrows: usize, c0: usize, c1: usize, v: *mut f32| {
+        let stride = v_stride(nrows * tx);
+        let mut rowbuf = vec![0f32; rowbuf_len];
+        for c in c0..c1 {
+            for r in 0..nrows {
+                let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
+                let plane = x.add(((n * g.groups + gr) * g.c + c) * g.h * g.w);
+                let dst = VDst { v, stride, c, cdim: g.c, t0: r * tx, row: 0 };
+                input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
+            }
+        }
+    };
+    // Weight transforms of output channels [o0, o0 + oc) of group gr, quads [q0, q1).
+    let transform_weights = |gr: usize, o0: usize, oc: usize, q0: usize, q1: usize, u: *mut f32| {
+        weights(w.add((gr * g.oc + o0) * g.c * 9), oc, g.c, u, u_stride(oc), 4 * q0, (4 * q1).min(oc));
+    };
+    // The 36 products and the output transforms of one block of channels and tile rows.
+    let products = |gr: usize, o0: usize, oc: usize, r0: usize, nrows: usize, u: *const f32, v: *const f32, m: *mut f32| {
+        let tb = nrows * tx;
+        let (us, vs, ms) = (u_stride(oc), v_stride(tb), oc * tb + SKEW);
+        for k in 0..36 {
+            let a = Panels { ptr: u.add(k * us), k: g.c };
+            let b = Panels { ptr: v.add(k * vs), k: g.c };
+            gemm(oc, tb, g.c, 1.0, &a, &b, 0.0, m.add(k * ms), tb as isize, 1);
+        }
+        for o in 0..oc {
+            let og = gr * g.oc + o0 + o;
+            let b = if bias.is_null() { 0.0 } else { *bias.add(og) };
+            for r in 0..nrows {
+                let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
+                let out = y.add((n * g.groups * g.oc + og) * g.oh * g.ow);
+                output_row(g, m.add(o * tb + r * tx), ms, tyi, tx, b, out);
+            }
+        }
+    };
+    let shared_len = if inputs_shared { v_len } else { u_len };
+    with_scratch(&SHARED, shared_len, |shared| {
+        for gr in 0..g.groups {
+            for i in 0..outer {
+                if inputs_shared {
+                    let (r0, nrows) = (i * rb, rb.min(rows - i * rb));
+                    // tasks own whole 64-byte lines of each V panel row (8 channels of
+                    // an NR = 8 panel; `shared` is 64-byte aligned): no line is written
+                    // by two tasks. Within a channel, a row's vector stores may spill
+                    // into the next row's slots, which that row then rewrites.
+                    let c_chunk = g.c.div_ceil(16).next_multiple_of(8);
+                    parallel::parallel_for_if(split, g.c.div_ceil(c_chunk), |t| {
+                        transform_inputs(gr, r0, nrows, t * c_chunk, ((t + 1) * c_chunk).min(g.c), shared);
+                    });
+                    parallel::parallel_for_if(split, inner, |j| {
+                        let (o0, oc) = (j * ob, ob.min(g.oc - j * ob));
+                        with_scratch(&SCRATCH, u_len + m_len, |u| {
+                            transform_weights(gr, o0, oc, 0, oc.div_ceil(4), u);
+                            products(gr, o0, oc, r0, nrows, u, shared, u.add(u_len));
+                        });
+                    });
+                } else {
+                    let (o0, oc) = (i * ob, ob.min(g.oc - i * ob));
+                    // tasks own whole groups of 4 output channels (one vector per weight)
+                    let quads = oc.div_ceil(4);
+                    let per = quads.div_ceil(32);
+                    parallel::parallel_for_if(split, quads.div_ceil(per), |t| {
+                        transform_weights(gr, o0, oc, t * per, ((t + 1) * per).min(quads), shared);
+                    });
+                    parallel::parallel_for_if(split, inner, |j| {
+                        let (r0, nrows) = (j * rb, rb.min(rows - j * rb));
+                        with_scratch(&SCRATCH, v_len + m_len, |v| {
+                            transform_inputs(gr, r0, nrows, 0, g.c, v);
+                            products(gr, o0, oc, r0, nrows, shared, v, v.add(v_len));
+                        });
+                    });
+                }
+            }
+        }
+    });
+}
+
+/// A block size for `total` units split into blocks of at most `size` (multiples of `q`,
+/// at least half of it) that shares them most evenly among `threads` taking blocks in
+/// turn (`size` itself where nothing shares better, and for one thread), with the
+/// share's evenness: total / (threads * the heaviest thread's units), 1 at best.
+/// Larger blocks would leave L2: two blocks of 7 tile rows for 64 channels at 56x56
+/// ran slower on two threads than 5-row blocks on one.
+fn even_blocks(total: usize, size: usize, q: usize, threads: usize) -> (usize, f32) {
+    let heaviest = |b: usize| -> usize {
+        let blocks = total.div_ceil(b);
+        (0..threads).map(|t| (t..blocks).step_by(threads).map(|i| b.min(total - i * b)).sum::<usize>()).max().unwrap_or(0)
+    };
+    let lo = (size / 2).next_multiple_of(q).max(q);
+    // at equal shares the larger block wins
+    let candidates = (lo..=size).rev().filter(|b| b % q == 0 || *b == size);
+    let best = if threads < 2 { size } else { candidates.fold(size, |best, b| if heaviest(b) < heaviest(best) { b } else { best }) };
+    (best, total as f32 / (threads * heaviest(best)).max(1) as f32)
+}
+
+thread_local! {
+    /// Scratch reused across calls, one per thread: a task's own transform and products
+    /// (SCRATCH) and the shared transform its caller computes (SHARED).
+    static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    static SHARED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with `len` floats of `key`'s scratch, 64-byte aligned (a nested call that
+/// finds it in use gets a buffer of its own). The contents are stale: every value read
+/// is written first, or lands only in lanes no output keeps.
+unsafe fn with_scratch<R>(key: &'static std::thread::LocalKey<RefCell<Vec<f32>>>, len: usize, f: impl FnOnce(*mut f32) -> R) -> R {
+    let aligned = |buf: &mut Vec<f32>| {
+        if buf.len() < len + 16 {
+            buf.resize(len + 16, 0.0);
+        }
+        let skip = (16 - buf.as_ptr() as usize / 4 % 16) % 16;
+        buf.as_mut_ptr().add(skip)
+    };
+    key.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => f(aligned(&mut buf)),
+        Err(_) => {
+            let mut own = Vec::new();
+            f(aligned(&mut own))
+        }
+    })
 }
 
 /// dw = the gradient of conv(x, w) with respect to w given dy (overwrites dw), for a

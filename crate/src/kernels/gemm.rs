@@ -180,43 +180,13 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
         scale_c(m, n, beta, c, rsc, csc);
         return;
     }
-    // The threads build has only the split loop (run by one thread when small), which
-    // keeps one copy of the microkernel loops per operand type in its download.
-    if cfg!(all(target_arch = "wasm32", target_feature = "atomics")) || parallel_pays(m, n, k) {
-        return gemm_split(m, n, k, alpha, a, b, beta, c, rsc, csc);
-    }
-    let kc = T::KC.min(k);
-    let mc = round_up(T::MC.min(m), T::MR);
-    let nc = round_up(T::NC.min(n), T::NR);
-    with_pack_buffer::<T, _>(&PACK_B, nc * kc, |bp| {
-        with_pack_buffer::<T, _>(&PACK_A, mc * kc + 4, |ap| {
-            for (jc, nb, pc, kb) in b_blocks::<T>(k, n) {
-                // operands already in panel layout are read in place
-                let mut pb = T::packed_b(b, pc, kb, jc);
-                if pb.is_null() {
-                    T::pack_b(b, pc, kb, jc, nb, bp);
-                    pb = bp;
-                }
-                let beta_eff = if pc == 0 { beta } else { T::ONE };
-                let mut ic = 0;
-                while ic < m {
-                    let mb = T::MC.min(m - ic);
-                    let mut pa = T::packed_a(a, ic, pc, kb);
-                    if pa.is_null() {
-                        // 4 values of slack: a microkernel may read a whole vector past a panel's last row
-                        T::pack_a(a, ic, mb, pc, kb, ap);
-                        pa = ap;
-                    }
-                    macro_kernel::<T>(mb, nb, kb, alpha, pa, pb, beta_eff, c.offset(ic as isize * rsc + jc as isize * csc), rsc, csc);
-                    ic += mb;
-                }
-            }
-        })
-    });
+    gemm_split(m, n, k, alpha, a, b, beta, c, rsc, csc)
 }
 
-/// `gemm` split across the pool: per NC-wide column block, the tasks pack all of its
-/// depth blocks of B (by depth and column chunk), then the tasks compute blocks of C
+/// The blocked loop, split across the pool where that pays (one thread runs the same
+/// tasks in turn otherwise: one loop serves every build). Per NC-wide column block,
+/// the tasks pack all of its depth blocks of B (by depth and column chunk), then the
+/// tasks compute blocks of C
 /// (rows in whole MR tiles, columns in whole NR panels), each over all depths in
 /// order, packing its own A. Every C value gets the microkernel updates the one-thread
 /// loop gives it, in the same order: the same bits, whichever thread runs the task.
