@@ -139,8 +139,11 @@ fn beta_zero_ignores_nan_and_alpha_zero_ignores_operands() {
 
 #[test]
 fn block_boundaries() {
-    // KC = 256, MC = 128 (96 for f64), NC = 2048 (1024 for f64): cross each once
+    // KC = 512 (256 for f64), MC = 120 (96 for f64), NC = 2048 (1024 for f64): cross
+    // each once
     let mut rng = Rng::new(4);
+    check::<f32>(&mut rng, 70, 1100, 600, 1.0, 0.5, Layout::RowMajor, Layout::Strided, Layout::ColMajor, 1e-5);
+    check::<f64>(&mut rng, 90, 1100, 300, 2.0, 0.0, Layout::ColMajor, Layout::RowMajor, Layout::RowMajor, 1e-12);
     check::<f32>(&mut rng, 133, 70, 515, 1.0, 0.5, Layout::RowMajor, Layout::ColMajor, Layout::RowMajor, 1e-5);
     check::<f32>(&mut rng, 6, 2061, 257, 1.5, 0.0, Layout::ColMajor, Layout::RowMajor, Layout::RowMajor, 1e-5);
     check::<f64>(&mut rng, 101, 1030, 260, 1.0, 1.0, Layout::RowMajor, Layout::Strided, Layout::ColMajor, 1e-12);

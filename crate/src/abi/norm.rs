@@ -58,22 +58,25 @@ pub unsafe extern "C" fn norm_backward(
     OK
 }
 
-/// Rescales the rows of w [rows, dim] listed in idx (int64) to p-norm <= max_norm.
-/// ERR_INDEX: an index out of range (nothing changed).
-///
-/// # Safety
-/// See abi/mod.rs.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn embedding_renorm(dt: u32, w: usize, rows: usize, dim: usize, idx: usize, n: usize, max_norm: f64, norm_type: f64) -> i32 {
-    let ok = match dt {
-        F32 => norm::renorm_rows::<f32>(w as _, rows, dim, idx as _, n, max_norm, norm_type),
-        F64 => norm::renorm_rows::<f64>(w as _, rows, dim, idx as _, n, max_norm, norm_type),
-        _ => return ERR_BAD_OP,
-    };
-    if ok {
-        OK
-    } else {
-        ERR_INDEX
+size_optimized! {
+    // Embedding(max_norm=...) only: not a hot path.
+    /// Rescales the rows of w [rows, dim] listed in idx (int64) to p-norm <= max_norm.
+    /// ERR_INDEX: an index out of range (nothing changed).
+    ///
+    /// # Safety
+    /// See abi/mod.rs.
+    #[no_mangle]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn embedding_renorm(dt: u32, w: usize, rows: usize, dim: usize, idx: usize, n: usize, max_norm: f64, norm_type: f64) -> i32 {
+        let ok = match dt {
+            F32 => norm::renorm_rows::<f32>(w as _, rows, dim, idx as _, n, max_norm, norm_type),
+            F64 => norm::renorm_rows::<f64>(w as _, rows, dim, idx as _, n, max_norm, norm_type),
+            _ => return ERR_BAD_OP,
+        };
+        if ok {
+            OK
+        } else {
+            ERR_INDEX
+        }
     }
 }

@@ -88,6 +88,7 @@ pub struct Im2col<T> {
 }
 
 impl<T: GemmFloat> PackB<T> for Im2col<T> {
+    const PACK_PER_TASK: bool = true;
     unsafe fn pack_b<const NR: usize>(&self, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut T) {
         let g = &self.g;
         let (h, w, sw) = (g.h as isize, g.w as isize, g.sw as isize);

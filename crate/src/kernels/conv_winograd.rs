@@ -63,27 +63,22 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
     // rows in even blocks whose V and M fit it: the three stay in L2 from transform to
     // GEMM to output (streaming U for 256 channels through memory cost as much as its GEMMs).
     let cw = g.c.max(1);
-    let oc_blocks = (36 * g.oc * cw).div_ceil(BUDGET).min(g.oc.div_ceil(8));
-    let mut ob = g.oc.div_ceil(oc_blocks).next_multiple_of(8).min(g.oc);
-    let tile_blocks = (36 * cw.max(ob) * rows * tx).div_ceil(BUDGET).min(rows);
-    let mut rb = rows.div_ceil(tile_blocks);
-    let (oc_blocks, tile_blocks) = (g.oc.div_ceil(ob), rows.div_ceil(rb));
+    let oc_budget = Blocks::sized(g.oc, (36 * g.oc * cw).div_ceil(BUDGET), 8);
+    let row_budget = Blocks::sized(rows, (36 * cw.max(oc_budget.largest()) * rows * tx).div_ceil(BUDGET), 1);
     // Share the transform that would otherwise be redone more (weights: OC*C per tile
     // block, inputs: C*tiles per OC block); with one block of an axis, that one. On
-    // several threads the independent blocks are sized for even shares, and the other
-    // axis is shared where that shares the work clearly more evenly.
+    // several threads the independent blocks come in a multiple of the thread count,
+    // and the other axis is shared where that shares the work clearly more evenly.
+    let (oc_blocks, tile_blocks) = (oc_budget.count, row_budget.count);
     let mut inputs_shared = (tile_blocks - 1) * g.oc <= (oc_blocks - 1) * rows * tx;
-    let (ob_even, oc_share) = even_blocks(g.oc, ob, 8, threads);
-    let (rb_even, rows_share) = even_blocks(rows, rb, 1, threads);
+    let (oc_even, rows_even) = (oc_budget.for_threads(threads), row_budget.for_threads(threads));
     if threads > 1 {
-        let (mine, other) = if inputs_shared { (oc_share, rows_share) } else { (rows_share, oc_share) };
+        let (mine, other) = if inputs_shared { (oc_even, rows_even) } else { (rows_even, oc_even) };
+        let (mine, other) = (mine.evenness(threads), other.evenness(threads));
         inputs_shared ^= mine < 0.9 && other > mine + 0.1;
     }
-    if inputs_shared {
-        ob = ob_even;
-    } else {
-        rb = rb_even;
-    }
+    let (ocb, rowb) = if inputs_shared { (oc_even, row_budget) } else { (oc_budget, rows_even) };
+    let (ob, rb) = (ocb.largest(), rowb.largest());
     let (mr, nr) = (<f32 as GemmFloat>::MR, <f32 as GemmFloat>::NR);
     let tb_max = rb * tx;
     // Strides between the 36 matrices of a block (see SKEW) and the buffers' sizes;
@@ -93,7 +88,7 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
     let (u_len, v_len, m_len) = (36 * u_stride(ob) + 4, 36 * v_stride(tb_max) + 4, 36 * (ob * tb_max + SKEW) + 4);
     let wb = tx.next_multiple_of(4) * 4 + 4; // padded input row width (multiple of 4)
     let rowbuf_len = 12 * wb;
-    let (outer, inner) = if inputs_shared { (tile_blocks, g.oc.div_ceil(ob)) } else { (g.oc.div_ceil(ob), rows.div_ceil(rb)) };
+    let (outer, inner) = if inputs_shared { (rowb.count, ocb.count) } else { (ocb.count, rowb.count) };
     // Input transforms of tile rows [r0, r0 + nrows) of group gr, channels [c0, c1).
     let transform_inputs = |gr: usize, r0: usize, nrows: usize, c0: usize, c1: usize, v: *mut f32| {
         let stride = v_stride(nrows * tx);
@@ -130,64 +125,86 @@ pub unsafe fn forward(g: &Geom, x: *const f32, w: *const f32, bias: *const f32, 
             }
         }
     };
-    let shared_len = if inputs_shared { v_len } else { u_len };
+    let (shared_len, own_len) = if inputs_shared { (v_len, u_len) } else { (u_len, v_len) };
+    // Shared input transforms: tasks own whole 64-byte lines of each V panel row (8
+    // channels of an NR = 8 panel; `shared` is 64-byte aligned), so no line is written
+    // by two tasks; within a channel, a row's vector stores may spill into the next
+    // row's slots, which that row then rewrites. Shared weight transforms: tasks own
+    // whole groups of 4 output channels (one vector per weight).
+    let c_chunk = g.c.div_ceil(16).next_multiple_of(8);
     with_scratch(&SHARED, shared_len, |shared| {
         for gr in 0..g.groups {
             for i in 0..outer {
-                if inputs_shared {
-                    let (r0, nrows) = (i * rb, rb.min(rows - i * rb));
-                    // tasks own whole 64-byte lines of each V panel row (8 channels of
-                    // an NR = 8 panel; `shared` is 64-byte aligned): no line is written
-                    // by two tasks. Within a channel, a row's vector stores may spill
-                    // into the next row's slots, which that row then rewrites.
-                    let c_chunk = g.c.div_ceil(16).next_multiple_of(8);
-                    parallel::parallel_for_if(split, g.c.div_ceil(c_chunk), |t| {
+                // this block of the shared axis: rows of tiles, or output channels
+                let ((r0, nrows), (o0, oc)) = if inputs_shared { (rowb.range(i), (0, 0)) } else { ((0, 0), ocb.range(i)) };
+                let (quads, per) = (oc.div_ceil(4), oc.div_ceil(4).div_ceil(32));
+                let tasks = if inputs_shared { g.c.div_ceil(c_chunk) } else { quads.div_ceil(per.max(1)) };
+                parallel::parallel_for_if(split, tasks, |t| {
+                    if inputs_shared {
                         transform_inputs(gr, r0, nrows, t * c_chunk, ((t + 1) * c_chunk).min(g.c), shared);
-                    });
-                    parallel::parallel_for_if(split, inner, |j| {
-                        let (o0, oc) = (j * ob, ob.min(g.oc - j * ob));
-                        with_scratch(&SCRATCH, u_len + m_len, |u| {
-                            transform_weights(gr, o0, oc, 0, oc.div_ceil(4), u);
-                            products(gr, o0, oc, r0, nrows, u, shared, u.add(u_len));
-                        });
-                    });
-                } else {
-                    let (o0, oc) = (i * ob, ob.min(g.oc - i * ob));
-                    // tasks own whole groups of 4 output channels (one vector per weight)
-                    let quads = oc.div_ceil(4);
-                    let per = quads.div_ceil(32);
-                    parallel::parallel_for_if(split, quads.div_ceil(per), |t| {
+                    } else {
                         transform_weights(gr, o0, oc, t * per, ((t + 1) * per).min(quads), shared);
+                    }
+                });
+                parallel::parallel_for_if(split, inner, |j| {
+                    let ((r0, nrows), (o0, oc)) = if inputs_shared { ((r0, nrows), ocb.range(j)) } else { (rowb.range(j), (o0, oc)) };
+                    with_scratch(&SCRATCH, own_len + m_len, |own| {
+                        let (u, v) = if inputs_shared {
+                            transform_weights(gr, o0, oc, 0, oc.div_ceil(4), own);
+                            (own, shared)
+                        } else {
+                            transform_inputs(gr, r0, nrows, 0, g.c, own);
+                            (shared, own)
+                        };
+                        products(gr, o0, oc, r0, nrows, u, v, own.add(own_len));
                     });
-                    parallel::parallel_for_if(split, inner, |j| {
-                        let (r0, nrows) = (j * rb, rb.min(rows - j * rb));
-                        with_scratch(&SCRATCH, v_len + m_len, |v| {
-                            transform_inputs(gr, r0, nrows, 0, g.c, v);
-                            products(gr, o0, oc, r0, nrows, shared, v, v.add(v_len));
-                        });
-                    });
-                }
+                });
             }
         }
     });
 }
 
-/// A block size for `total` units split into blocks of at most `size` (multiples of `q`,
-/// at least half of it) that shares them most evenly among `threads` taking blocks in
-/// turn (`size` itself where nothing shares better, and for one thread), with the
-/// share's evenness: total / (threads * the heaviest thread's units), 1 at best.
-/// Larger blocks would leave L2: two blocks of 7 tile rows for 64 channels at 56x56
-/// ran slower on two threads than 5-row blocks on one.
-fn even_blocks(total: usize, size: usize, q: usize, threads: usize) -> (usize, f32) {
-    let heaviest = |b: usize| -> usize {
-        let blocks = total.div_ceil(b);
-        (0..threads).map(|t| (t..blocks).step_by(threads).map(|i| b.min(total - i * b)).sum::<usize>()).max().unwrap_or(0)
-    };
-    let lo = (size / 2).next_multiple_of(q).max(q);
-    // at equal shares the larger block wins
-    let candidates = (lo..=size).rev().filter(|b| b % q == 0 || *b == size);
-    let best = if threads < 2 { size } else { candidates.fold(size, |best, b| if heaviest(b) < heaviest(best) { b } else { best }) };
-    (best, total as f32 / (threads * heaviest(best)).max(1) as f32)
+/// `total` units in `count` blocks of whole multiples of `q` units (the last unit may
+/// be short), as even as they go: the first blocks one multiple larger.
+#[derive(Clone, Copy)]
+struct Blocks {
+    total: usize,
+    q: usize,
+    count: usize,
+}
+
+impl Blocks {
+    fn new(total: usize, count: usize, q: usize) -> Blocks {
+        Blocks { total, q, count: count.clamp(1, total.div_ceil(q).max(1)) }
+    }
+    /// The fewest blocks of at most the size `count` blocks would have.
+    fn sized(total: usize, count: usize, q: usize) -> Blocks {
+        let units = total.div_ceil(q).max(1);
+        Blocks::new(total, units.div_ceil(units.div_ceil(count.max(1))), q)
+    }
+    /// As many blocks or more, a multiple of `threads` where there are units enough:
+    /// threads taking blocks in turn then get even shares. (Not larger blocks: two
+    /// blocks of 7 tile rows for 64 channels at 56x56 left L2 and ran slower on two
+    /// threads than 5-row blocks on one.)
+    fn for_threads(self, threads: usize) -> Blocks {
+        Blocks::new(self.total, self.count.next_multiple_of(threads.max(1)), self.q)
+    }
+    /// Start and length of block i.
+    fn range(&self, i: usize) -> (usize, usize) {
+        let units = self.total.div_ceil(self.q);
+        let (base, extra) = (units / self.count, units % self.count);
+        let start = (i * base + i.min(extra)) * self.q;
+        (start, ((base + usize::from(i < extra)) * self.q).min(self.total - start))
+    }
+    fn largest(&self) -> usize {
+        self.range(0).1
+    }
+    /// total / (threads * the busiest thread's units) when threads take blocks in turn:
+    /// 1 for even shares.
+    fn evenness(&self, threads: usize) -> f32 {
+        let busiest = (0..threads).map(|t| (t..self.count).step_by(threads).map(|i| self.range(i).1).sum::<usize>()).max().unwrap_or(0);
+        self.total as f32 / (threads * busiest).max(1) as f32
+    }
 }
 
 thread_local! {

@@ -1,6 +1,7 @@
 //! Strided copy with dtype conversion, and fills.
 
 use crate::dtype::Elem;
+use crate::kernels::parallel;
 use crate::strided::Desc;
 
 /// dst[i] = cast(src[i]) over the index space of `d` (operand 0 = dst, 1 = src).
@@ -9,6 +10,13 @@ use crate::strided::Desc;
 /// Both pointers cover every offset `d` produces; dst does not partially overlap src.
 #[inline(always)]
 pub unsafe fn copy_cast<S: Elem, D: Elem>(d: &Desc<2>, dst: *mut D, src: *const S) {
+    let n = d.shape[0];
+    let apart = (dst as usize).abs_diff(src as usize) >= n * core::mem::size_of::<D>();
+    if S::DT == D::DT && d.nd == 1 && d.strides[0][0] == 1 && d.strides[1][0] == 1 && n >= 4 * parallel::MIN_PARALLEL_ELEMS && apart {
+        // a large flat copy between separate buffers (an in-place op's source copy):
+        // in chunks across threads
+        return parallel::for_chunks(n, 2, 16, |start, len| core::ptr::copy(src.add(start) as *const D, dst.add(start), len));
+    }
     d.for_each_row(|off, n, st| {
         let po = dst.offset(off[0]);
         let pi = src.offset(off[1]);

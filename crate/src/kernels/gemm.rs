@@ -180,7 +180,54 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
         scale_c(m, n, beta, c, rsc, csc);
         return;
     }
+    // (the single-thread builds keep one loop: gemm_columns pays for keeping B panels
+    // in one core's cache, and costs 2 KB of download)
+    if cfg!(all(target_arch = "wasm32", target_feature = "atomics")) && B::PACK_PER_TASK && m <= T::MC && n > 2 * COLUMN_CHUNK {
+        return gemm_columns(m, n, k, alpha, a, b, beta, c, rsc, csc);
+    }
     gemm_split(m, n, k, alpha, a, b, beta, c, rsc, csc)
+}
+
+/// Columns per task of gemm_columns.
+const COLUMN_CHUNK: usize = 256;
+
+/// A product whose rows fit one block (m <= MC) and whose B is packed per task (a wide
+/// im2col: see PackB::PACK_PER_TASK): A is packed once, every depth, then each task packs and
+/// multiplies its own columns, so its B panels stay in the cache of the core that
+/// packed them (gemm_split's pack phase hands half of them to the other core). Each C
+/// value gets the same microkernel updates in the same order as in gemm_split.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+unsafe fn gemm_columns<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
+    m: usize, n: usize, k: usize, alpha: T, a: &A, b: &B, beta: T, c: *mut T, rsc: isize, csc: isize,
+) {
+    let kc = T::KC.min(k);
+    let mp = round_up(m, T::MR);
+    // depth block pc of A at ap + pc * mp; 4 values of slack as in gemm_split
+    with_pack_buffer::<T, _>(&PACK_A, mp * k + 4, |ap| {
+        for pc in (0..k).step_by(kc) {
+            let kb = kc.min(k - pc);
+            if T::packed_a(a, 0, pc, kb).is_null() {
+                T::pack_a(a, 0, m, pc, kb, ap.add(pc * mp));
+            }
+        }
+        let split = parallel_pays(m, n, k);
+        parallel::parallel_for_if(split, n.div_ceil(COLUMN_CHUNK), |t| {
+            let (j0, w) = (t * COLUMN_CHUNK, COLUMN_CHUNK.min(n - t * COLUMN_CHUNK));
+            with_pack_buffer::<T, _>(&PACK_B, kc * round_up(w, T::NR), |bp| {
+                for pc in (0..k).step_by(kc) {
+                    let kb = kc.min(k - pc);
+                    T::pack_b(b, pc, kb, j0, w, bp);
+                    let mut pa = T::packed_a(a, 0, pc, kb);
+                    if pa.is_null() {
+                        pa = ap.add(pc * mp);
+                    }
+                    let beta_eff = if pc == 0 { beta } else { T::ONE };
+                    macro_kernel::<T>(m, w, kb, alpha, pa, bp, beta_eff, c.offset(j0 as isize * csc), rsc, csc);
+                }
+            });
+        });
+    });
 }
 
 /// The blocked loop, split across the pool where that pays (one thread runs the same
@@ -191,6 +238,7 @@ pub unsafe fn gemm<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
 /// order, packing its own A. Every C value gets the microkernel updates the one-thread
 /// loop gives it, in the same order: the same bits, whichever thread runs the task.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)] // one body per operand type, not one per caller of gemm
 unsafe fn gemm_split<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
     m: usize, n: usize, k: usize, alpha: T, a: &A, b: &B, beta: T, c: *mut T, rsc: isize, csc: isize,
 ) {

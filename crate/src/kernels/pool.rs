@@ -7,6 +7,7 @@
 //! start, start + step, ... (count of them). Regular and adaptive pooling differ only
 //! in how those windows are laid out, so one set of loops serves both.
 
+use crate::kernels::parallel;
 use crate::num::Float;
 
 /// The input positions one output index reads along an axis.
@@ -73,7 +74,7 @@ impl Plan {
 pub unsafe fn max_forward<T: Float>(pl: &Plan, x: *const T, y: *mut T, idx: *mut i64) {
     let (ip, op) = (pl.in_plane(), pl.out_plane());
     let steps = column_steps::<T>(&pl.xs);
-    for p in 0..pl.planes {
+    for_planes(pl, |p| {
         let xp = x.add(p * ip);
         let mut o = p * op;
         for wy in &pl.ys {
@@ -91,7 +92,18 @@ pub unsafe fn max_forward<T: Float>(pl: &Plan, x: *const T, y: *mut T, idx: *mut
                 o += 1;
             }
         }
-    }
+    });
+}
+
+/// Runs f(plane) for every plane, split across threads by planes when the input is
+/// large (each plane's outputs are its own: the same values on any thread).
+unsafe fn for_planes(pl: &Plan, f: impl Fn(usize)) {
+    let min_planes = parallel::MIN_PARALLEL_ELEMS.div_ceil(pl.in_plane().max(1));
+    parallel::for_chunks(pl.planes, min_planes, 1, |start, len| {
+        for p in start..start + len {
+            f(p)
+        }
+    });
 }
 
 /// The walk along an output row, the same for every plane and row: (ox, s) where s is
@@ -236,7 +248,7 @@ fn divisor(d: Divisor, wy: &Window, wx: &Window) -> f64 {
 /// x covers P*H*W values, y P*OH*OW.
 pub unsafe fn avg_forward<T: Float>(pl: &Plan, div: Divisor, x: *const T, y: *mut T) {
     let (ip, op) = (pl.in_plane(), pl.out_plane());
-    for p in 0..pl.planes {
+    for_planes(pl, |p| {
         let xp = x.add(p * ip);
         let mut o = p * op;
         for wy in &pl.ys {
@@ -252,7 +264,7 @@ pub unsafe fn avg_forward<T: Float>(pl: &Plan, div: Divisor, x: *const T, y: *mu
                 o += 1;
             }
         }
-    }
+    });
 }
 
 /// gx = 0, then every window gets its output's gradient / divisor.

@@ -22,6 +22,10 @@ pub trait PackA<T> {
 /// A source of B (k x n): packs rows [k0, k0+kb) x cols [j0, j0+nb) into NR-col panels.
 /// Panel p (cols j0+p*NR..) holds, for each k, its NR values; cols past nb are zero.
 pub trait PackB<T> {
+    /// Whether a product with few rows (m <= MC) packs this B per task of columns
+    /// (gemm_columns): set for im2col, whose packing costs as much as a row block's
+    /// products; other sources keep gemm_split (one loop less in the download).
+    const PACK_PER_TASK: bool = false;
     /// # Safety
     /// `dst` has room for ceil(nb/NR) * NR * kb values; the source covers the block.
     unsafe fn pack_b<const NR: usize>(&self, k0: usize, kb: usize, j0: usize, nb: usize, dst: *mut T);
