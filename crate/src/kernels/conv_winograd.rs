@@ -261,33 +261,44 @@ pub unsafe fn backward_weight(g: &Geom, dy: *const f32, x: *const f32, dw: *mut 
     let mut v = vec![0f32; 36 * vs];
     let mut m = vec![0f32; 36 * ms];
     let wb = tx.next_multiple_of(4) * 4 + 4; // padded row width (multiple of 4)
-    let mut rowbuf = vec![0f32; 12 * wb];
+    // Split across threads by channels for the transforms and by the 36 sums, each
+    // owned by one task and accumulated over the blocks in order: the same bits.
+    let split = gemm::parallel_pays(oc, c, 36 * rows * tx);
+    let chunks = |len: usize| len.div_ceil(16).max(1);
+    let (vp, dp, mp) = (v.as_mut_ptr(), d.as_mut_ptr(), m.as_mut_ptr());
     for gr in 0..g.groups {
         let mut r0 = 0;
         while r0 < rows {
             let nrows = rb.min(rows - r0);
             let tb = nrows * tx;
-            for ci in 0..c {
-                for r in 0..nrows {
-                    let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
-                    let plane = x.add(((n * g.groups + gr) * c + ci) * g.h * g.w);
-                    let dst = VDst { v: v.as_mut_ptr(), stride: vs, c: ci, cdim: c, t0: r * tx, row };
-                    input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
+            // tasks own whole channels of x or of dy: a row's spare lanes land on the
+            // same channel's next row (rewritten after) or its spare floats
+            let (per_c, per_o) = (chunks(c), chunks(oc));
+            let c_tasks = c.div_ceil(per_c);
+            parallel::parallel_for_if(split, c_tasks + oc.div_ceil(per_o), |t| {
+                let mut rowbuf = vec![0f32; 12 * wb];
+                let (inputs, lo, hi) = if t < c_tasks { (true, t * per_c, ((t + 1) * per_c).min(c)) } else { (false, (t - c_tasks) * per_o, ((t - c_tasks + 1) * per_o).min(oc)) };
+                for ch in lo..hi {
+                    for r in 0..nrows {
+                        let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
+                        if inputs {
+                            let plane = x.add(((n * g.groups + gr) * c + ch) * g.h * g.w);
+                            let dst = VDst { v: vp, stride: vs, c: ch, cdim: c, t0: r * tx, row };
+                            input_row(g, plane, tyi, tx, wb, &mut rowbuf, &dst);
+                        } else {
+                            let plane = dy.add(((n * g.groups + gr) * oc + ch) * g.oh * g.ow);
+                            grad_row(g, plane, tyi, tx, wb, &mut rowbuf, dp.add(ch * row + r * tx), ds);
+                        }
+                    }
                 }
-            }
-            for o in 0..oc {
-                for r in 0..nrows {
-                    let (n, tyi) = ((r0 + r) / ty, (r0 + r) % ty);
-                    let plane = dy.add(((n * g.groups + gr) * oc + o) * g.oh * g.ow);
-                    grad_row(g, plane, tyi, tx, wb, &mut rowbuf, d.as_mut_ptr().add(o * row + r * tx), ds);
-                }
-            }
+            });
             let beta = if r0 == 0 { 0.0 } else { 1.0 };
-            for k in 0..36 {
-                let a = Strided::new(d.as_ptr().add(k * ds), row as isize, 1);
-                let b = Strided::new(v.as_ptr().add(k * vs), 1, row as isize);
-                gemm(oc, c, tb, 1.0, &a, &b, beta, m.as_mut_ptr().add(k * ms), c as isize, 1);
-            }
+            let (dp, vp) = (dp as *const f32, vp as *const f32);
+            parallel::parallel_for_if(split, 36, |k| {
+                let a = Strided::new(dp.add(k * ds), row as isize, 1);
+                let b = Strided::new(vp.add(k * vs), 1, row as isize);
+                gemm(oc, c, tb, 1.0, &a, &b, beta, mp.add(k * ms), c as isize, 1);
+            });
             r0 += nrows;
         }
         let dwg = dw.add(gr * oc * c * 9);
