@@ -85,6 +85,24 @@ describe('conv2d', () => {
     expect(() => F.conv2d(det([3, 5], 3), w)).toThrow('Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [3, 5]');
   });
 
+  it('gives an input without channels an output without channels and zero gradients, as PyTorch', () => {
+    // PyTorch 1.13: conv2d(randn(2, 0, 10, 10), randn(4, 0, 3, 3), ones(4), padding=1,
+    // groups=2) has size [2, 0, 10, 10]; the gradients are x: [2, 0, 10, 10], w: zeros
+    // [4, 0, 3, 3], bias: zeros [4] (this shape once reached a division by zero in wasm)
+    const x = torch.randn(2, 0, 10, 10).requiresGrad_(true);
+    const w = torch.randn(4, 0, 3, 3).requiresGrad_(true);
+    const b = torch.ones(4).requiresGrad_(true);
+    for (const groups of [1, 2]) {
+      const y = F.conv2d(x, w, b, { padding: 1, groups });
+      expect(y.shape).toEqual([2, 0, 10, 10]);
+      y.sum().backward();
+    }
+    expect(F.conv2d(x, w, b, { stride: 2 }).shape).toEqual([2, 0, 4, 4]);
+    expect(x.grad!.shape).toEqual([2, 0, 10, 10]);
+    expect(w.grad!.shape).toEqual([4, 0, 3, 3]);
+    expectClose(b.grad!, [0, 0, 0, 0]);
+  });
+
   it('frees its temporaries', () => {
     const x = det([1, 2, 6, 6], 1);
     const w = det([3, 2, 3, 3], 2);

@@ -9,6 +9,7 @@ import { RuntimeError, shapeEquals } from '../../tensor/shape.js';
 import { contiguous } from '../../tensor/copy.js';
 import { binaryInto } from '../../kernels/elementwise.js';
 import { CONV, ConvParams, runConv } from '../../kernels/conv.js';
+import { fill } from '../../kernels/memory.js';
 import { BIN } from '../../kernels/codes.js';
 import { defineOp } from '../registry.js';
 import { sum } from '../reduce/reduce.js';
@@ -114,7 +115,8 @@ function checkForward(input: Tensor, weight: Tensor, bias: Tensor | null, h: Con
       `Given input size per channel: (${inSp.join(' x ')}). Calculated output size per channel: (${outSp.join(' x ')}). Output size is too small`,
     );
   }
-  return [input._shape[0], outC, ...outSp];
+  // PyTorch 1.13 gives an input without channels an output without channels
+  return [input._shape[0], !h.transposed && input._shape[1] === 0 ? 0 : outC, ...outSp];
 }
 
 /** Adds a per-channel bias to a contiguous [N, C, ...] tensor in place. */
@@ -195,7 +197,12 @@ export const convolutionBackward: TorchOps['convolution_backward'] = defineOp({
       if (!h.transposed) runConv(CONV.BACKWARD_WEIGHT, h, x._shape, g._shape, w._shape, g, x, null, gw);
       else runConv(CONV.BACKWARD_WEIGHT, h, g._shape, x._shape, w._shape, x, g, null, gw);
     }
-    if (mask[2]) gb = sum(g, [0, ...g._shape.slice(2).map((_, i) => i + 2)]);
+    if (mask[2]) {
+      // no output channels (an input without channels): the bias's gradient is zeros
+      const oc = h.transposed ? w._shape[1] * h.groups : w._shape[0];
+      if (g._shape[1] === oc) gb = sum(g, [0, ...g._shape.slice(2).map((_, i) => i + 2)]);
+      else fill((gb = Tensor._empty([oc], dt)), 0);
+    }
     return [gi, gw, gb];
   },
   gradAll: {
