@@ -210,28 +210,15 @@ impl Blocks {
 thread_local! {
     /// Scratch reused across calls, one per thread: a task's own transform and products
     /// (SCRATCH) and the shared transform its caller computes (SHARED).
-    static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
-    static SHARED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
+    static SHARED: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with `len` floats of `key`'s scratch, 64-byte aligned (a nested call that
-/// finds it in use gets a buffer of its own). The contents are stale: every value read
-/// is written first, or lands only in lanes no output keeps.
-unsafe fn with_scratch<R>(key: &'static std::thread::LocalKey<RefCell<Vec<f32>>>, len: usize, f: impl FnOnce(*mut f32) -> R) -> R {
-    let aligned = |buf: &mut Vec<f32>| {
-        if buf.len() < len + 16 {
-            buf.resize(len + 16, 0.0);
-        }
-        let skip = (16 - buf.as_ptr() as usize / 4 % 16) % 16;
-        buf.as_mut_ptr().add(skip)
-    };
-    key.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => f(aligned(&mut buf)),
-        Err(_) => {
-            let mut own = Vec::new();
-            f(aligned(&mut own))
-        }
-    })
+/// Runs `f` with `len` floats of `key`'s scratch (gemm's thread-local buffers), 64-byte
+/// aligned so tasks writing whole lines of it never share one. The contents are stale:
+/// every value read is written first, or lands only in lanes no output keeps.
+unsafe fn with_scratch<R>(key: &'static std::thread::LocalKey<RefCell<Vec<u128>>>, len: usize, f: impl FnOnce(*mut f32) -> R) -> R {
+    gemm::with_pack_buffer::<f32, _>(key, len + 16, |p| f(p.add((16 - p as usize / 4 % 16) % 16)))
 }
 
 /// dw = the gradient of conv(x, w) with respect to w given dy (overwrites dw), for a

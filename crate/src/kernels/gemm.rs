@@ -126,7 +126,7 @@ thread_local! {
 }
 
 /// Runs `f` with a scratch buffer of `len` elements of T from `key`'s thread-local.
-fn with_pack_buffer<T, R>(key: &'static std::thread::LocalKey<RefCell<Vec<u128>>>, len: usize, f: impl FnOnce(*mut T) -> R) -> R {
+pub(crate) fn with_pack_buffer<T, R>(key: &'static std::thread::LocalKey<RefCell<Vec<u128>>>, len: usize, f: impl FnOnce(*mut T) -> R) -> R {
     let words = (len * core::mem::size_of::<T>()).div_ceil(16);
     key.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buf) => {
@@ -233,9 +233,8 @@ unsafe fn gemm_columns<T: GemmFloat, A: PackA<T>, B: PackB<T>>(
 /// The blocked loop, split across the pool where that pays (one thread runs the same
 /// tasks in turn otherwise: one loop serves every build). Per NC-wide column block,
 /// the tasks pack all of its depth blocks of B (by depth and column chunk), then the
-/// tasks compute blocks of C
-/// (rows in whole MR tiles, columns in whole NR panels), each over all depths in
-/// order, packing its own A. Every C value gets the microkernel updates the one-thread
+/// tasks compute blocks of C (rows in whole MR tiles, columns in whole NR panels), each
+/// over all depths in order, packing its own A. Every C value gets the microkernel updates the one-thread
 /// loop gives it, in the same order: the same bits, whichever thread runs the task.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)] // one body per operand type, not one per caller of gemm

@@ -97,19 +97,16 @@ pub unsafe fn stats<T: Float>(s: &NormShape, x: *const T, eps: f64, mean: *mut T
 pub unsafe fn apply<T: Float>(s: &NormShape, x: *const T, mean: *const T, rstd: *const T, w: *const T, b: *const T, y: *mut T) {
     let wc = |c: usize| if w.is_null() { T::ONE } else { *w.add(c) };
     let bc = |c: usize| if b.is_null() { T::ZERO } else { *b.add(c) };
-    // split across threads by (sample, channel) chunks when large: each value is its own
-    let min_chunks = parallel::MIN_PARALLEL_ELEMS.div_ceil(s.hw.max(1));
-    parallel::for_chunks(s.n * s.c, min_chunks, 1, |start, len| {
-        for nc in start..start + len {
-            let (n, c) = (nc / s.c, nc % s.c);
-            let st = s.stat_of(n, c);
-            let off = nc * s.hw;
-            let scale = *rstd.add(st) * wc(c);
-            let shift = bc(c) - *mean.add(st) * scale;
-            let out = core::slice::from_raw_parts_mut(y.add(off), s.hw);
-            for (o, v) in out.iter_mut().zip(chunk(x, off, s.hw)) {
-                *o = *v * scale + shift;
-            }
+    // split across threads by (sample, channel) chunks when large
+    parallel::for_rows(s.n * s.c, s.hw, |nc| {
+        let (n, c) = (nc / s.c, nc % s.c);
+        let st = s.stat_of(n, c);
+        let off = nc * s.hw;
+        let scale = *rstd.add(st) * wc(c);
+        let shift = bc(c) - *mean.add(st) * scale;
+        let out = core::slice::from_raw_parts_mut(y.add(off), s.hw);
+        for (o, v) in out.iter_mut().zip(chunk(x, off, s.hw)) {
+            *o = *v * scale + shift;
         }
     });
 }

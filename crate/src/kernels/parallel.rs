@@ -70,6 +70,21 @@ pub unsafe fn for_chunks<F: Fn(usize, usize)>(n: usize, min_parallel: usize, ali
     parallel_for_if(split, n.div_ceil(chunk), |t| f(t * chunk, chunk.min(n - t * chunk)))
 }
 
+/// Runs `f(row)` for every row of `rows` rows of `row_len` elements each (planes of a
+/// pooling, channels of a norm), split across the pool by whole rows when there are at
+/// least MIN_PARALLEL_ELEMS elements: each row's outputs are its own.
+///
+/// # Safety
+/// As parallel_for: what f(row) writes, no other row touches.
+#[inline]
+pub unsafe fn for_rows(rows: usize, row_len: usize, f: impl Fn(usize)) {
+    for_chunks(rows, MIN_PARALLEL_ELEMS.div_ceil(row_len.max(1)), 1, |start, len| {
+        for r in start..start + len {
+            f(r)
+        }
+    })
+}
+
 /// Elementwise work below this many elements runs on one thread (memory-bound loops:
 /// waking the pool costs about what a thread does with 64K floats).
 pub const MIN_PARALLEL_ELEMS: usize = 1 << 17;

@@ -74,7 +74,7 @@ impl Plan {
 pub unsafe fn max_forward<T: Float>(pl: &Plan, x: *const T, y: *mut T, idx: *mut i64) {
     let (ip, op) = (pl.in_plane(), pl.out_plane());
     let steps = column_steps::<T>(&pl.xs);
-    for_planes(pl, |p| {
+    parallel::for_rows(pl.planes, pl.in_plane(), |p| {
         let xp = x.add(p * ip);
         let mut o = p * op;
         for wy in &pl.ys {
@@ -91,17 +91,6 @@ pub unsafe fn max_forward<T: Float>(pl: &Plan, x: *const T, y: *mut T, idx: *mut
                 *idx.add(o) = at as i64;
                 o += 1;
             }
-        }
-    });
-}
-
-/// Runs f(plane) for every plane, split across threads by planes when the input is
-/// large (each plane's outputs are its own: the same values on any thread).
-unsafe fn for_planes(pl: &Plan, f: impl Fn(usize)) {
-    let min_planes = parallel::MIN_PARALLEL_ELEMS.div_ceil(pl.in_plane().max(1));
-    parallel::for_chunks(pl.planes, min_planes, 1, |start, len| {
-        for p in start..start + len {
-            f(p)
         }
     });
 }
@@ -248,7 +237,7 @@ fn divisor(d: Divisor, wy: &Window, wx: &Window) -> f64 {
 /// x covers P*H*W values, y P*OH*OW.
 pub unsafe fn avg_forward<T: Float>(pl: &Plan, div: Divisor, x: *const T, y: *mut T) {
     let (ip, op) = (pl.in_plane(), pl.out_plane());
-    for_planes(pl, |p| {
+    parallel::for_rows(pl.planes, pl.in_plane(), |p| {
         let xp = x.add(p * ip);
         let mut o = p * op;
         for wy in &pl.ys {
