@@ -51,11 +51,22 @@ pub unsafe fn softmax_line_f32(log: bool, len: usize, o: *mut f32, a: *const f32
 /// `a` covers `len` floats.
 pub unsafe fn softmax_max_f32(a: *const f32, len: usize) -> f32 {
     let quads = len / 4 * 4;
-    let mut m4 = f32x4_splat(f32::MIN);
-    for j in (0..quads).step_by(4) {
-        // m < x ? x : m, lane by lane (m is never NaN)
-        m4 = f32x4_pmax(m4, v128_load(a.add(j) as *const v128));
+    // four chains, so pmax's latency does not bound the pass: m < x ? x : m, lane by
+    // lane (m is never NaN); any order gives the same max (a +-0 tie subtracts alike)
+    let load = |j: usize| v128_load(a.add(j) as *const v128);
+    let mut m = [f32x4_splat(f32::MIN); 4];
+    let mut j = 0;
+    while j + 16 <= quads {
+        for (k, mk) in m.iter_mut().enumerate() {
+            *mk = f32x4_pmax(*mk, load(j + 4 * k));
+        }
+        j += 16;
     }
+    while j < quads {
+        m[0] = f32x4_pmax(m[0], load(j));
+        j += 4;
+    }
+    let m4 = f32x4_pmax(f32x4_pmax(m[0], m[1]), f32x4_pmax(m[2], m[3]));
     let mut m = f32::MIN;
     for j in quads..len {
         let x = *a.add(j);
@@ -133,11 +144,11 @@ pub unsafe fn extreme_f32(a: *const f32, n: usize, max: bool) -> f32 {
 /// The sum of exp(a[j] - m) over j < n, in four lanes (float32 over blocks of
 /// SUM_BLOCK elements, float64 across blocks) combined as (s0 + s1) + (s2 + s3), then
 /// the tail in order (the scalar softmax's order); each exp is also stored at out[j]
-/// when given.
+/// when given. One copy for every caller (not inlined: the unrolled loop is large).
 ///
 /// # Safety
 /// `a` (and `out`) cover `n` floats.
-#[inline(always)]
+#[inline(never)]
 pub unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) -> f64 {
     let quads = n / 4 * 4;
     let mv = f32x4_splat(m);
@@ -147,16 +158,16 @@ pub unsafe fn exp_sum(a: *const f32, n: usize, m: f32, out: Option<*mut f32>) ->
     while j < quads {
         let end = (j + SUM_BLOCK).min(quads);
         let mut b = f32x4_splat(0.0);
-        // two vectors per iteration (half the loop overhead), summed in order
-        while j + 8 <= end {
-            let e0 = exp_neg4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
-            let e1 = exp_neg4(f32x4_sub(v128_load(a.add(j + 4) as *const v128), mv));
-            b = f32x4_add(f32x4_add(b, e0), e1);
+        // four vectors per iteration (independent exps overlap), summed in order
+        while j + 16 <= end {
+            let e: [v128; 4] = core::array::from_fn(|k| exp_neg4(f32x4_sub(v128_load(a.add(j + 4 * k) as *const v128), mv)));
+            b = f32x4_add(f32x4_add(f32x4_add(f32x4_add(b, e[0]), e[1]), e[2]), e[3]);
             if let Some(o) = out {
-                v128_store(o.add(j) as *mut v128, e0);
-                v128_store(o.add(j + 4) as *mut v128, e1);
+                for (k, ek) in e.iter().enumerate() {
+                    v128_store(o.add(j + 4 * k) as *mut v128, *ek);
+                }
             }
-            j += 8;
+            j += 16;
         }
         while j < end {
             let e = exp_neg4(f32x4_sub(v128_load(a.add(j) as *const v128), mv));
