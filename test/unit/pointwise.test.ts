@@ -536,7 +536,7 @@ describe('special functions and small composites', () => {
 });
 
 describe('large in-place rows', () => {
-  it('relu_, add_, mul_ of tensors above the copy threshold equal the out-of-place results, with no leak', () => {
+  it('relu_, add_, mul_ of tensors over many blocks equal the out-of-place results, with no leak', () => {
     expectNoLeak(() => {
       const x = torch.randn(64, 1000);
       const y = torch.randn(64, 1000);
@@ -547,6 +547,29 @@ describe('large in-place rows', () => {
       const got = [a, b, c];
       for (let i = 0; i < 3; i++) expect(torch.equal(got[i], want[i])).toBe(true);
       for (const t of [x, y, ...want, ...got]) t.dispose();
+    });
+  });
+
+  // The crate runs an op whose output is its first input block by block through a
+  // copy (16 KB blocks): every dtype, a last short block, a scalar or aliased second operand.
+  it('in-place ops of every element size, with a short last block and aliased operands, equal the out-of-place results', () => {
+    expectNoLeak(() => {
+      const n = 16384 / 4 * 5 + 7; // five float32 blocks and a few elements
+      for (const dtype of [torch.float32, torch.float64, torch.int32, torch.int64, torch.int16, torch.uint8]) {
+        torch.tidy(() => {
+          const x = torch.arange(n, { dtype: torch.int64 }).remainder(97).sub(40).to(dtype);
+          const y = torch.arange(n, { dtype: torch.int64 }).remainder(13).to(dtype);
+          const cases: [T, T][] = [
+            [x.clone().add_(y), x.add(y)],
+            [x.clone().mul_(3), x.mul(3)],
+            [x.clone().abs_(), x.abs()],
+          ];
+          const z = x.clone();
+          cases.push([z.add_(z), x.add(x)]); // out is both inputs
+          if (dtype.isFloatingPoint) cases.push([x.clone().relu_(), x.relu()], [x.clone().sigmoid_(), x.sigmoid()]);
+          for (const [got, want] of cases) expect(torch.equal(got, want)).toBe(true);
+        });
+      }
     });
   });
 });

@@ -3,7 +3,6 @@
 // Promotion, temporaries and out= forms are ops/elementwise.ts's.
 
 import { K, scratch, SCALAR_SLOTS } from '../wasm/heap.js';
-import { alloc, free } from './memory.js';
 import { Tensor, Scalar } from '../tensor/tensor.js';
 import { DType, bool as boolDtype } from '../tensor/dtype.js';
 import { broadcastStrides, RuntimeError } from '../tensor/shape.js';
@@ -25,41 +24,13 @@ function operandLayout(x: Operand, dt: DType, shape: readonly number[], slot: nu
   return [scalarSlot(x, dt, slot), new Array(shape.length).fill(0)];
 }
 
-/** In-place rows of at least this many bytes read their source from a copy (below). */
-const IN_PLACE_COPY_BYTES = 16384;
-
-/**
- * When a is out itself (x.relu_(), x.add_(y)) and large, the address of a copy of it for
- * the kernel to read, else 0 (read a where it is): on equal source and destination
- * pointers the compiled loops fail their overlap check and run scalar (several times
- * slower than one vector pass plus the copy). The caller frees it with freeSourceCopy.
- */
-function inPlaceSourceCopy(out: Tensor, a: Operand): number {
-  if (!(a instanceof Tensor) || a._ptr !== out._ptr) return 0;
-  const nbytes = out.numel() * out.dtype.itemsize;
-  if (nbytes < IN_PLACE_COPY_BYTES || !out.isContiguous() || !a.isContiguous()) return 0;
-  const copy = alloc(nbytes);
-  // in wasm: a typed array's copyWithin on shared memory (the threads build) goes byte by byte
-  checkStatus(K.copy_cast(out.dtype.code, out.dtype.code, 1, writeFlatDesc(out.numel(), 0), copy, out._ptr), 'copy_');
-  return copy;
-}
-
-function freeSourceCopy(out: Tensor, copy: number): void {
-  if (copy !== 0) free(copy, out.numel() * out.dtype.itemsize);
-}
-
 /** out = op(a, b); tensors in a/b already have dtype `dt`; out has dt's dtype and the broadcast shape. */
 export function binaryInto(kop: number, dt: DType, out: Tensor, a: Operand, b: Operand, p = 1, name = 'binary'): void {
   if (out.numel() === 0) return;
   const [pa, sa] = operandLayout(a, dt, out._shape, 0);
   const [pb, sb] = operandLayout(b, dt, out._shape, 1);
-  const copy = inPlaceSourceCopy(out, a);
-  try {
-    const nd = writeDesc(out._shape, [out._strides, sa, sb]);
-    checkStatus(K.ew_binary(kop, dt.code, nd, scratch, out._ptr, copy || pa, pb, p), name);
-  } finally {
-    freeSourceCopy(out, copy);
-  }
+  const nd = writeDesc(out._shape, [out._strides, sa, sb]);
+  checkStatus(K.ew_binary(kop, dt.code, nd, scratch, out._ptr, pa, pb, p), name);
 }
 
 /** out = op(a, b) over contiguous same-shape out and a, with b a contiguous tensor of
@@ -68,12 +39,7 @@ export function binaryContiguousInto(kop: number, out: Tensor, a: Tensor, b: Ten
   const n = out.numel();
   if (n === 0) return;
   const pb = b instanceof Tensor ? b._ptr : scalarSlot(b, out.dtype, 1);
-  const copy = inPlaceSourceCopy(out, a);
-  try {
-    checkStatus(K.ew_binary(kop, out.dtype.code, 1, writeFlatDesc(n, b instanceof Tensor ? 1 : 0), out._ptr, copy || a._ptr, pb, p), 'binary');
-  } finally {
-    freeSourceCopy(out, copy);
-  }
+  checkStatus(K.ew_binary(kop, out.dtype.code, 1, writeFlatDesc(n, b instanceof Tensor ? 1 : 0), out._ptr, a._ptr, pb, p), 'binary');
 }
 
 /** bool out = cmp(a, b); tensors in a/b already have dtype `dt`. */
@@ -88,13 +54,8 @@ export function compareInto(kop: number, dt: DType, out: Tensor, a: Operand, b: 
 /** out = f(a; p1, p2, p3); a has out's dtype. */
 export function unaryInto(kop: number, out: Tensor, a: Tensor, p1 = 0, p2 = 0, p3 = 0, name = 'unary'): void {
   if (out.numel() === 0) return;
-  const copy = inPlaceSourceCopy(out, a);
-  try {
-    const nd = writeDesc(out._shape, [out._strides, broadcastStrides(a._shape, a._strides, out._shape)]);
-    checkStatus(K.ew_unary(kop, a.dtype.code, nd, scratch, out._ptr, copy || a._ptr, p1, p2, p3), name);
-  } finally {
-    freeSourceCopy(out, copy);
-  }
+  const nd = writeDesc(out._shape, [out._strides, broadcastStrides(a._shape, a._strides, out._shape)]);
+  checkStatus(K.ew_unary(kop, a.dtype.code, nd, scratch, out._ptr, a._ptr, p1, p2, p3), name);
 }
 
 /** bool out = pred(a). */

@@ -18,22 +18,62 @@ pub unsafe extern "C" fn ew_binary(op: u32, dt: u32, nd: usize, desc: *const i32
     let d = Desc::<3>::from_raw(nd, desc);
     match dt {
         #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
-        F32 => split_f32(&d, |d, [oo, ao, bo]| binary_f32(op, d, (o as *mut f32).offset(oo), (a as *const f32).offset(ao), (b as *const f32).offset(bo), p)),
+        F32 => split_f32(&d, |d, off| {
+            in_place_blocks(d, 4, at([o, a, b], off, 4), |d, [o, a, b]| binary_f32(op, d, o as _, a as _, b as _, p))
+        }),
         #[cfg(not(all(target_arch = "wasm32", target_feature = "atomics")))]
-        F32 => binary::binary_float::<f32>(op, &d, o as _, a as _, b as _, p),
-        _ => binary_other(op, dt, &d, o, a, b, p),
+        F32 => in_place_blocks(&d, 4, [o, a, b], |d, [o, a, b]| binary_f32(op, d, o as _, a as _, b as _, p)),
+        _ => in_place_blocks(&d, itemsize(dt), [o, a, b], |d, [o, a, b]| binary_other(op, dt, d, o, a, b, p)),
     }
 }
 
-/// The float32 kernels as one function each (inlined into the split closure, LLVM
-/// would inline more of the per-op code than into the exported function).
-#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+/// Elements per block of an in-place elementwise op (see in_place_blocks): 16 KB of
+/// float32, which stays in L1 with the block it is written back to.
+const IN_PLACE_BLOCK_BYTES: usize = 16384;
+
+/// Runs `f(desc, addresses)` over `d`, whose operands 0 (out) and 1 (a) start at `ptrs`:
+/// in one call, or, when out and a are the same contiguous memory (x.relu_(),
+/// x.add_(y)), block by block with each block of a first copied to a stack buffer.
+/// On equal pointers the compiled loops fail their overlap check and run scalar,
+/// several times slower than a vector pass plus a copy that stays in L1.
+#[inline(always)]
+unsafe fn in_place_blocks<const K: usize>(d: &Desc<K>, size: usize, ptrs: [usize; K], f: impl Fn(&Desc<K>, [usize; K]) -> i32) -> i32 {
+    let block = IN_PLACE_BLOCK_BYTES / size;
+    let in_place = ptrs[0] == ptrs[1] && d.nd == 1 && d.strides[0][0] == 1 && d.strides[1][0] == 1 && d.shape[0] > 1;
+    let (n, step) = if in_place { (d.shape[0], block) } else { (1, 1) };
+    // uninitialised: a small op does not pay for clearing it
+    let mut buf = core::mem::MaybeUninit::<[u128; IN_PLACE_BLOCK_BYTES / 16]>::uninit();
+    let mut start = 0;
+    // one call site of `f` either way, so the kernel is not compiled twice
+    while start < n {
+        let (part, off) = if in_place { d.slice_outer(start, block.min(n - start)) } else { (d.clone(), [0; K]) };
+        let mut p = at(ptrs, off, size);
+        if in_place {
+            core::ptr::copy_nonoverlapping(p[1] as *const u8, buf.as_mut_ptr() as *mut u8, part.shape[0] * size);
+            p[1] = buf.as_ptr() as usize;
+        }
+        let r = f(&part, p);
+        if r != OK {
+            return r;
+        }
+        start += step;
+    }
+    OK
+}
+
+/// The operands' addresses moved by element offsets `off` of `size` bytes each.
+#[inline(always)]
+fn at<const K: usize>(ptrs: [usize; K], off: [isize; K], size: usize) -> [usize; K] {
+    core::array::from_fn(|k| ptrs[k].wrapping_add_signed(off[k] * size as isize))
+}
+
+/// The float32 kernels as one function each (inlined into the split and block loops,
+/// LLVM would inline more of the per-op code than into the exported function).
 #[inline(never)]
 unsafe fn binary_f32(op: u32, d: &Desc<3>, o: *mut f32, a: *const f32, b: *const f32, p: f64) -> i32 {
     binary::binary_float::<f32>(op, d, o, a, b, p)
 }
 
-#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn unary_f32(op: u32, d: &Desc<2>, o: *mut f32, a: *const f32, p1: f64, p2: f64, p3: f64) -> i32 {
@@ -113,10 +153,10 @@ pub unsafe extern "C" fn ew_unary(op: u32, dt: u32, nd: usize, desc: *const i32,
     let d = Desc::<2>::from_raw(nd, desc);
     match dt {
         #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
-        F32 => split_f32(&d, |d, [oo, ao]| unary_f32(op, d, (o as *mut f32).offset(oo), (a as *const f32).offset(ao), p1, p2, p3)),
+        F32 => split_f32(&d, |d, off| in_place_blocks(d, 4, at([o, a], off, 4), |d, [o, a]| unary_f32(op, d, o as _, a as _, p1, p2, p3))),
         #[cfg(not(all(target_arch = "wasm32", target_feature = "atomics")))]
-        F32 => unary::unary_float::<f32>(op, &d, o as _, a as _, p1, p2, p3),
-        _ => unary_other(op, dt, &d, o, a, p1, p2, p3),
+        F32 => in_place_blocks(&d, 4, [o, a], |d, [o, a]| unary_f32(op, d, o as _, a as _, p1, p2, p3)),
+        _ => in_place_blocks(&d, itemsize(dt), [o, a], |d, [o, a]| unary_other(op, dt, d, o, a, p1, p2, p3)),
     }
 }
 

@@ -116,25 +116,36 @@ mod pool {
 
     type Task<'a> = &'a dyn Fn(usize);
 
+    /// One atomic on its own 64-byte line: the caller's and the workers' updates of one
+    /// do not invalidate the line another is spinning on (false sharing).
+    #[repr(align(64))]
+    struct Line<T>(T);
+    impl<T> core::ops::Deref for Line<T> {
+        type Target = T;
+        fn deref(&self) -> &T {
+            &self.0
+        }
+    }
+
     // STATE = generation (20 bits) | next task (22 bits) | task count (22 bits). The
     // generation keeps a worker that read an old job's word from claiming in a new one.
     const BITS: u32 = 22;
     const MASK: u64 = (1 << BITS) - 1;
     const MAX_TASKS: usize = MASK as usize;
-    static STATE: AtomicU64 = AtomicU64::new(0);
+    static STATE: Line<AtomicU64> = Line(AtomicU64::new(0));
     /// Address of the caller's `Task` (valid while the job has unfinished tasks).
     static JOB: AtomicUsize = AtomicUsize::new(0);
     /// Tasks of the current job finished (a caller that may block waits on it).
-    static DONE: AtomicU32 = AtomicU32::new(0);
+    static DONE: Line<AtomicU32> = Line(AtomicU32::new(0));
     /// Whether the calling thread may block in memory.atomic.wait (not a browser's main
     /// thread): set by ts/wasm/threads.ts.
     static CALLER_CAN_WAIT: AtomicU32 = AtomicU32::new(0);
     /// Bumped for every job: the word the workers sleep on.
-    static WAKE: AtomicU32 = AtomicU32::new(0);
+    static WAKE: Line<AtomicU32> = Line(AtomicU32::new(0));
     /// Workers that entered worker_loop.
     static WORKERS: AtomicU32 = AtomicU32::new(0);
     /// Tasks the workers ran (a statistic: shows the pool works).
-    static WORKER_TASKS: AtomicU32 = AtomicU32::new(0);
+    static WORKER_TASKS: Line<AtomicU32> = Line(AtomicU32::new(0));
     /// Threads allowed to take tasks (torch.setNumThreads), the caller included.
     static THREADS: AtomicU32 = AtomicU32::new(1);
 
@@ -232,8 +243,12 @@ mod pool {
         loop {
             let seen = WAKE.load(Acquire);
             if id + 1 < THREADS.load(Relaxed) {
+                let mut ran = 0;
                 while run_one() {
-                    WORKER_TASKS.fetch_add(1, Relaxed);
+                    ran += 1;
+                }
+                if ran > 0 {
+                    WORKER_TASKS.fetch_add(ran, Relaxed);
                 }
             }
             // A short spin (a few microseconds) catches the next job of a sequence of
