@@ -13,7 +13,7 @@ pub unsafe fn copy_cast<S: Elem, D: Elem>(d: &Desc<2>, dst: *mut D, src: *const 
     let n = d.shape[0];
     let apart = (dst as usize).abs_diff(src as usize) >= n * core::mem::size_of::<D>();
     if S::DT == D::DT && d.nd == 1 && d.strides[0][0] == 1 && d.strides[1][0] == 1 && n >= 4 * parallel::MIN_PARALLEL_ELEMS && apart {
-        // a large flat copy between separate buffers (an in-place op's source copy):
+        // a large flat copy between separate buffers (clone, contiguous, copy_):
         // in chunks across threads
         return parallel::for_chunks(n, 2, 16, |start, len| core::ptr::copy(src.add(start) as *const D, dst.add(start), len));
     }
