@@ -27,8 +27,10 @@ pub unsafe extern "C" fn ew_binary(op: u32, dt: u32, nd: usize, desc: *const i32
     }
 }
 
-/// Elements per block of an in-place elementwise op (see in_place_blocks): 16 KB of
-/// float32, which stays in L1 with the block it is written back to.
+/// Bytes per block of an in-place elementwise op (see in_place_blocks): 4096 float32,
+/// which stay in L1 with the block they are written back to. Every element count it
+/// makes is a multiple of 64, so blocks start where the one-call loop's vector blocks
+/// do and each element is computed the same way (as split_f32's chunks).
 const IN_PLACE_BLOCK_BYTES: usize = 16384;
 
 /// Runs `f(desc, addresses)` over `d`, whose operands 0 (out) and 1 (a) start at `ptrs`:
