@@ -572,4 +572,19 @@ describe('large in-place rows', () => {
       }
     });
   });
+
+  it('an in-place integer division with a zero divisor past the first block throws and leaves the tensor as it was', () => {
+    expectNoLeak(() => {
+      torch.tidy(() => {
+        const n = 16384 / 4 * 3 + 5; // int32: the zero sits in the last of four blocks
+        const x = torch.arange(n, { dtype: torch.int32 }).add(1);
+        const y = torch.arange(n, { dtype: torch.int32 }).ne(n - 2).to(torch.int32).mul(3); // 3s and one 0, near the end
+        const before = x.clone();
+        for (const f of [() => x.floorDivide_(y), () => x.remainder_(y), () => x.fmod_(y)]) {
+          expect(f).toThrow(/ZeroDivisionError/);
+          expect(torch.equal(x, before)).toBe(true);
+        }
+      });
+    });
+  });
 });

@@ -23,6 +23,8 @@ pub unsafe extern "C" fn ew_binary(op: u32, dt: u32, nd: usize, desc: *const i32
         }),
         #[cfg(not(all(target_arch = "wasm32", target_feature = "atomics")))]
         F32 => in_place_blocks(&d, 4, [o, a, b], |d, [o, a, b]| binary_f32(op, d, o as _, a as _, b as _, p)),
+        // an integer division by zero is refused whole, before any block is written
+        _ if binary::int_division_by_zero(op, dt, &d, b) => ERR_ZERO_DIVISION,
         _ => in_place_blocks(&d, itemsize(dt), [o, a, b], |d, [o, a, b]| binary_other(op, dt, d, o, a, b, p)),
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::dtype::Elem;
 use crate::num::{Float, Int};
-use crate::status::{ERR_BAD_OP, ERR_ZERO_DIVISION, OK};
+use crate::status::{ERR_BAD_OP, OK};
 use crate::strided::Desc;
 
 pub const ADD: u32 = 0;
@@ -267,14 +267,24 @@ fn int_pow<T: Int>(base: T, e: T) -> T {
     result
 }
 
+crate::size_optimized! {
+    /// Whether integer op `op` of dtype `dt` would divide by zero somewhere in `d`. The
+    /// caller asks before binary_int writes anything (ZeroDivisionError leaves the output
+    /// as it was, also when the op then runs in parts).
+    ///
+    /// # Safety
+    /// `b` covers every offset of `d`'s third operand.
+    #[inline(never)]
+    pub unsafe fn int_division_by_zero(op: u32, dt: u32, d: &Desc<3>, b: usize) -> bool {
+        matches!(op, FLOOR_DIVIDE | TRUNC_DIVIDE | REMAINDER | FMOD) && crate::with_int_dtype!(dt, T => any_zero(d, b as *const T), _ => false)
+    }
+}
+
 /// # Safety
-/// Pointers cover every offset of `d`.
+/// Pointers cover every offset of `d`, and no divisor is 0 (int_division_by_zero).
 #[inline(always)]
 pub unsafe fn binary_int<T: Int>(op: u32, d: &Desc<3>, o: *mut T, a: *const T, b: *const T, p: f64) -> i32 {
     let pt = T::from_f64(p);
-    if matches!(op, FLOOR_DIVIDE | TRUNC_DIVIDE | REMAINDER | FMOD) && any_zero(d, b) {
-        return ERR_ZERO_DIVISION;
-    }
     match op {
         ADD => map2(d, o, a, b, |x: T, y: T| x.wadd(y)),
         SUB => map2(d, o, a, b, |x: T, y: T| x.wsub(y)),
