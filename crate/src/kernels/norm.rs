@@ -43,13 +43,18 @@ impl NormShape {
             self.n * self.hw
         }
     }
-    /// Calls f(stat, n, c, chunk offset) for every contiguous HW chunk.
+    /// (stat, channel, offset) of contiguous HW chunk `nc` (sample nc / C, channel nc % C).
     #[inline(always)]
-    fn for_each_chunk(&self, mut f: impl FnMut(usize, usize, usize, usize)) {
-        for n in 0..self.n {
-            for c in 0..self.c {
-                f(self.stat_of(n, c), n, c, (n * self.c + c) * self.hw);
-            }
+    fn chunk_at(&self, nc: usize) -> (usize, usize, usize) {
+        let (n, c) = (nc / self.c, nc % self.c);
+        (self.stat_of(n, c), c, nc * self.hw)
+    }
+    /// Calls f(stat, c, chunk offset) for every contiguous HW chunk, in order.
+    #[inline(always)]
+    fn for_each_chunk(&self, mut f: impl FnMut(usize, usize, usize)) {
+        for nc in 0..self.n * self.c {
+            let (st, c, off) = self.chunk_at(nc);
+            f(st, c, off);
         }
     }
 }
@@ -67,13 +72,13 @@ unsafe fn chunk<'a, T>(p: *const T, off: usize, len: usize) -> &'a [T] {
 pub unsafe fn stats<T: Float>(s: &NormShape, x: *const T, eps: f64, mean: *mut T, rstd: *mut T, var: *mut T) {
     let k = s.num_stats();
     let mut sum = vec![0.0f64; k];
-    s.for_each_chunk(|st, _, _, off| {
+    s.for_each_chunk(|st, _, off| {
         sum[st] += chunk(x, off, s.hw).iter().fold(0.0, |a, v| a + v.d());
     });
     let m = s.count() as f64;
     let means: Vec<f64> = sum.iter().map(|v| v / m).collect();
     let mut sq = vec![0.0f64; k];
-    s.for_each_chunk(|st, _, _, off| {
+    s.for_each_chunk(|st, _, off| {
         let mu = means[st];
         sq[st] += chunk(x, off, s.hw).iter().fold(0.0, |a, v| {
             let d = v.d() - mu;
@@ -99,9 +104,7 @@ pub unsafe fn apply<T: Float>(s: &NormShape, x: *const T, mean: *const T, rstd: 
     let bc = |c: usize| if b.is_null() { T::ZERO } else { *b.add(c) };
     // split across threads by (sample, channel) chunks when large
     parallel::for_rows(s.n * s.c, s.hw, |nc| {
-        let (n, c) = (nc / s.c, nc % s.c);
-        let st = s.stat_of(n, c);
-        let off = nc * s.hw;
+        let (st, c, off) = s.chunk_at(nc);
         let scale = *rstd.add(st) * wc(c);
         let shift = bc(c) - *mean.add(st) * scale;
         let out = core::slice::from_raw_parts_mut(y.add(off), s.hw);
@@ -129,7 +132,7 @@ pub unsafe fn backward<T: Float>(
     let mut cb = vec![0.0f64; s.c];
     let mut s1 = vec![0.0f64; k];
     let mut s2 = vec![0.0f64; k];
-    s.for_each_chunk(|st, _, c, off| {
+    s.for_each_chunk(|st, c, off| {
         let (mu, r) = ((*mean.add(st)).d(), (*rstd.add(st)).d());
         let (mut a, mut bsum) = (0.0, 0.0);
         for (g, v) in chunk(gy, off, s.hw).iter().zip(chunk(x, off, s.hw)) {
@@ -157,7 +160,7 @@ pub unsafe fn backward<T: Float>(
         return;
     }
     let m = s.count() as f64;
-    s.for_each_chunk(|st, _, c, off| {
+    s.for_each_chunk(|st, c, off| {
         let (mu, r) = ((*mean.add(st)).d(), (*rstd.add(st)).d());
         let wv = wc(c);
         let out = core::slice::from_raw_parts_mut(gx.add(off), s.hw);
