@@ -10,8 +10,8 @@
 //   FUZZ_SEED=1 FUZZ_START=1234 FUZZ_CALLS=1 ...           (replays call 1234 alone)
 //   FUZZ_ONLY='^nn\.' ...                                   (only targets whose name matches)
 import { describe, it, expect } from 'vitest';
-import { torch, expectClose } from './helpers.js';
-import { runFuzz, settledMemory } from './fuzz/runner.js';
+import { torch, expectClose, settled } from './helpers.js';
+import { runFuzz } from './fuzz/runner.js';
 import { classifyError, classifyResult } from './fuzz/classify.js';
 
 const CALLS = Number(process.env.FUZZ_CALLS ?? 3000);
@@ -59,11 +59,11 @@ describe('fuzzing the public API', () => {
   });
 
   it(`${CALLS} random calls (seed ${SEED}): results or PyTorch's exceptions, no trap, internal error, hang or leak`, async () => {
-    const start = await settledMemory();
+    const start = await settled();
     const t0 = performance.now();
     const report = runFuzz({ seed: SEED, calls: CALLS, start: START, only: ONLY });
     const seconds = (performance.now() - t0) / 1000;
-    const end = await settledMemory();
+    const end = await settled();
     const errors = Object.entries(report.errors).sort((p, q) => q[1] - p[1]).map(([k, n]) => `${k} ${n}`).join(', ');
     console.log(
       `[fuzz] seed ${SEED}: ${report.calls} calls over ${report.targets} targets in ${seconds.toFixed(1)} s: ${report.results} results, ` +

@@ -35,3 +35,35 @@ export function expectNoLeak(fn: () => void): void {
   fn();
   expect(torch.memory().bytesInUse).toBe(before);
 }
+
+/** A full garbage collection (vitest runs with --expose-gc, see vitest.config.ts). */
+export function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (!g) throw new Error('run vitest with --expose-gc (vitest.config.ts execArgv)');
+  g();
+}
+
+/** Collects garbage until `done()` or the attempts run out (finalizers run on later ticks). */
+export async function collectUntil(done: () => boolean, attempts = 100): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    if (done()) return true;
+    gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return done();
+}
+
+/** The memory report once garbage left by earlier tests has been collected: the counts
+ *  stayed the same over three collections (one can end before a finalizer's turn). */
+export async function settled(): Promise<torch.MemoryReport> {
+  let last = '';
+  let stableRounds = 0;
+  await collectUntil(() => {
+    const { liveTensors, liveStorages, bytesInUse } = torch.memory();
+    const now = `${liveTensors} ${liveStorages} ${bytesInUse}`;
+    stableRounds = now === last ? stableRounds + 1 : 0;
+    last = now;
+    return stableRounds >= 3;
+  });
+  return torch.memory();
+}

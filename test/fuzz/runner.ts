@@ -135,18 +135,3 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
   }
   return report;
 }
-
-/** Collects garbage until the memory report stops changing (FinalizationRegistry frees what was dropped). */
-export async function settledMemory(): Promise<torch.MemoryReport> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  let prev = '';
-  for (let i = 0; i < 50; i++) {
-    gc?.();
-    await new Promise((r) => setTimeout(r, 5));
-    const m = torch.memory();
-    const key = `${m.bytesInUse}/${m.liveTensors}`;
-    if (key === prev) return m;
-    prev = key;
-  }
-  return torch.memory();
-}

@@ -6,7 +6,7 @@
 // memory report counts exactly. Freed blocks are made to be reused on purpose (same-size
 // allocations right after the free), and the tests check that the reuse happened.
 import { describe, it, expect } from 'vitest';
-import { torch } from '../helpers.js';
+import { torch, gc, collectUntil, settled } from '../helpers.js';
 
 type T = torch.Tensor;
 const mem = (): torch.MemoryReport => torch.memory();
@@ -14,34 +14,6 @@ const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 const ptrOf = (t: T): number => t.untypedStorage().ptr;
 const N = 256; // elements per tensor: 1 KiB blocks, reused by the next 1 KiB allocation
 const full = (v: number): T => torch.full([N], v, { dtype: torch.float32 });
-
-function gc(): void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (!g) throw new Error('run vitest with --expose-gc (vitest.config.ts execArgv)');
-  g();
-}
-
-/** Collects garbage until `done()` (finalizers run on later ticks). */
-async function collectUntil(done: () => boolean, attempts = 40): Promise<boolean> {
-  for (let i = 0; i < attempts; i++) {
-    if (done()) return true;
-    gc();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return done();
-}
-
-/** The memory report once garbage left by earlier tests has been collected. */
-async function settled(): Promise<torch.MemoryReport> {
-  let last = -1;
-  await collectUntil(() => {
-    const n = mem().liveTensors;
-    const stable = n === last;
-    last = n;
-    return stable;
-  });
-  return mem();
-}
 
 function expectReport(now: torch.MemoryReport, start: torch.MemoryReport, tensors = 0, storages = 0, bytes = 0): void {
   expect({ liveTensors: now.liveTensors, liveStorages: now.liveStorages, bytesInUse: now.bytesInUse }).toEqual({

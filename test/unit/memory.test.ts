@@ -2,44 +2,15 @@
 // FinalizationRegistry), long loops do not leak, use after dispose is a clear error,
 // and live typed arrays survive wasm memory growth.
 import { describe, it, expect } from 'vitest';
-import { torch } from '../helpers.js';
+import { torch, collectUntil, settled } from '../helpers.js';
 
 const mem = () => torch.memory();
 
-/** Collects garbage until `done()` or the attempts run out (finalizers run on later ticks). */
-async function collectUntil(done: () => boolean, attempts = 100): Promise<boolean> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run vitest with --expose-gc (vitest.config.ts execArgv)');
-  for (let i = 0; i < attempts; i++) {
-    if (done()) return true;
-    gc();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return done();
-}
-
-/** The memory report once garbage left by earlier tests has been collected: the counts
- *  stayed the same over three collections (one can end before a finalizer's turn). */
-async function settled(): Promise<torch.MemoryReport> {
-  let last = '';
-  let stableRounds = 0;
-  await collectUntil(() => {
-    const { liveTensors, liveStorages, bytesInUse } = mem();
-    const now = `${liveTensors} ${liveStorages} ${bytesInUse}`;
-    stableRounds = now === last ? stableRounds + 1 : 0;
-    last = now;
-    return stableRounds >= 3;
-  });
-  return mem();
-}
-
-/** The storage behind a tensor (internal), to watch it be freed without holding the tensor. */
-function storageOf(t: torch.Tensor): { freed: boolean } {
-  return (t as unknown as { _h: { s: { freed: boolean } } })._h.s;
-}
+/** The storage behind a tensor, to watch it be freed without holding the tensor. */
+const storageOf = (t: torch.Tensor): torch.Storage => t.untypedStorage();
 
 /** Makes a tensor nobody references once this function returns; gives back its storage. */
-function dropTensor(n: number): { freed: boolean } {
+function dropTensor(n: number): torch.Storage {
   return storageOf(torch.ones(n)); // the tensor is left for the garbage collector
 }
 
