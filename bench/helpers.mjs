@@ -68,3 +68,9 @@ export function pick(torch, ...names) {
   }
   return null;
 }
+
+/** What a threaded row of results.json says about its speedup over one thread
+ * (`fmt(value, unit)` formats a figure). */
+export const threadsSaid = (r, fmt) =>
+  `ours on ${r.threads} threads: ${r.speedup_vs_1_thread?.toFixed(2) ?? 'n/a'}x our single-thread build measured in the same process and rounds` +
+  ` (${fmt(r.one_thread_same_process, r.unit)} ${r.unit}), ${r.speedup_vs_1_thread_row?.toFixed(2) ?? 'n/a'}x the one-thread row`;

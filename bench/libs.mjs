@@ -21,11 +21,12 @@ export async function loadOurs() {
   return import('../dist/index.js');
 }
 
-/** A second instance of our runtime (dist/manual.js) with the strict SIMD128 build,
- * for comparing it with the relaxed build in one process. */
-export async function loadOursStrict() {
+/** A second instance of our runtime (dist/manual.js) loaded with init `options`: the
+ * strict single-thread build ({ relaxed: false, threads: false }) beside the relaxed or
+ * the threads build, to compare them in one process. */
+export async function loadOursInstance(options) {
   const torch = await import('../dist/manual.js');
-  await torch.init(undefined, { relaxed: false });
+  await torch.init(undefined, options);
   return torch;
 }
 

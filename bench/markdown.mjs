@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Prints bench/results.json (or the file given) as the markdown table of RESULTS.md.
 import { readFileSync } from 'node:fs';
+import { threadsSaid } from './helpers.mjs';
 
 const file = process.argv[2] ?? new URL('./results.json', import.meta.url);
 const r = JSON.parse(readFileSync(file, 'utf8'));
@@ -18,7 +19,7 @@ console.log(`|---|---|---|${PEERS.map(() => '---').join('|')}|`);
 for (const w of r.workloads) {
   console.log(`| ${w.name} | ${w.unit} | ${fmt(w.ours, w.unit)} | ${PEERS.map((p) => `${fmt(w.peers?.[p], w.unit)}${ratio(w, p)}`).join(' | ')} |`);
 }
-const threads = (w) => (w.threads ? `ours on ${w.threads} threads: ${w.speedup_vs_1_thread?.toFixed(2) ?? 'n/a'}x our one-thread figure` : null);
+const threads = (w) => (w.threads ? threadsSaid(w, fmt) : null);
 const rowNote = (w) => [w.note, threads(w)].filter(Boolean).join('; ');
 const notes = [...(r.notes ?? []).map((n) => `- ${n}`), ...r.workloads.filter(rowNote).map((w) => `- ${w.name}: ${rowNote(w)}`)];
 if (notes.length) console.log(`\n${notes.join('\n')}`);

@@ -15,8 +15,10 @@
 //                          process loading the threads build with TORCHWASM_THREADS=n
 //                          runs THREADS_SET as rows named <workload>_t<n>, interleaved
 //                          with onnxruntime-web on n threads (and tfjs-wasm on n threads
-//                          where its thread pool runs: not in Node); their pytorch-native
-//                          figure is the one-thread figure of <workload>
+//                          where its thread pool runs: not in Node) and with our
+//                          single-thread build (the speedup over one thread compares
+//                          these two); their pytorch-native figure is the one-thread
+//                          figure of <workload>
 //   BENCH_OUT=<file>       results file (default bench/results.json)
 //   BENCH_PYTHON=<path>    the python with torch for the pytorch-native column
 //                          (default /usr/bin/python3; BENCH_PYTHON=none skips it)
@@ -31,8 +33,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The single-thread build unless this is the threads child (set before loading ours).
 process.env.TORCHWASM_THREADS ??= '0';
-const { loadOurs, loadOursStrict, loadTfjs, loadOrt, tfjsWasmNoThreads } = await import('./libs.mjs');
+const { loadOurs, loadOursInstance, loadTfjs, loadOrt, tfjsWasmNoThreads } = await import('./libs.mjs');
 import { allWorkloads } from './workloads.mjs';
+import { threadsSaid } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -50,6 +53,8 @@ const sampleMs = Number(process.env.BENCH_SAMPLE_MS ?? 200);
 const LIBS = ['ours', 'tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web'];
 /** The relaxed child's twin: the strict build, measured in the same rounds. */
 const STRICT_TWIN = 'ours-strict';
+/** The threads child's twin: the single-thread build, measured in the same rounds. */
+const ONE_THREAD_TWIN = 'ours-1-thread';
 /** The table's peer columns: the libraries measured here, then PyTorch native. */
 const PEERS = [...LIBS.slice(1), 'pytorch-native'];
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
@@ -114,18 +119,20 @@ async function measure() {
   if (relaxedChild) libs = ['ours', STRICT_TWIN];
   else if (threadsChild) {
     const peers = onlyOurs ? { libs: [], notes: [] } : await loadThreadedPeers(ctx);
-    libs = ['ours', ...peers.libs];
+    libs = ['ours', ONE_THREAD_TWIN, ...peers.libs];
     notes.push(...peers.notes);
   } else if (!onlyOurs) {
     ctx.tfjs = await loadTfjs();
     ctx.ort = await loadOrt();
   }
   const workloads = allWorkloads(ctx).filter((w) => (!filter || filter.test(w.name)) && (!jsonOut || (threadsChild ? THREADS_SET : RELAXED_SET).test(w.name)));
-  if (relaxedChild) {
-    const strict = new Map(allWorkloads({ torch: await loadOursStrict(), strict: true }).map((w) => [w.name, w]));
+  const twin = relaxedChild ? STRICT_TWIN : threadsChild ? ONE_THREAD_TWIN : null;
+  if (twin) {
+    const other = await loadOursInstance({ relaxed: false, threads: false });
+    const byName = new Map(allWorkloads({ torch: other, strict: true }).map((w) => [w.name, w]));
     for (const w of workloads) {
-      w.twin = strict.get(w.name); // its own work figure (simd_peak's strict loop does more flops)
-      w.impls = { ...w.impls, [STRICT_TWIN]: w.twin.impls.ours };
+      w.twin = byName.get(w.name); // its own work figure (simd_peak's strict loop does more flops)
+      w.impls = { ...w.impls, [twin]: w.twin.impls.ours };
     }
   }
   // set up every (workload, library) pair once; a failed setup is reported, not fatal
@@ -133,7 +140,7 @@ async function measure() {
   for (const w of workloads) {
     for (const lib of libs) {
       const make = w.impls[lib];
-      if (!make || (onlyOurs && lib !== 'ours' && lib !== STRICT_TWIN)) continue;
+      if (!make || (onlyOurs && lib !== 'ours' && lib !== twin)) continue;
       const cell = { w, lib, samples: [], cpuPerWall: [], error: null, impl: null };
       try {
         cell.impl = await make();
@@ -164,7 +171,7 @@ async function measure() {
     if (w.note) row.note = w.note;
     if (w.logits_max_abs_diff !== undefined) row.logits_max_abs_diff = w.logits_max_abs_diff;
     for (const cell of cells.filter((c) => c.w === w)) {
-      const v = cell.error || !cell.samples.length ? null : toUnit(cell.lib === STRICT_TWIN ? w.twin : w, median(cell.samples));
+      const v = cell.error || !cell.samples.length ? null : toUnit(cell.lib === twin ? w.twin : w, median(cell.samples));
       if (cell.lib === 'ours') {
         row.ours = v;
         if (cell.error) row.ours_error = cell.error;
@@ -219,9 +226,17 @@ function threadRows(base) {
   }
   const rows = out.rows.map((row) => {
     const one = base.find((b) => b.name === row.name);
-    const t = { ...row, name: `${row.name}_t${benchThreads}`, threads: benchThreads };
-    if (one?.ours && row.ours) t.speedup_vs_1_thread = row.higher_is_better ? row.ours / one.ours : one.ours / row.ours;
-    const cpu = Object.entries(row.cpu_per_wall ?? {});
+    const { [ONE_THREAD_TWIN]: twin, ...peers } = row.peers;
+    const t = { ...row, name: `${row.name}_t${benchThreads}`, threads: benchThreads, peers };
+    const speedup = (single) => (row.higher_is_better ? row.ours / single : single / row.ours);
+    // the speedup compares with the single-thread build measured in the same rounds of
+    // this child: the main table's row was measured minutes earlier, under another load
+    if (twin != null && row.ours) {
+      t.one_thread_same_process = twin;
+      t.speedup_vs_1_thread = speedup(twin);
+    }
+    if (one?.ours && row.ours) t.speedup_vs_1_thread_row = speedup(one.ours);
+    const cpu = Object.entries(row.cpu_per_wall ?? {}).filter(([lib]) => lib !== ONE_THREAD_TWIN);
     const said = cpu.length ? [`${cpu.map(([lib]) => lib).join(' and ')} ran ${benchThreads} threads (CPU time / wall time: ${cpu.map(([lib, c]) => `${lib} ${c.toFixed(2)}`).join(', ')})`] : [];
     // PyTorch native has no threaded run here: the row compares with its one-thread figure
     const native = one?.peers['pytorch-native'];
@@ -282,7 +297,7 @@ function printTable(rows, notes) {
   for (const n of notes) console.log(n);
   for (const r of rows) {
     if (r.note) console.log(`${r.name}: ${r.note}`);
-    if (r.threads) console.log(`${r.name}: ${r.threads} threads, ${r.speedup_vs_1_thread?.toFixed(2) ?? 'n/a'}x our one-thread figure`);
+    if (r.threads) console.log(`${r.name}: ${threadsSaid(r, fmt)}`);
     if (r.ours_error) console.log(`${r.name} (ours): ${r.ours_error}`);
     for (const [p, e] of Object.entries(r.peer_errors ?? {})) console.log(`${r.name} (${p}): ${e}`);
   }
