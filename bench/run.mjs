@@ -83,6 +83,20 @@ async function sample(impl, ms) {
   return { msPerRun: (t - t0) / n, cpuPerWall: (cpu.user + cpu.system) / 1000 / (t - t0) };
 }
 
+/**
+ * The cells in the order round `r` samples them: workload by workload, each workload's
+ * libraries rotated by r, so that no library is always sampled first or right after
+ * another one (the two builds of a child differ by a few percent, which an order
+ * effect can hide or invert).
+ */
+function inRoundOrder(cells, r) {
+  const workloads = [...new Set(cells.map((c) => c.w))];
+  return workloads.flatMap((w) => {
+    const group = cells.filter((c) => c.w === w);
+    return group.map((_, i) => group[(i + r) % group.length]);
+  });
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -153,7 +167,7 @@ async function measure() {
   }
   for (let r = 0; r < rounds; r++) {
     log(`round ${r + 1}/${rounds}`);
-    for (const cell of cells) {
+    for (const cell of inRoundOrder(cells, r)) {
       if (cell.error) continue;
       // very slow cells (seconds per run) sample only three rounds
       if (r >= 3 && cell.samples.length && cell.samples[0] > 1500) continue;
