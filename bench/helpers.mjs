@@ -1,5 +1,6 @@
 // What the workload files share: reproducible input values, and the impl makers for
-// our runtime's tensors, the tfjs backends and onnxruntime-web.
+// our runtime's tensors, the tfjs backends and onnxruntime-web; and how a threaded row's
+// speedup is worded (run.mjs's table and markdown.mjs).
 
 /** Reproducible uniform values in [-1, 1) (bench/torch_models.py values() is the same). */
 export function values(n, seed = 1) {
