@@ -91,6 +91,24 @@ crate::size_optimized! {
         });
     }
 
+    /// each_batch until a matrix fails: `f(offsets)` returns LAPACK's info for its matrix
+    /// (0: it succeeded). The first nonzero info is reported with its batch index, the
+    /// matrices after it are skipped, and the result is ERR_LINALG (else OK).
+    fn each_batch_checked<const K: usize>(d: &Desc<K>, mut f: impl FnMut([isize; K]) -> usize) -> i32 {
+        let mut status = OK;
+        each_batch(d, |b, off| {
+            if status != OK {
+                return;
+            }
+            let info = f(off);
+            if info > 0 {
+                report(b, info);
+                status = ERR_LINALG;
+            }
+        });
+        status
+    }
+
     // ---------------------------------------------------------------------------
     // LU with partial pivoting (LAPACK getf2)
 
@@ -575,27 +593,20 @@ crate::size_optimized! {
         let mut buf = vec![0.0; n * n];
         let mut x = vec![0.0; n * n];
         let mut piv = vec![0usize; n];
-        let mut status = OK;
-        each_batch(d, |b, off| {
-            if status != OK {
-                return;
-            }
+        each_batch_checked(d, |off| {
             a.at(off[0]).load(n, n, &mut buf);
             let (info, _) = lu(&mut buf, n, &mut piv);
-            if info > 0 {
-                report(b, info);
-                status = ERR_LINALG;
-                return;
-            }
-            for i in 0..n {
-                for j in 0..n {
-                    x[i * n + j] = if i == j { 1.0 } else { 0.0 };
+            if info == 0 {
+                for i in 0..n {
+                    for j in 0..n {
+                        x[i * n + j] = if i == j { 1.0 } else { 0.0 };
+                    }
                 }
+                lu_solve(&buf, n, &piv, &mut x, n);
+                o.at(off[1]).store(n, n, &x);
             }
-            lu_solve(&buf, n, &piv, &mut x, n);
-            o.at(off[1]).store(n, n, &x);
-        });
-        status
+            info
+        })
     }
 
     /// X = A^-1 B for every n x n A and n x k B. Operands of `d`: a, b, x.
@@ -606,23 +617,16 @@ crate::size_optimized! {
         let mut buf = vec![0.0; n * n];
         let mut rhs = vec![0.0; n * k];
         let mut piv = vec![0usize; n];
-        let mut status = OK;
-        each_batch(d, |bi, off| {
-            if status != OK {
-                return;
-            }
+        each_batch_checked(d, |off| {
             a.at(off[0]).load(n, n, &mut buf);
             let (info, _) = lu(&mut buf, n, &mut piv);
-            if info > 0 {
-                report(bi, info);
-                status = ERR_LINALG;
-                return;
+            if info == 0 {
+                b.at(off[1]).load(n, k, &mut rhs);
+                lu_solve(&buf, n, &piv, &mut rhs, k);
+                x.at(off[2]).store(n, k, &rhs);
             }
-            b.at(off[1]).load(n, k, &mut rhs);
-            lu_solve(&buf, n, &piv, &mut rhs, k);
-            x.at(off[2]).store(n, k, &rhs);
-        });
-        status
+            info
+        })
     }
 
     /// X = T^-1 B for every triangular n x n T (its `upper` or lower triangle; `unit`
@@ -653,21 +657,14 @@ crate::size_optimized! {
         // upper: U^T is the lower factor of A^T, whose lower triangle is A's upper one
         let (a, o) = if upper { (a.t(), o.t()) } else { (a, o) };
         let mut buf = vec![0.0; n * n];
-        let mut status = OK;
-        each_batch(d, |b, off| {
-            if status != OK {
-                return;
-            }
+        each_batch_checked(d, |off| {
             a.at(off[0]).load(n, n, &mut buf);
             let info = cholesky(&mut buf, n);
-            if info > 0 {
-                report(b, info);
-                status = ERR_LINALG;
-                return;
+            if info == 0 {
+                o.at(off[1]).store(n, n, &buf);
             }
-            o.at(off[1]).store(n, n, &buf);
-        });
-        status
+            info
+        })
     }
 
     /// QR of every m x n matrix of `a`. mode 0 (reduced): Q m x k, R k x n; mode 1
